@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ftwin needs (idempotent: installs only what is missing).
+# Usage: scripts/setup-debian.sh [--with-slurm] [--with-ccx]
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config git
+      petsc-dev libhdf5-openmpi-dev hdf5-tools libopenmpi-dev openmpi-bin
+      libyaml-dev gmsh python3 python3-numpy python3-h5py)
+for a in "$@"; do
+  case "$a" in
+    --with-slurm) pkgs+=(slurm-wlm munge) ;;
+    --with-ccx)   pkgs+=(calculix-ccx) ;;
+    *) echo "setup-debian.sh: unknown option '$a' (known: --with-slurm --with-ccx)" >&2; exit 2 ;;
+  esac
+done
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-debian.sh: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+echo "setup-debian.sh: installing ${missing[*]}"
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

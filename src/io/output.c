@@ -1,0 +1,370 @@
+#include "io/output.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <libgen.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build_info.h"
+#include "ft_elasticity.h"
+#include "util/log.h"
+
+#define H5CHK(expr, what)                                                                                        \
+  do {                                                                                                           \
+    if ((expr) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 failed writing %s of '%s'", what, path); \
+  } while (0)
+
+static int MkdirP(const char *dir)
+{
+  char   tmp[FT_PATH_MAX];
+  size_t len = strlen(dir);
+  if (len == 0 || len >= sizeof tmp) return len == 0 ? 0 : -1;
+  memcpy(tmp, dir, len + 1);
+  for (char *p = tmp + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      if (mkdir(tmp, 0777) && errno != EEXIST) return -1;
+      *p = '/';
+    }
+  if (mkdir(tmp, 0777) && errno != EEXIST) return -1;
+  return 0;
+}
+
+static void DirOf(const char *path, char *dir, size_t len)
+{
+  char tmp[FT_PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  snprintf(dir, len, "%s", dirname(tmp));
+}
+
+static void TmpName(const char *path, long pid, char *tmp, size_t len)
+{
+  char dir[FT_PATH_MAX], base[FT_PATH_MAX / 2], t[FT_PATH_MAX];
+  DirOf(path, dir, sizeof dir);
+  snprintf(t, sizeof t, "%s", path);
+  snprintf(base, sizeof base, "%s", basename(t));
+  snprintf(tmp, len, "%.*s/.%s.tmp.%ld", (int)(FT_PATH_MAX / 2 - 40), dir, base, pid);
+}
+
+PetscErrorCode FtOutputCheckWritable(MPI_Comm comm, const FtCase *c)
+{
+  PetscMPIInt rank;
+  int         err = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    char dir[FT_PATH_MAX], tmp[FT_PATH_MAX];
+    DirOf(c->output_file, dir, sizeof dir);
+    if (MkdirP(dir)) err = errno;
+    else {
+      FILE *f;
+      TmpName(c->output_file, (long)getpid(), tmp, sizeof tmp);
+      f = fopen(tmp, "w");
+      if (!f) err = errno;
+      else {
+        fclose(f);
+        unlink(tmp);
+      }
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "%s: output.file: cannot write '%s': %s", c->path, c->output_file, strerror(err));
+  PetscFunctionReturn(0);
+}
+
+/* One collective write of rows [start, start+count) of a [N][M] dataset (M = 0: 1-D). */
+static PetscErrorCode WriteRows(hid_t loc, const char *path, const char *name, hid_t type, hsize_t N, hsize_t M, hsize_t start,
+                                hsize_t count, const void *buf)
+{
+  int     rank = M ? 2 : 1;
+  hsize_t dims[2] = {N, M}, off[2] = {start, 0}, cnt[2] = {count, M};
+  hid_t   fs, ms, ds, dxpl;
+
+  PetscFunctionBeginUser;
+  H5CHK(fs = H5Screate_simple(rank, dims, NULL), name);
+  H5CHK(ds = H5Dcreate2(loc, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name);
+  H5CHK(ms = H5Screate_simple(rank, count ? cnt : dims, NULL), name);
+  if (count) H5CHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL), name);
+  else {
+    H5CHK(H5Sselect_none(fs), name);
+    H5CHK(H5Sselect_none(ms), name);
+  }
+  H5CHK(dxpl = H5Pcreate(H5P_DATASET_XFER), name);
+  H5CHK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), name);
+  H5CHK(H5Dwrite(ds, type, ms, fs, dxpl, buf), name);
+  H5Pclose(dxpl);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(ds);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AttrString(hid_t loc, const char *path, const char *name, const char *value)
+{
+  hid_t t, sp, a;
+
+  PetscFunctionBeginUser;
+  H5CHK(t = H5Tcopy(H5T_C_S1), name);
+  H5CHK(H5Tset_size(t, strlen(value) + 1), name);
+  H5CHK(sp = H5Screate(H5S_SCALAR), name);
+  H5CHK(a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT), name);
+  H5CHK(H5Awrite(a, t, value), name);
+  H5Aclose(a);
+  H5Sclose(sp);
+  H5Tclose(t);
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AttrDouble(hid_t loc, const char *path, const char *name, hid_t type, const void *value)
+{
+  hid_t sp, a;
+
+  PetscFunctionBeginUser;
+  H5CHK(sp = H5Screate(H5S_SCALAR), name);
+  H5CHK(a = H5Acreate2(loc, name, type, sp, H5P_DEFAULT, H5P_DEFAULT), name);
+  H5CHK(H5Awrite(a, type, value), name);
+  H5Aclose(a);
+  H5Sclose(sp);
+  PetscFunctionReturn(0);
+}
+
+/* Owned part of a global field vector of width w, as a plain array in global node order. */
+static PetscErrorCode OwnedArray(Vec v, const PetscScalar **a)
+{
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(v, a));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults *r, const char *path, const char *date,
+                              PetscInt cellStart, PetscInt ncellsGlobal)
+{
+  MPI_Comm    comm = PetscObjectComm((PetscObject)s->dm);
+  PetscMPIInt size, rank;
+  hid_t       fapl, file, g, gl;
+  const int   nen = s->nen;
+  double     *buf;
+  long long  *topo;
+  int        *ibuf;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  H5CHK(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access");
+  H5CHK(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "file access");
+  file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot create HDF5 file '%s'", path);
+
+  PetscCall(PetscMalloc3((size_t)PetscMax(s->nowned, s->ncells) * 6 + 1, &buf, (size_t)s->ncells * nen + 1, &topo,
+                         s->ncells + 1, &ibuf));
+  /* mesh */
+  H5CHK(g = H5Gcreate2(file, "mesh", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group mesh");
+  {
+    PetscInt i = 0;
+    for (PetscInt n = 0; n < s->nnodes; n++)
+      if (s->node_owned[n]) {
+        PetscCheck(s->node_global[n] == s->ownedStart + i, PETSC_COMM_SELF, PETSC_ERR_PLIB, "owned nodes not contiguous");
+        for (int k = 0; k < 3; k++) buf[3 * i + k] = s->node_x[3 * n + k];
+        i++;
+      }
+  }
+  PetscCall(WriteRows(g, path, "coordinates", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
+  for (PetscInt e = 0; e < s->ncells; e++)
+    for (int a = 0; a < nen; a++) topo[(size_t)nen * e + a] = s->node_global[s->cell_nodes[nen * e + a]];
+  PetscCall(WriteRows(g, path, "topology", H5T_NATIVE_LLONG, ncellsGlobal, nen, cellStart, s->ncells, topo));
+  for (PetscInt e = 0; e < s->ncells; e++) ibuf[e] = s->cell_material[e];
+  PetscCall(WriteRows(g, path, "region", H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
+  for (PetscInt e = 0; e < s->ncells; e++) ibuf[e] = rank;
+  PetscCall(WriteRows(g, path, "rank", H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
+  H5Gclose(g);
+
+  /* temperatures */
+  if (c->nthermal) {
+    H5CHK(g = H5Gcreate2(file, "thermal", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group thermal");
+    for (int t = 0; t < c->nthermal; t++) {
+      const PetscScalar *ta;
+      H5CHK(gl = H5Gcreate2(g, c->thermal[t].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), c->thermal[t].name);
+      PetscCall(OwnedArray(r->T[t], &ta));
+      PetscCall(WriteRows(gl, path, "temperature", H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, ta));
+      PetscCall(VecRestoreArrayRead(r->T[t], &ta));
+      {
+        long long its = r->tinfo[t].its;
+        PetscCall(AttrDouble(gl, path, "iterations", H5T_NATIVE_LLONG, &its));
+      }
+      H5Gclose(gl);
+    }
+    H5Gclose(g);
+  }
+
+  /* load cases */
+  H5CHK(g = H5Gcreate2(file, "load_cases", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group load_cases");
+  for (int l = 0; l < c->nloads; l++) {
+    const PetscScalar *ua;
+    const double      *ns = r->node_stress[l], *cs = r->cell_stress[l];
+    H5CHK(gl = H5Gcreate2(g, c->loads[l].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), c->loads[l].name);
+    PetscCall(OwnedArray(r->u[l], &ua));
+    PetscCall(WriteRows(gl, path, "displacement", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, ua));
+    PetscCall(VecRestoreArrayRead(r->u[l], &ua));
+    PetscCall(WriteRows(gl, path, "stress", H5T_NATIVE_DOUBLE, s->nglobal, 6, s->ownedStart, s->nowned, ns));
+    for (PetscInt i = 0; i < s->nowned; i++) buf[i] = ft_von_mises(&ns[6 * i]);
+    PetscCall(WriteRows(gl, path, "von_mises", H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, buf));
+    for (PetscInt i = 0; i < s->nowned; i++) ft_principal_stresses(&ns[6 * i], &buf[3 * i]);
+    PetscCall(WriteRows(gl, path, "principal", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
+    PetscCall(WriteRows(gl, path, "stress_cell", H5T_NATIVE_DOUBLE, ncellsGlobal, 6, cellStart, s->ncells, cs));
+    for (PetscInt e = 0; e < s->ncells; e++) buf[e] = ft_von_mises(&cs[6 * e]);
+    PetscCall(WriteRows(gl, path, "von_mises_cell", H5T_NATIVE_DOUBLE, ncellsGlobal, 0, cellStart, s->ncells, buf));
+    {
+      long long its = r->info[l].its;
+      PetscCall(AttrDouble(gl, path, "iterations", H5T_NATIVE_LLONG, &its));
+      if (r->info[l].l2_error >= 0) {
+        PetscCall(AttrDouble(gl, path, "l2_error", H5T_NATIVE_DOUBLE, &r->info[l].l2_error));
+        PetscCall(AttrDouble(gl, path, "l2_norm_exact", H5T_NATIVE_DOUBLE, &r->info[l].l2_exact));
+      }
+    }
+    H5Gclose(gl);
+  }
+  H5Gclose(g);
+
+  /* the case file's text, written by rank 0 */
+  {
+    size_t len = strlen(c->text);
+    PetscCall(WriteRows(file, path, "case_file", H5T_NATIVE_CHAR, len, 0, 0, rank == 0 ? len : 0, c->text));
+  }
+  /* provenance */
+  {
+    char build[512], regions[2048] = "";
+    int  ranks = size, order = s->order;
+    snprintf(build, sizeof build, "ftwin %s; %s; C %s; CUDA %s (archs %s); PETSc %s; HDF5 %s", FTWIN_VERSION, FTWIN_BUILD_TYPE,
+             FTWIN_C_COMPILER, FTWIN_BUILD_CUDA ? "on" : "off", FTWIN_CUDA_ARCHS, FTWIN_PETSC_VERSION, FTWIN_HDF5_VERSION);
+    for (int m = 0; m < c->nmaterials; m++) {
+      size_t used = strlen(regions);
+      snprintf(regions + used, sizeof regions - used, "%s%s", m ? "," : "", c->materials[m].region);
+    }
+    PetscCall(AttrString(file, path, "ftwin_version", FTWIN_VERSION));
+    PetscCall(AttrString(file, path, "build", build));
+    PetscCall(AttrDouble(file, path, "mpi_ranks", H5T_NATIVE_INT, &ranks));
+    PetscCall(AttrString(file, path, "date", date));
+    PetscCall(AttrString(file, path, "case_name", c->name));
+    PetscCall(AttrString(file, path, "case_path", c->path));
+    PetscCall(AttrString(file, path, "mesh_file", c->mesh_file));
+    PetscCall(AttrDouble(file, path, "order", H5T_NATIVE_INT, &order));
+    PetscCall(AttrString(file, path, "backend", r->backend));
+    PetscCall(AttrString(file, path, "region_names", regions));
+    PetscCall(AttrString(file, path, "stress_order", "xx yy zz yz xz xy"));
+    PetscCall(AttrString(file, path, "units", "SI: m, Pa, K"));
+    PetscCall(AttrString(file, path, "nodal_stress_method", "volume-weighted average of element stresses at the node"));
+  }
+  PetscCall(PetscFree3(buf, topo, ibuf));
+  PetscCheck(H5Fclose(file) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 failed closing '%s'", path);
+  PetscFunctionReturn(0);
+}
+
+static void XdmfData(FILE *f, const char *h5base, const char *dset, long long n, int m, const char *type, int prec)
+{
+  if (m) fprintf(f, "        <DataItem Dimensions=\"%lld %d\" NumberType=\"%s\" Precision=\"%d\" Format=\"HDF\">%s:%s</DataItem>\n", n, m, type, prec, h5base, dset);
+  else fprintf(f, "        <DataItem Dimensions=\"%lld\" NumberType=\"%s\" Precision=\"%d\" Format=\"HDF\">%s:%s</DataItem>\n", n, type, prec, h5base, dset);
+}
+
+static int WriteXdmf(const FtSpace *s, const FtCase *c, const char *path, PetscInt ncellsGlobal)
+{
+  char        t[FT_PATH_MAX], h5base[FT_PATH_MAX];
+  FILE       *f = fopen(path, "w");
+  long long   N = s->nglobal, E = ncellsGlobal;
+  if (!f) return -1;
+  snprintf(t, sizeof t, "%s", c->output_file);
+  snprintf(h5base, sizeof h5base, "%s", basename(t));
+  fprintf(f, "<?xml version=\"1.0\" ?>\n<!-- ftwin %s: open this file in ParaView (Xdmf3 reader) -->\n", FTWIN_VERSION);
+  fprintf(f, "<Xdmf Version=\"3.0\">\n  <Domain>\n    <Grid Name=\"%s\" GridType=\"Uniform\">\n", c->name);
+  fprintf(f, "      <Topology TopologyType=\"%s\" NumberOfElements=\"%lld\">\n", s->order == 2 ? "Tetrahedron_10" : "Tetrahedron", E);
+  XdmfData(f, h5base, "/mesh/topology", E, s->nen, "Int", 8);
+  fprintf(f, "      </Topology>\n      <Geometry GeometryType=\"XYZ\">\n");
+  XdmfData(f, h5base, "/mesh/coordinates", N, 3, "Float", 8);
+  fprintf(f, "      </Geometry>\n");
+  fprintf(f, "      <Attribute Name=\"region\" AttributeType=\"Scalar\" Center=\"Cell\">\n");
+  XdmfData(f, h5base, "/mesh/region", E, 0, "Int", 4);
+  fprintf(f, "      </Attribute>\n      <Attribute Name=\"rank\" AttributeType=\"Scalar\" Center=\"Cell\">\n");
+  XdmfData(f, h5base, "/mesh/rank", E, 0, "Int", 4);
+  fprintf(f, "      </Attribute>\n");
+  for (int i = 0; i < c->nthermal; i++) {
+    char d[256];
+    snprintf(d, sizeof d, "/thermal/%s/temperature", c->thermal[i].name);
+    fprintf(f, "      <Attribute Name=\"temperature_%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", c->thermal[i].name);
+    XdmfData(f, h5base, d, N, 0, "Float", 8);
+    fprintf(f, "      </Attribute>\n");
+  }
+  for (int l = 0; l < c->nloads; l++) {
+    const struct { const char *name, *type, *center; int m; } fields[] = {
+      {"displacement", "Vector", "Node", 3}, {"stress", "Matrix", "Node", 6},      {"von_mises", "Scalar", "Node", 0},
+      {"principal", "Vector", "Node", 3},    {"stress_cell", "Matrix", "Cell", 6}, {"von_mises_cell", "Scalar", "Cell", 0}};
+    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+      char d[256];
+      snprintf(d, sizeof d, "/load_cases/%s/%s", c->loads[l].name, fields[k].name);
+      fprintf(f, "      <Attribute Name=\"%s_%s\" AttributeType=\"%s\" Center=\"%s\">\n", fields[k].name, c->loads[l].name,
+              fields[k].type, fields[k].center);
+      XdmfData(f, h5base, d, fields[k].center[0] == 'N' ? N : E, fields[k].m, "Float", 8);
+      fprintf(f, "      </Attribute>\n");
+    }
+  }
+  fprintf(f, "    </Grid>\n  </Domain>\n</Xdmf>\n");
+  return fclose(f) ? -1 : 0;
+}
+
+PetscErrorCode FtOutputWrite(const FtSpace *s, const FtCase *c, const FtResults *r)
+{
+  MPI_Comm       comm = PetscObjectComm((PetscObject)s->dm);
+  PetscMPIInt    rank;
+  long           pid;
+  char           tmp[FT_PATH_MAX], xtmp[FT_PATH_MAX], xfinal[FT_PATH_MAX], date[64] = "";
+  PetscInt       cellStart = 0, ncellsGlobal, ncells = s->ncells;
+  PetscErrorCode ierr;
+  int            err = 0;
+  double         t0 = FtWallTime();
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscLogEventBegin(FT_EV_OUTPUT, 0, 0, 0, 0));
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  pid = (long)getpid();
+  PetscCallMPI(MPI_Bcast(&pid, 1, MPI_LONG, 0, comm));
+  if (rank == 0) {
+    time_t     now = time(NULL);
+    struct tm  tmv;
+    gmtime_r(&now, &tmv);
+    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+  }
+  PetscCallMPI(MPI_Bcast(date, sizeof date, MPI_CHAR, 0, comm));
+  PetscCallMPI(MPI_Exscan(&ncells, &cellStart, 1, MPIU_INT, MPI_SUM, comm));
+  if (rank == 0) cellStart = 0;
+  PetscCallMPI(MPI_Allreduce(&ncells, &ncellsGlobal, 1, MPIU_INT, MPI_SUM, comm));
+  TmpName(c->output_file, pid, tmp, sizeof tmp);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  ierr = WriteH5(s, c, r, tmp, date, cellStart, ncellsGlobal);
+  if (ierr) {
+    if (rank == 0) unlink(tmp);
+    SETERRQ(comm, PETSC_ERR_FILE_WRITE, "%s: output.file: writing '%s' failed; previous results left untouched", c->path, c->output_file);
+  }
+  /* XDMF beside the HDF5 file, same base name */
+  {
+    size_t len = strlen(c->output_file);
+    snprintf(xfinal, sizeof xfinal, "%.*s.xdmf", (int)(len > 3 && !strcmp(c->output_file + len - 3, ".h5") ? len - 3 : len), c->output_file);
+  }
+  TmpName(xfinal, pid, xtmp, sizeof xtmp);
+  if (rank == 0) {
+    if (c->write_xdmf && WriteXdmf(s, c, xtmp, ncellsGlobal)) err = errno ? errno : EIO;
+    if (!err && rename(tmp, c->output_file)) err = errno;
+    if (!err && c->write_xdmf && rename(xtmp, xfinal)) err = errno;
+    if (err) {
+      unlink(tmp);
+      unlink(xtmp);
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "%s: output.file: could not put '%s' in place: %s", c->path, c->output_file, strerror(err));
+  PetscCall(PetscLogEventEnd(FT_EV_OUTPUT, 0, 0, 0, 0));
+  PetscCall(FtLogInfo("wrote %s%s%s (%.2f s)", c->output_file, c->write_xdmf ? " and " : "", c->write_xdmf ? xfinal : "", FtWallTime() - t0));
+  PetscFunctionReturn(0);
+}

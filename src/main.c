@@ -1,0 +1,140 @@
+/* ftwin: fatigue digital twin. The command-line entry point.
+ *
+ *   ftwin --version
+ *   ftwin info                         build options, MPI size, visible GPUs
+ *   ftwin run CASE.yaml [-q] [--backend auto|cpu|cuda] [PETSc options]
+ *
+ * Our own arguments are taken out of argv before PETSc sees the rest, so every PETSc option
+ * (-ksp_type, -pc_type, -ksp_monitor, -log_view, -thermal_ksp_*, ...) works as usual. */
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build_info.h"
+#include "run.h"
+#include "util/backend.h"
+#include "util/log.h"
+
+static const char *usage =
+  "usage: ftwin <command> [options] [PETSc options]\n"
+  "commands:\n"
+  "  run CASE.yaml     solve the case (thermal, then mechanical, stresses) and write its HDF5/XDMF\n"
+  "  info              build options, MPI ranks and visible CUDA devices\n"
+  "  --version         print the version\n"
+  "options:\n"
+  "  -q, --quiet       no progress output\n"
+  "  --backend B       element/stress kernels: auto (CUDA if a device is visible), cpu, cuda\n"
+  "  -o, --output F    write the results to F instead of the case's output.file\n"
+  "PETSc options apply to the elasticity solve (-ksp_type, -pc_type, -ksp_rtol, -ksp_monitor, -log_view)\n"
+  "and, with the prefix -thermal_, to the thermal solves (-thermal_ksp_monitor ...).\n";
+
+/* One clear line for errors the user can fix (bad input, unreadable files, failed solves),
+ * printed once by rank 0 (these checks are collective); PETSc's full trace for anything else. */
+static PetscErrorCode FtErrorHandler(MPI_Comm comm, int line, const char *fun, const char *file, PetscErrorCode n, PetscErrorType p,
+                                     const char *mess, void *ctx)
+{
+  static int  printed = 0;
+  PetscMPIInt rank    = 0;
+  if (p != PETSC_ERROR_INITIAL) return n;
+  if (n == PETSC_ERR_USER_INPUT || n == PETSC_ERR_FILE_OPEN || n == PETSC_ERR_FILE_UNEXPECTED || n == PETSC_ERR_FILE_WRITE ||
+      n == PETSC_ERR_NOT_CONVERGED || n == PETSC_ERR_SUP) {
+    MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+    if (!printed && rank == 0) fprintf(stderr, "ftwin: error: %s\n", mess);
+    printed = 1;
+    return n;
+  }
+  return PetscTraceBackErrorHandler(comm, line, fun, file, n, p, mess, ctx);
+}
+
+static PetscErrorCode Info(void)
+{
+  PetscMPIInt size;
+  char        dev[1024];
+  char        petsc[128];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  PetscCall(PetscGetVersion(petsc, sizeof petsc));
+  FtCudaDescribe(dev, sizeof dev);
+  PetscCall(PetscPrintf(PETSC_COMM_WORLD,
+                        "ftwin %s\n  build:    %s, %s\n  CUDA:     %s (archs %s)\n  PETSc:    %s\n  HDF5:     %s (parallel)\n"
+                        "  MPI:      %d rank%s\n  devices:  %s\n",
+                        FTWIN_VERSION, FTWIN_BUILD_TYPE, FTWIN_C_COMPILER, FTWIN_BUILD_CUDA ? "on" : "off", FTWIN_CUDA_ARCHS, petsc,
+                        FTWIN_HDF5_VERSION, size, size == 1 ? "" : "s", dev));
+  PetscFunctionReturn(0);
+}
+
+int main(int argc, char **argv)
+{
+  const char    *command = NULL, *casePath = NULL, *backend = "auto", *output = NULL;
+  PetscBool      quiet = PETSC_FALSE;
+  char         **rest  = malloc(sizeof(char *) * ((size_t)argc + 1));
+  int            nrest = 0;
+  PetscErrorCode ierr;
+
+  /* take our arguments out; leave PETSc's */
+  rest[nrest++] = argv[0];
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--version") || !strcmp(a, "-version")) {
+      printf("ftwin %s\n", FTWIN_VERSION);
+      free(rest);
+      return 0;
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "help")) {
+      fputs(usage, stdout);
+      free(rest);
+      return 0;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = PETSC_TRUE;
+    else if (!strcmp(a, "--backend") || !strcmp(a, "-backend")) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "ftwin: error: --backend needs a value (auto, cpu, cuda)\n");
+        free(rest);
+        return 2;
+      }
+      backend = argv[++i];
+    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "ftwin: error: --output needs a file name\n");
+        free(rest);
+        return 2;
+      }
+      output = argv[++i];
+    } else if (!command && a[0] != '-') command = a;
+    else if (command && !strcmp(command, "run") && !casePath && a[0] != '-') casePath = a;
+    else rest[nrest++] = argv[i];
+  }
+  rest[nrest] = NULL;
+  if (!command) {
+    fputs(usage, stderr);
+    free(rest);
+    return 2;
+  }
+  if (strcmp(command, "run") && strcmp(command, "info")) {
+    fprintf(stderr, "ftwin: error: unknown command '%s'\n%s", command, usage);
+    free(rest);
+    return 2;
+  }
+  if (!strcmp(command, "run") && !casePath) {
+    fprintf(stderr, "ftwin: error: run needs a case file: ftwin run CASE.yaml\n");
+    free(rest);
+    return 2;
+  }
+
+  ierr = PetscInitialize(&nrest, &rest, NULL, usage);
+  if (ierr) return 1;
+  PetscPushErrorHandler(FtErrorHandler, NULL);
+  FtLogSetQuiet(quiet);
+  (void)FtWallTime();
+  ierr = FtLogRegisterEvents();
+  if (!ierr) {
+    if (!strcmp(command, "info")) ierr = Info();
+    else {
+      FtRunOptions opt = {casePath, backend, output};
+      ierr             = FtRun(PETSC_COMM_WORLD, &opt);
+    }
+  }
+  PetscFinalize();
+  free(rest);
+  return ierr ? 1 : 0;
+}

@@ -1,0 +1,51 @@
+"""Shared helpers for ftwin's Python test drivers (Debian python3 with numpy and h5py)."""
+import os
+import shlex
+import subprocess
+
+import h5py
+import numpy as np
+
+
+def run_ftwin(ftwin, case, ranks=1, mpirun="mpirun", extra=(), timeout=900):
+    """Runs `ftwin run case` on `ranks` ranks; returns the CompletedProcess."""
+    cmd = [ftwin, "run", case, *extra]
+    if ranks > 1:
+        cmd = shlex.split(mpirun) + ["-n", str(ranks)] + cmd
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def materialise_case(src, dst_dir, subst):
+    """Copies a case file to dst_dir with @KEY@ placeholders replaced (line numbers unchanged)."""
+    os.makedirs(dst_dir, exist_ok=True)
+    text = open(src).read()
+    for k, v in subst.items():
+        text = text.replace("@%s@" % k, v)
+    dst = os.path.join(dst_dir, os.path.basename(src))
+    with open(dst, "w") as f:
+        f.write(text)
+    return dst
+
+
+def nodal_field(h5file, dataset):
+    """(coordinates [n,3], values) of a nodal dataset."""
+    with h5py.File(h5file, "r") as f:
+        return f["/mesh/coordinates"][...], f[dataset][...]
+
+
+def value_at(h5file, dataset, point, tol=1e-9):
+    """The nodal value at the node that coincides with `point` (metres)."""
+    x, v = nodal_field(h5file, dataset)
+    d = np.linalg.norm(x - np.asarray(point), axis=1)
+    i = int(np.argmin(d))
+    if d[i] > tol * max(1.0, np.abs(x).max()):
+        raise SystemExit("no node at %s in %s (nearest %s at distance %g)" % (point, h5file, x[i], d[i]))
+    return v[i]
+
+
+def sorted_by_coordinates(x, v):
+    """Sorts nodal values by their coordinates (rounded), so runs with different numberings compare."""
+    scale = np.abs(x).max() or 1.0
+    key = np.round(x / scale, 10)
+    order = np.lexsort((key[:, 2], key[:, 1], key[:, 0]))
+    return x[order], v[order]
