@@ -98,9 +98,8 @@ FT_HD void ft__outer2(double S[3][3], double c, const double *a, const double *b
     S[2][2] = a2 * b[2] + e2 * f[2];
 }
 
-/* S[k][l] = int dN_i/dx_k dN_j/dx_l dV for P2 nodes i, j (0..9); s = V/5. G not modified
- * (non-const only to avoid C's pointer-to-array qualifier mismatch). */
-FT_HD void ft__tet2_pair_S(int i, int j, double G[4][3], double s, double S[3][3])
+/* S[k][l] = int dN_i/dx_k dN_j/dx_l dV for P2 nodes i, j (0..9); s = V/5. */
+FT_HD void ft__tet2_pair_S(int i, int j, const double G[4][3], double s, double S[3][3])
 {
     int l;
     if (i < 4 && j < 4) {
@@ -141,35 +140,57 @@ FT_HD void ft__tet2_pair_S(int i, int j, double G[4][3], double s, double S[3][3
     }
 }
 
-/* Writes the 3x3 block of nodes (i, j) of the isotropic stiffness and, for i != j, its
- * transpose at (j, i):
- *   K_ij[k][l] = lambda S[k][l] + mu S[l][k] + mu tr(S) delta_kl,   S = int grad N_i (x) grad N_j
- * (= int B_i^T D B_j for isotropic D). For i == j the block is symmetric: only k <= l is
- * computed and mirrored, so the element matrix is exactly symmetric. nd = 3n = row length.
+/* 3x3 stiffness block of nodes (i, j) from S = int grad N_i (x) grad N_j dV (i <= j):
+ *   K[k][l] = lambda S[k][l] + mu S[l][k] + mu tr(S) delta_kl   (= int B_i^T D B_j, isotropic D)
+ * For a diagonal block (diag != 0) the upper values are mirrored, so K is exactly symmetric.
  * Written out (no k,l loops) so that -O2 keeps it in registers. */
-FT_HD void ft__stiff_block(double *Ke, int nd, int i, int j, double lmb, double mu,
-                           double S[3][3])
+FT_HD void ft__stiff_kblock(double lmb, double mu, double S[3][3], int diag, double K[3][3])
 {
     const double mtr = mu * (S[0][0] + S[1][1] + S[2][2]);
     const double lm = lmb + mu;
-    const double k00 = lm * S[0][0] + mtr, k11 = lm * S[1][1] + mtr, k22 = lm * S[2][2] + mtr;
-    const double k01 = lmb * S[0][1] + mu * S[1][0], k02 = lmb * S[0][2] + mu * S[2][0];
-    const double k12 = lmb * S[1][2] + mu * S[2][1];
-    double *r0 = Ke + (3 * i) * nd + 3 * j, *r1 = r0 + nd, *r2 = r1 + nd;
-    if (i == j) {
-        r0[0] = k00; r0[1] = k01; r0[2] = k02;
-        r1[0] = k01; r1[1] = k11; r1[2] = k12;
-        r2[0] = k02; r2[1] = k12; r2[2] = k22;
+    K[0][0] = lm * S[0][0] + mtr;
+    K[1][1] = lm * S[1][1] + mtr;
+    K[2][2] = lm * S[2][2] + mtr;
+    K[0][1] = lmb * S[0][1] + mu * S[1][0];
+    K[0][2] = lmb * S[0][2] + mu * S[2][0];
+    K[1][2] = lmb * S[1][2] + mu * S[2][1];
+    if (diag) {
+        K[1][0] = K[0][1];
+        K[2][0] = K[0][2];
+        K[2][1] = K[1][2];
     } else {
-        const double k10 = lmb * S[1][0] + mu * S[0][1], k20 = lmb * S[2][0] + mu * S[0][2];
-        const double k21 = lmb * S[2][1] + mu * S[1][2];
+        K[1][0] = lmb * S[1][0] + mu * S[0][1];
+        K[2][0] = lmb * S[2][0] + mu * S[0][2];
+        K[2][1] = lmb * S[2][1] + mu * S[1][2];
+    }
+}
+
+/* S = int grad N_i (x) grad N_j dV for i <= j (P1: V G_i (x) G_j; P2: ft__tet2_pair_S). */
+FT_HD void ft__tet_pair_S(int order, int i, int j, const double G[4][3], double V,
+                          double S[3][3])
+{
+    if (order == 1)
+        ft__outer2(S, V, G[i], G[j], 0.0, G[i], G[j]);
+    else
+        ft__tet2_pair_S(i, j, G, 0.2 * V, S);
+}
+
+/* Writes block (i, j), i <= j, into Ke (row length nd = 3n) and, for i != j, its transpose
+ * at (j, i). */
+FT_HD void ft__stiff_block(double *Ke, int nd, int i, int j, double lmb, double mu,
+                           double S[3][3])
+{
+    double K[3][3];
+    double *r0 = Ke + (3 * i) * nd + 3 * j, *r1 = r0 + nd, *r2 = r1 + nd;
+    ft__stiff_kblock(lmb, mu, S, i == j, K);
+    r0[0] = K[0][0]; r0[1] = K[0][1]; r0[2] = K[0][2];
+    r1[0] = K[1][0]; r1[1] = K[1][1]; r1[2] = K[1][2];
+    r2[0] = K[2][0]; r2[1] = K[2][1]; r2[2] = K[2][2];
+    if (i != j) {
         double *c0 = Ke + (3 * j) * nd + 3 * i, *c1 = c0 + nd, *c2 = c1 + nd;
-        r0[0] = k00; r0[1] = k01; r0[2] = k02;
-        r1[0] = k10; r1[1] = k11; r1[2] = k12;
-        r2[0] = k20; r2[1] = k21; r2[2] = k22;
-        c0[0] = k00; c0[1] = k10; c0[2] = k20; /* row 3j+0 = column 0 of the block */
-        c1[0] = k01; c1[1] = k11; c1[2] = k21;
-        c2[0] = k02; c2[1] = k12; c2[2] = k22;
+        c0[0] = K[0][0]; c0[1] = K[1][0]; c0[2] = K[2][0]; /* row 3j+l = column l of K */
+        c1[0] = K[0][1]; c1[1] = K[1][1]; c1[2] = K[2][1];
+        c2[0] = K[0][2]; c2[1] = K[1][2]; c2[2] = K[2][2];
     }
 }
 
@@ -179,9 +200,10 @@ FT_HD void ft__stiff_block(double *Ke, int nd, int i, int j, double lmb, double 
  *   P1: S_ab = V G_a (x) G_b
  *   P2: S_ij from ft__tet2_pair_S (exact, equivalent to the degree-2 4-point rule)
  *   K_ij = lambda S_ij + mu S_ij^T + mu tr(S_ij) I.
- * Only node pairs i <= j are computed (55 for P2); every entry is written exactly once
- * per mirror position, straight into Ke (no 900-entry local array: the GPU thread writes
- * to global memory as it goes). Ke is overwritten and exactly symmetric. */
+ * Only node pairs i <= j are computed (10 for P1, 55 for P2) and mirrored; every entry is
+ * written once per position straight into Ke (no 900-entry local array, so a GPU thread
+ * can write to global memory as it goes). Ke is overwritten and exactly symmetric.
+ * (ft_tet_stiffness_rows gives the same matrix one node row-block at a time.) */
 FT_HD void ft_tet_stiffness(int order, const double X[4][3], double E, double nu, double *Ke)
 {
     double G[4][3], lmb, mu, S[3][3];
@@ -203,9 +225,40 @@ FT_HD void ft_tet_stiffness(int order, const double X[4][3], double E, double nu
         for (i = 0; i < 10; i++) {
             FT_UNROLL
             for (j = i; j < 10; j++) {
-                ft__tet2_pair_S(i, j, G, s, S);
+                ft__tet2_pair_S(i, j, (const double(*)[3])G, s, S);
                 ft__stiff_block(Ke, 30, i, j, lmb, mu, S);
             }
+        }
+    }
+}
+
+/* Rows 3i, 3i+1, 3i+2 (node row-block i, all 3n columns) of the element stiffness, from
+ * precomputed G (ft_tet_geometry), V = |detJ|/6 and Lame constants (ft_iso_lame):
+ *   R[k*ld + 3j + l] = K_ij[k][l],  j = 0..n-1.
+ * Blocks with j < i are the transposes of the (j, i) blocks computed exactly as in
+ * ft_tet_stiffness, so assembling all row-blocks reproduces ft_tet_stiffness (the GPU
+ * kernel uses this to stage one contiguous 3 x 3n strip per element in shared memory and
+ * write it coalesced). Costs n^2 instead of n(n+1)/2 pair evaluations. */
+FT_HD void ft_tet_stiffness_rows(int order, const double G[4][3], double V, double lmb,
+                                 double mu, int i, double *R, int ld)
+{
+    const int n = ft_tet_num_nodes(order);
+    int j;
+    double S[3][3], K[3][3];
+    for (j = 0; j < n; j++) {
+        double *r0 = R + 3 * j, *r1 = r0 + ld, *r2 = r1 + ld;
+        if (i <= j) {
+            ft__tet_pair_S(order, i, j, G, V, S);
+            ft__stiff_kblock(lmb, mu, S, i == j, K);
+            r0[0] = K[0][0]; r0[1] = K[0][1]; r0[2] = K[0][2];
+            r1[0] = K[1][0]; r1[1] = K[1][1]; r1[2] = K[1][2];
+            r2[0] = K[2][0]; r2[1] = K[2][1]; r2[2] = K[2][2];
+        } else {
+            ft__tet_pair_S(order, j, i, G, V, S);
+            ft__stiff_kblock(lmb, mu, S, 0, K);
+            r0[0] = K[0][0]; r0[1] = K[1][0]; r0[2] = K[2][0];
+            r1[0] = K[0][1]; r1[1] = K[1][1]; r1[2] = K[2][1];
+            r2[0] = K[0][2]; r2[1] = K[1][2]; r2[2] = K[2][2];
         }
     }
 }
@@ -226,7 +279,7 @@ FT_HD void ft_tet_conductivity(int order, const double X[4][3], double k, double
             if (order == 1) {
                 v = k * V * (G[a][0] * G[b][0] + G[a][1] * G[b][1] + G[a][2] * G[b][2]);
             } else {
-                ft__tet2_pair_S(a, b, G, 0.2 * V, S);
+                ft__tet2_pair_S(a, b, (const double(*)[3])G, 0.2 * V, S);
                 v = k * (S[0][0] + S[1][1] + S[2][2]);
             }
             Ke[a * n + b] = v;
