@@ -42,6 +42,11 @@ int ft_cuda_stress_batch(int order, int nelem, const double *X, const double *E,
                          const double *nu, const double *alpha, int ncases, const double *ue,
                          const double *dTe, int npts, const double *lam, double *sigma,
                          char *err, size_t errlen);
+/* Same stiffness kernel on DEVICE pointers (dX, dE, dnu, dKe with the layouts above): no
+ * copies and no synchronization (launch errors are reported; the caller synchronizes).
+ * For keeping data on the device, or timing the kernel alone. */
+int ft_cuda_stiffness_batch_device(int order, int nelem, const double *dX, const double *dE,
+                                   const double *dnu, double *dKe, char *err, size_t errlen);
 /* Number of visible CUDA devices; 0 when there is no driver or device (never aborts). */
 int ft_cuda_device_count(void);
 /* One-line description of the visible devices ("no CUDA device: CPU kernels" if none). */

@@ -17,17 +17,7 @@
 #define FT_ELASTICITY_H
 
 #include <math.h>
-/* ft_kernel.h's opening comment contains the two characters slash-star ("kernels/ *.h"
- * without the space), which -Wall (-Wcomment) reports; silence that one warning while
- * including it so -Werror builds of these headers pass. Remove once ft_kernel.h is fixed. */
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
-#endif
 #include "ft_kernel.h"
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
 #include "ft_tet.h"
 
 /* Lame constants: lambda = E nu / ((1+nu)(1-2nu)),  mu = G = E / (2(1+nu)). */
@@ -98,12 +88,27 @@ FT_HD void ft__outer2(double S[3][3], double c, const double *a, const double *b
     S[2][2] = a2 * b[2] + e2 * f[2];
 }
 
+/* S = c * (a (x) b): S[k][l] = c a_k b_l (written out, see ft__outer2). */
+FT_HD void ft__outer1(double S[3][3], double c, const double *a, const double *b)
+{
+    const double a0 = c * a[0], a1 = c * a[1], a2 = c * a[2];
+    S[0][0] = a0 * b[0];
+    S[0][1] = a0 * b[1];
+    S[0][2] = a0 * b[2];
+    S[1][0] = a1 * b[0];
+    S[1][1] = a1 * b[1];
+    S[1][2] = a1 * b[2];
+    S[2][0] = a2 * b[0];
+    S[2][1] = a2 * b[1];
+    S[2][2] = a2 * b[2];
+}
+
 /* S[k][l] = int dN_i/dx_k dN_j/dx_l dV for P2 nodes i, j (0..9); s = V/5. */
 FT_HD void ft__tet2_pair_S(int i, int j, const double G[4][3], double s, double S[3][3])
 {
     int l;
     if (i < 4 && j < 4) {
-        ft__outer2(S, s * (i == j ? 3.0 : -1.0), G[i], G[j], 0.0, G[i], G[j]);
+        ft__outer1(S, s * (i == j ? 3.0 : -1.0), G[i], G[j]);
     } else if (i < 4) {
         int c, d;
         double u[3];
@@ -112,7 +117,7 @@ FT_HD void ft__tet2_pair_S(int i, int j, const double G[4][3], double s, double 
             const double cc = s * (i == d ? 3.0 : -1.0), cd = s * (i == c ? 3.0 : -1.0);
             for (l = 0; l < 3; l++) u[l] = cc * G[c][l] + cd * G[d][l];
         }
-        ft__outer2(S, 1.0, G[i], u, 0.0, G[i], u);
+        ft__outer1(S, 1.0, G[i], u);
     } else if (j < 4) {
         int a, b;
         double w[3];
@@ -121,7 +126,7 @@ FT_HD void ft__tet2_pair_S(int i, int j, const double G[4][3], double s, double 
             const double ca = s * (j == b ? 3.0 : -1.0), cb = s * (j == a ? 3.0 : -1.0);
             for (l = 0; l < 3; l++) w[l] = ca * G[a][l] + cb * G[b][l];
         }
-        ft__outer2(S, 1.0, w, G[j], 0.0, w, G[j]);
+        ft__outer1(S, 1.0, w, G[j]);
     } else {
         int a, b, c, d;
         double u1[3], u2[3];
@@ -170,7 +175,7 @@ FT_HD void ft__tet_pair_S(int order, int i, int j, const double G[4][3], double 
                           double S[3][3])
 {
     if (order == 1)
-        ft__outer2(S, V, G[i], G[j], 0.0, G[i], G[j]);
+        ft__outer1(S, V, G[i], G[j]);
     else
         ft__tet2_pair_S(i, j, G, 0.2 * V, S);
 }
@@ -215,7 +220,7 @@ FT_HD void ft_tet_stiffness(int order, const double X[4][3], double E, double nu
         for (i = 0; i < 4; i++) {
             FT_UNROLL
             for (j = i; j < 4; j++) {
-                ft__outer2(S, V, G[i], G[j], 0.0, G[i], G[j]);
+                ft__outer1(S, V, G[i], G[j]);
                 ft__stiff_block(Ke, 12, i, j, lmb, mu, S);
             }
         }
@@ -245,6 +250,7 @@ FT_HD void ft_tet_stiffness_rows(int order, const double G[4][3], double V, doub
     const int n = ft_tet_num_nodes(order);
     int j;
     double S[3][3], K[3][3];
+    FT_UNROLL
     for (j = 0; j < n; j++) {
         double *r0 = R + 3 * j, *r1 = r0 + ld, *r2 = r1 + ld;
         if (i <= j) {

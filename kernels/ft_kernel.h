@@ -1,6 +1,6 @@
 /* ftwin kernels: common definitions for math written once for CPU and GPU.
  *
- * Every function in kernels/*.h is `FT_HD` (static inline; __host__ __device__ under nvcc),
+ * Every function in the kernels/ headers is `FT_HD` (static inline; __host__ __device__ under nvcc),
  * takes plain arrays and small POD structs, and knows nothing of PETSc, MPI or src/.
  * The CPU loops (kernels/cpu) and the CUDA kernels (kernels/cuda) include the same headers,
  * so the CPU unit tests check the math the GPU runs.

@@ -27,21 +27,12 @@
 #define FT_TET_H
 
 #include <math.h>
-/* ft_kernel.h's opening comment contains the two characters slash-star ("kernels/ *.h"
- * without the space), which -Wall (-Wcomment) reports; silence that one warning while
- * including it so -Werror builds of these headers pass. Remove once ft_kernel.h is fixed. */
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
-#endif
 #include "ft_kernel.h"
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
 
-/* Loop unrolling hint: full unrolling lets nvcc resolve the node tables at compile time. */
+/* Loop unrolling hint for the device pass of nvcc (full unrolling lets it resolve the node
+ * tables at compile time); empty for host compilers, which would warn about the pragma. */
 #ifndef FT_UNROLL
-#if defined(__CUDACC__)
+#if defined(__CUDA_ARCH__)
 #define FT_UNROLL _Pragma("unroll")
 #else
 #define FT_UNROLL

@@ -6,6 +6,9 @@
  *   vertices 0, 1, 2;   edge nodes 3:(0,1)  4:(1,2)  5:(0,2)
  * (the same pattern as the tetrahedron: a face (v0,v1,v2) of a tet has its edge nodes in
  * the order (v0,v1), (v1,v2), (v0,v2)).
+ * Outward normals: for a positively oriented tet (ft_tet_geometry > 0) the faces with
+ * outward-pointing ft_tri_area_normal are (1,2,3), (0,3,2), (0,1,3), (0,2,1) (opposite
+ * vertices 0, 1, 2, 3); the ordering (0,1,2) points INTO the tet.
  * Faces are flat (affine); P2 edge nodes sit at the edge midpoints. Barycentric
  * coordinates lam[0..2] with lam0 + lam1 + lam2 = 1.
  * Face vectors are node-major: entry 3*a + i is component i of node a.
@@ -14,17 +17,7 @@
 #define FT_TRI_H
 
 #include <math.h>
-/* ft_kernel.h's opening comment contains the two characters slash-star ("kernels/ *.h"
- * without the space), which -Wall (-Wcomment) reports; silence that one warning while
- * including it so -Werror builds of these headers pass. Remove once ft_kernel.h is fixed. */
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wcomment"
-#endif
 #include "ft_kernel.h"
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
 
 /* Number of nodes of the P<order> triangle: 3 (order 1), 6 (order 2), 0 otherwise. */
 FT_HD int ft_tri_num_nodes(int order)

@@ -9,5 +9,5 @@ Physical Surface("fixed") = {1};   // x = 0
 Physical Surface("load") = {2};    // x = 1
 Mesh.MeshSizeMin = h;
 Mesh.MeshSizeMax = h;
-Mesh.Algorithm3D = 10;             // HXT (parallel Delaunay), fast for large meshes
+Mesh.Algorithm3D = 10;             // HXT; run gmsh with -nt 1 (see run.sh)
 Mesh.MshFileVersion = 4.1;

@@ -2,9 +2,9 @@
  * One iteration per element (stiffness) or per element-case pair (stress), calling the
  * shared FT_HD element routines. Parallel over elements with OpenMP when compiled with
  * -fopenmp (each iteration writes a disjoint slice of the output). */
-#include "ft_batch.h"
-#include "ft_elasticity.h"
-#include "ft_tet.h"
+#include "../ft_batch.h"
+#include "../ft_elasticity.h"
+#include "../ft_tet.h"
 
 #if defined(_OPENMP)
 #define FT_OMP_FOR _Pragma("omp parallel for schedule(static)")
@@ -12,34 +12,39 @@
 #define FT_OMP_FOR
 #endif
 
+/* Ke[e] = ft_tet_stiffness(order, X[e], E[e], nu[e]) = int B^T D B dV for every element e
+ * (layouts in ft_batch.h). Returns 0, or 1 on invalid arguments. */
 int ft_cpu_stiffness_batch(int order, int nelem, const double *X, const double *E,
                            const double *nu, double *Ke)
 {
     const int n = ft_tet_num_nodes(order);
     const size_t nk = (size_t)(3 * n) * (size_t)(3 * n);
-    long e;
+    long long e;
     if (n == 0 || nelem < 0) return 1;
     if (nelem == 0) return 0;
     if (!X || !E || !nu || !Ke) return 1;
     FT_OMP_FOR
-    for (e = 0; e < (long)nelem; e++) {
+    for (e = 0; e < (long long)nelem; e++) {
         ft_tet_stiffness(order, (const double(*)[3])(X + 12 * (size_t)e), E[e], nu[e],
                          Ke + nk * (size_t)e);
     }
     return 0;
 }
 
+/* sigma[c][e][p] = D (B(lam_p) ue[c][e] - alpha_e dT_c,e(lam_p) m) for every case c,
+ * element e and point p (ft_tet_stress_at, geometry computed once per element-case).
+ * dTe == NULL means no thermal strain. Returns 0, or 1 on invalid arguments. */
 int ft_cpu_stress_batch(int order, int nelem, const double *X, const double *E,
                         const double *nu, const double *alpha, int ncases, const double *ue,
                         const double *dTe, int npts, const double *lam, double *sigma)
 {
     const int n = ft_tet_num_nodes(order);
-    long t;
+    long long t;
     if (n == 0 || nelem < 0 || ncases < 0 || npts < 0) return 1;
     if (nelem == 0 || ncases == 0 || npts == 0) return 0;
     if (!X || !E || !nu || !alpha || !ue || !lam || !sigma) return 1;
     FT_OMP_FOR
-    for (t = 0; t < (long)nelem * (long)ncases; t++) {
+    for (t = 0; t < (long long)nelem * (long long)ncases; t++) {
         /* t = c * nelem + e: same work split as the CUDA kernel (one per element-case) */
         const size_t e = (size_t)(t % nelem), c = (size_t)(t / nelem);
         const size_t ce = c * (size_t)nelem + e;

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Runs a validation case and compares one nodal value with its published reference.
+
+reference.json beside the case gives the quantity (an HDF5 dataset path), the point (m),
+the component index, the reference value, its unit, the relative tolerance and the source.
+The node at the point must exist in the mesh (benchmark points are mesh vertices)."""
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+from ftwin_testlib import run_ftwin, value_at  # noqa: E402
+
+ap = argparse.ArgumentParser()
+ap.add_argument("--ftwin", required=True)
+ap.add_argument("--mpirun", default="mpirun")
+ap.add_argument("--ranks", type=int, default=2)
+ap.add_argument("--dir", required=True, help="validation folder with case.yaml and reference.json")
+ap.add_argument("--out", required=True)
+a = ap.parse_args()
+
+refs = json.load(open(os.path.join(a.dir, "reference.json")))
+if isinstance(refs, dict):
+    refs = [refs]
+os.makedirs(a.out, exist_ok=True)
+h5 = os.path.join(a.out, "result.h5")
+p = run_ftwin(a.ftwin, os.path.join(a.dir, "case.yaml"), a.ranks, a.mpirun, extra=["--output", h5])
+print(p.stdout)
+if p.returncode:
+    print(p.stderr)
+    sys.exit("ftwin failed")
+failed = 0
+for r in refs:
+    v = value_at(h5, r["quantity"], r["point"])
+    v = float(v[r["component"]]) if getattr(v, "ndim", 0) else float(v)
+    rel = abs(v - r["value"]) / abs(r["value"])
+    ok = rel <= r["rel_tol"]
+    failed += not ok
+    print("%s[%s] at %s: ftwin %.6g, reference %.6g %s (%s): relative difference %.3f%% (tolerance %.1f%%) %s"
+          % (r["quantity"], r["component"], r["point"], v, r["value"], r.get("unit", ""), r["source"], 100 * rel,
+             100 * r["rel_tol"], "ok" if ok else "FAIL"))
+print("%d passed, %d failed" % (len(refs) - failed, failed))
+sys.exit(1 if failed else 0)
