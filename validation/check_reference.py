@@ -30,10 +30,26 @@ print(p.stdout)
 if p.returncode:
     print(p.stderr)
     sys.exit("ftwin failed")
+COMPONENTS = {"xx": 0, "yy": 1, "zz": 2, "yz": 3, "xz": 4, "xy": 5, "x": 0, "y": 1, "z": 2}
+
+
+def dataset_of(r):
+    """reference.json names a dataset directly, or a load case (or thermal case) and a quantity."""
+    q = r["quantity"]
+    if q.startswith("/"):
+        return q
+    if "thermal_case" in r:
+        return "/thermal/%s/%s" % (r["thermal_case"], q)
+    return "/load_cases/%s/%s" % (r["load_case"], q)
+
+
 failed = 0
 for r in refs:
-    v = value_at(h5, r["quantity"], r["point"])
-    v = float(v[r["component"]]) if getattr(v, "ndim", 0) else float(v)
+    v = value_at(h5, dataset_of(r), r["point"])
+    comp = r.get("component")
+    if isinstance(comp, str):
+        comp = COMPONENTS[comp]
+    v = float(v[comp]) if getattr(v, "ndim", 0) else float(v)
     rel = abs(v - r["value"]) / abs(r["value"])
     ok = rel <= r["rel_tol"]
     failed += not ok

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mesh/gmsh_groups.h"
 #include "util/log.h"
 
 /* Labels PETSc makes itself; everything else on a gmsh-read DMPlex is a physical group name. */
@@ -145,6 +146,7 @@ PetscErrorCode FtMeshLoad(MPI_Comm comm, const FtCase *c, DM *dmOut)
                c->path, c->mesh_file, DMPolytopeTypes[ct]);
   }
   PetscCall(PetscObjectSetName((PetscObject)dm, "mesh"));
+  PetscCall(FtGmshLabelLowerDimGroups(dm, c->mesh_file));
 
   if (size > 1) {
     PetscPartitioner part;
