@@ -9,6 +9,8 @@ import json
 import os
 import sys
 
+import h5py
+
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
 from ftwin_testlib import run_ftwin, value_at  # noqa: E402
 
@@ -21,8 +23,8 @@ ap.add_argument("--out", required=True)
 a = ap.parse_args()
 
 refs = json.load(open(os.path.join(a.dir, "reference.json")))
-if isinstance(refs, dict):
-    refs = [refs]
+if isinstance(refs, dict):  # one reference, optionally with more points under "additional"
+    refs = [refs] + [dict(refs, **extra) for extra in refs.get("additional", [])]
 os.makedirs(a.out, exist_ok=True)
 h5 = os.path.join(a.out, "result.h5")
 p = run_ftwin(a.ftwin, os.path.join(a.dir, "case.yaml"), a.ranks, a.mpirun, extra=["--output", h5])
@@ -40,6 +42,10 @@ def dataset_of(r):
         return q
     if "thermal_case" in r:
         return "/thermal/%s/%s" % (r["thermal_case"], q)
+    if q == "temperature":  # the temperature of the case's only thermal case
+        with h5py.File(h5, "r") as f:
+            (name,) = list(f["/thermal"].keys())
+        return "/thermal/%s/temperature" % name
     return "/load_cases/%s/%s" % (r["load_case"], q)
 
 
@@ -48,13 +54,15 @@ for r in refs:
     v = value_at(h5, dataset_of(r), r["point"])
     comp = r.get("component")
     if isinstance(comp, str):
-        comp = COMPONENTS[comp]
+        comp = COMPONENTS.get(comp)
     v = float(v[comp]) if getattr(v, "ndim", 0) else float(v)
     rel = abs(v - r["value"]) / abs(r["value"])
     ok = rel <= r["rel_tol"]
     failed += not ok
-    print("%s[%s] at %s: ftwin %.6g, reference %.6g %s (%s): relative difference %.3f%% (tolerance %.1f%%) %s"
-          % (r["quantity"], r["component"], r["point"], v, r["value"], r.get("unit", ""), r["source"], 100 * rel,
-             100 * r["rel_tol"], "ok" if ok else "FAIL"))
+    print("%s[%s] at %s%s: ftwin %.6g, reference %.6g %s: relative difference %.3f%% (tolerance %.1f%%) %s"
+          % (dataset_of(r), r["component"], r["point"], " (%s)" % r["note"] if "note" in r else "", v, r["value"],
+             r.get("unit", ""), 100 * rel, 100 * r["rel_tol"], "ok" if ok else "FAIL"))
+sources = sorted(set(r["source"] for r in refs))
+print("reference source%s: %s" % ("s" if len(sources) > 1 else "", " | ".join(sources)))
 print("%d passed, %d failed" % (len(refs) - failed, failed))
 sys.exit(1 if failed else 0)
