@@ -5,7 +5,7 @@ Hollow circular cylinder a <= r <= b, plane strain (u_z = 0 on both ends => eps_
 isotropic linear elastic, no body force. Stresses in cylindrical components; on the y = 0
 plane (x = r > 0) sigma_xx = sigma_r, sigma_yy = sigma_theta, sigma_zz = sigma_z.
 
-(a) Internal pressure p (Lame):
+(a) Internal pressure p (Lame; Timoshenko & Goodier, 3rd ed., sec. 28):
       A = p a^2 / (b^2 - a^2),   B = p a^2 b^2 / (b^2 - a^2)
       sigma_r = A - B / r^2,     sigma_theta = A + B / r^2,
       sigma_z = nu (sigma_r + sigma_theta) = 2 nu A          (plane strain)
@@ -13,8 +13,8 @@ plane (x = r > 0) sigma_xx = sigma_r, sigma_yy = sigma_theta, sigma_zz = sigma_z
 (b) Steady radial conduction with T(a) = Ta, T(b) = Tb (no source):
       T(r) = Ta + (Tb - Ta) ln(r/a) / ln(b/a),   dT(r) = T(r) - T_ref
     Plane-strain thermal stresses, free inner and outer surfaces
-    (Timoshenko & Goodier, Theory of Elasticity, 3rd ed., 1970, sec. 151, eqs. for eps_z = 0;
-     Boley & Weiner, Theory of Thermal Stresses, 1960, sec. 9.10):
+    (Timoshenko & Goodier, Theory of Elasticity, 3rd ed., 1970, sec. 151 "long circular
+     cylinder", the eps_z = 0 case; Boley & Weiner, Theory of Thermal Stresses, 1960):
       I(r) = int_a^r dT(s) s ds
       sigma_r     = alpha E / ((1 - nu) r^2) * [ (r^2 - a^2)/(b^2 - a^2) I(b) - I(r) ]
       sigma_theta = alpha E / ((1 - nu) r^2) * [ (r^2 + a^2)/(b^2 - a^2) I(b) + I(r) - dT(r) r^2 ]
