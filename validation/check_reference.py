@@ -40,7 +40,7 @@ def dataset_of(r):
     q = r["quantity"]
     if q.startswith("/"):
         return q
-    if "thermal_case" in r:
+    if r.get("thermal_case"):
         return "/thermal/%s/%s" % (r["thermal_case"], q)
     if q == "temperature":  # the temperature of the case's only thermal case
         with h5py.File(h5, "r") as f:
@@ -56,6 +56,14 @@ for r in refs:
     if isinstance(comp, str):
         comp = COMPONENTS.get(comp)
     v = float(v[comp]) if getattr(v, "ndim", 0) else float(v)
+    if "abs_tol" in r:  # a reference value of zero: compare the absolute difference
+        rel = abs(v - r["value"])
+        ok = rel <= r["abs_tol"]
+        print("%s[%s] at %s (%s): ftwin %.6g, reference %.6g %s: absolute difference %.3g (tolerance %g) %s"
+              % (dataset_of(r), r.get("component"), r["point"], r.get("note", ""), v, r["value"], r.get("unit", ""),
+                 rel, r["abs_tol"], "ok" if ok else "FAIL"))
+        failed += not ok
+        continue
     rel = abs(v - r["value"]) / abs(r["value"])
     ok = rel <= r["rel_tol"]
     failed += not ok
