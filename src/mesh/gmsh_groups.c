@@ -1,7 +1,13 @@
-/* Physical point and curve groups of a gmsh file (PETSc 3.18's reader keeps only the volume
- * and surface groups). We read them ourselves from ASCII .msh 2.2 and 4.1 and label the matching
- * DMPlex vertices (by coordinates) and edges (joins of two labelled vertices) before the mesh is
- * distributed, so constraints can name a line or a point as the benchmarks do (NAFEMS LE10). */
+/* Region labels that PETSc 3.18's gmsh reader gets wrong or leaves out, repaired from the file:
+ *  - physical point and curve groups are not labelled at all: we label the matching DMPlex
+ *    vertices (by coordinates) and edges (joins of two labelled vertices), so constraints can name
+ *    a line or a point as the benchmarks do (NAFEMS LE10);
+ *  - in .msh 2.2 files every element carries (physical tag, elementary tag), and PETSc matches
+ *    BOTH against the physical groups' tags: a surface whose elementary tag equals another
+ *    group's physical tag lands in that group (seen: elementary surface 2 'xmax' added to
+ *    physical group 2 'xmin', which then constrained the loaded face). For 2.2 files we rebuild
+ *    every surface and volume region label from the physical tag alone.
+ * ASCII .msh only; done on the undistributed mesh (rank 0) before DMPlexDistribute. */
 #include <petscdmplex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +26,8 @@ typedef struct {
 
 typedef struct {
   int  phys;     /* physical tag */
-  int  dim;      /* 0 or 1 */
-  long nodes[2]; /* 1 node for points, 2 end nodes for lines */
+  int  dim;      /* 0..3 (2 and 3 are kept for .msh 2.2 files only) */
+  long nodes[4]; /* the dim+1 corner nodes */
 } LowElem;
 
 static int CmpNode(const void *a, const void *b)
@@ -38,7 +44,7 @@ static const double *FindNode(const Node *nodes, long n, long tag)
 }
 
 /* Whole-file parse; returns 0 on success, 1 when the file is not ASCII gmsh we understand. */
-static int ParseMsh(const char *path, PhysName **phys, int *nphys, Node **nodes, long *nnodes, LowElem **elems, long *nelems)
+static int ParseMsh(const char *path, double *versionOut, PhysName **phys, int *nphys, Node **nodes, long *nnodes, LowElem **elems, long *nelems)
 {
   FILE   *f = fopen(path, "r");
   char    line[4096];
@@ -127,7 +133,7 @@ static int ParseMsh(const char *path, PhysName **phys, int *nphys, Node **nodes,
             if (edim > 1 || !pt) continue;
             if (sscanf(line, "%ld %ld %ld", &t, &n0, &n1) < 2) continue;
             if (*nelems == ecap) { ecap = ecap ? 2 * ecap : 64; *elems = realloc(*elems, sizeof **elems * (size_t)ecap); }
-            (*elems)[(*nelems)++] = (LowElem){pt, edim, {n0, edim == 1 ? n1 : -1}};
+            (*elems)[(*nelems)++] = (LowElem){pt, edim, {n0, edim == 1 ? n1 : -1, -1, -1}};
           }
         }
       } else {
@@ -138,14 +144,16 @@ static int ParseMsh(const char *path, PhysName **phys, int *nphys, Node **nodes,
           int  type, ntags, off, pt;
           char *p = line;
           if (sscanf(p, "%ld %d %d%n", &id, &type, &ntags, &off) != 3) continue;
-          if (type != 15 && type != 1 && type != 8) continue;
+          /* point, line (2 and 3 nodes), triangle (3 and 6), tetrahedron (4 and 10) */
+          int edim = type == 15 ? 0 : (type == 1 || type == 8) ? 1 : (type == 2 || type == 9) ? 2 : (type == 4 || type == 11) ? 3 : -1;
+          if (edim < 0) continue;
           p += off;
           if (sscanf(p, "%d%n", &pt, &off) != 1) continue;
           p += off;
           for (int t = 1; t < ntags; t++) { int dummy; sscanf(p, "%d%n", &dummy, &off); p += off; }
-          if (sscanf(p, "%ld %ld", &v[0], &v[1]) < (type == 15 ? 1 : 2)) continue;
+          if (sscanf(p, "%ld %ld %ld %ld", &v[0], &v[1], &v[2], &v[3]) < edim + 1) continue;
           if (*nelems == ecap) { ecap = ecap ? 2 * ecap : 64; *elems = realloc(*elems, sizeof **elems * (size_t)ecap); }
-          (*elems)[(*nelems)++] = (LowElem){pt, type == 15 ? 0 : 1, {v[0], type == 15 ? -1 : v[1]}};
+          (*elems)[(*nelems)++] = (LowElem){pt, edim, {v[0], edim >= 1 ? v[1] : -1, edim >= 2 ? v[2] : -1, edim >= 3 ? v[3] : -1}};
         }
       }
     }
@@ -154,7 +162,8 @@ done:
   fclose(f);
   free(ptag_of_point); free(ptag_of_curve); free(point_ent_tag); free(curve_ent_tag);
   if (*nodes) qsort(*nodes, (size_t)*nnodes, sizeof **nodes, CmpNode);
-  return binary ? 1 : 0;
+  *versionOut = version;
+  return binary || version == 0 ? 1 : 0;
 }
 
 typedef struct {
@@ -186,17 +195,20 @@ PetscErrorCode FtGmshLabelLowerDimGroups(DM dm, const char *path)
   LowElem     *elems = NULL;
   int          nphys = 0;
   long         nnodes = 0, nelems = 0;
-  char         names[4096] = "";
-  int          nnames = 0;
+  double       version = 0;
+  char         names[8192] = "";
+  int          nnames = 0, ok = 0;
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)dm), &rank));
-  if (rank == 0 && !ParseMsh(path, &phys, &nphys, &nodes, &nnodes, &elems, &nelems)) {
+  if (rank == 0) ok = !ParseMsh(path, &version, &phys, &nphys, &nodes, &nnodes, &elems, &nelems);
+  if (rank == 0 && ok) {
     for (int i = 0; i < nphys; i++) {
       PetscBool has;
-      if (phys[i].dim > 1) continue;
       PetscCall(DMHasLabel(dm, phys[i].name, &has));
-      if (has) continue;
+      if (phys[i].dim >= 2 && version >= 4) continue;  /* PETSc labels these correctly */
+      if (phys[i].dim >= 2 && has) PetscCall(DMRemoveLabel(dm, phys[i].name, NULL)); /* 2.2: rebuilt below */
+      else if (has) continue;
       size_t used = strlen(names);
       snprintf(names + used, sizeof names - used, "%s%s", nnames ? "\n" : "", phys[i].name);
       nnames++;
@@ -228,23 +240,28 @@ PetscErrorCode FtGmshLabelLowerDimGroups(DM dm, const char *path)
     for (long e = 0; e < nelems; e++) {
       const char *name = NULL;
       PetscBool   has;
-      PetscInt    v[2] = {-1, -1};
+      PetscInt    v[4] = {-1, -1, -1, -1}, nfound = 0;
+      const int   d = elems[e].dim;
       for (int i = 0; i < nphys; i++)
-        if (phys[i].tag == elems[e].phys && phys[i].dim == elems[e].dim) name = phys[i].name;
+        if (phys[i].tag == elems[e].phys && phys[i].dim == d) name = phys[i].name;
       if (!name) continue;
       PetscCall(DMHasLabel(dm, name, &has));
-      if (!has) continue;
-      for (int k = 0; k <= elems[e].dim; k++) {
+      if (!has) continue; /* a 4.1 surface or volume group: PETSc's label stands */
+      for (int k = 0; k <= d; k++) {
         const double *x = FindNode(nodes, nnodes, elems[e].nodes[k]);
         if (x) v[k] = FindVertex(keys, nv, x);
-        if (v[k] >= 0) PetscCall(DMSetLabelValue(dm, name, v[k], elems[e].phys));
+        nfound += v[k] >= 0;
       }
-      if (elems[e].dim == 1 && v[0] >= 0 && v[1] >= 0) {
+      if (nfound != d + 1) continue;
+      if (d == 0) PetscCall(DMSetLabelValue(dm, name, v[0], elems[e].phys));
+      else {
         const PetscInt *join;
         PetscInt        nj;
-        PetscCall(DMPlexGetJoin(dm, 2, v, &nj, &join));
+        if (d == 1) /* the vertices too, so a curve's end points are on it */
+          for (int k = 0; k < 2; k++) PetscCall(DMSetLabelValue(dm, name, v[k], elems[e].phys));
+        PetscCall(DMPlexGetFullJoin(dm, d + 1, v, &nj, &join));
         if (nj == 1) PetscCall(DMSetLabelValue(dm, name, join[0], elems[e].phys));
-        PetscCall(DMPlexRestoreJoin(dm, 2, v, &nj, &join));
+        PetscCall(DMPlexRestoreJoin(dm, d + 1, v, &nj, &join));
       }
     }
     PetscCall(PetscFree(keys));

@@ -4,6 +4,7 @@
 The case file's header says what to expect:
     # expect: <substring of the error message>
     # ranks: <n>            (optional, default 1)
+    # args: <options>       (optional command-line options, e.g. PETSc options)
 Placeholders @MESHES@ (the shipped meshes folder), @HERE@ (this folder) and @OUT@ (a scratch
 folder) are filled in; line numbers do not change. Before the run a file with known content is put
 where the results go; it must be byte-identical afterwards, with no stray temporary files."""
@@ -26,6 +27,8 @@ src = open(a.case).read()
 expect = re.search(r"^# expect: (.*)$", src, re.M).group(1).strip()
 m = re.search(r"^# ranks: (\d+)$", src, re.M)
 ranks = int(m.group(1)) if m else 1
+m = re.search(r"^# args: (.*)$", src, re.M)
+args = m.group(1).split() if m else []
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 out = os.path.join(os.path.abspath(a.work), "out")
 os.makedirs(out, exist_ok=True)
@@ -36,7 +39,7 @@ with open(previous, "wb") as f:
     f.write(b"previous results\n")
 before = sorted(os.listdir(out))
 
-p = run_ftwin(a.ftwin, case, ranks, a.mpirun, timeout=300)
+p = run_ftwin(a.ftwin, case, ranks, a.mpirun, extra=args, timeout=300)
 errors = [l for l in p.stderr.splitlines() if l.startswith("ftwin: error:")]
 checks = [
     ("non-zero exit", p.returncode != 0),
