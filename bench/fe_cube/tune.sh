@@ -4,7 +4,7 @@
 #
 # usage: bench/fe_cube/tune.sh LEVEL [VARIANT...]     (default: every variant below)
 # environment: FTWIN, NP (as run.sh)
-# Each variant is run once; results: work/tune_L<level>_<variant>.{log,h5,time.rank*}, table at the end.
+# Each variant is run once; results: work/tune_L<level>_np<NP>_<variant>.{log,h5,time.rank*}, table at the end.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=$here/work
@@ -36,13 +36,17 @@ V[sq0_unsm]="-pc_gamg_square_graph 0 -pc_gamg_agg_nsmooths 0"
 V[sq0_cheb3]="-pc_gamg_square_graph 0 -mg_levels_ksp_max_it 3"
 V[sq0_thr0.01_cheb3]="-pc_gamg_square_graph 0 -pc_gamg_threshold 0.01 -mg_levels_ksp_max_it 3"
 V[thr0.01_cheb3]="-pc_gamg_threshold 0.01 -mg_levels_ksp_max_it 3"
+V[cheb1_eqlim]="-mg_levels_ksp_max_it 1 -pc_gamg_coarse_eq_limit 3000 -pc_gamg_process_eq_limit 200"
+V[thr0.01_cheb1]="-pc_gamg_threshold 0.01 -mg_levels_ksp_max_it 1"
+V[ml_rtol1e-8]="-pc_type ml -pc_ml_nullspace user -ksp_rtol 1e-8"
+V[cheb1_rtol1e-8]="-mg_levels_ksp_max_it 1 -ksp_rtol 1e-8"
 
 variants=("$@")
 [ ${#variants[@]} -eq 0 ] && variants=(default rtol1e-8 thr0.01 thr0.05 sq0 sq0_thr0.01 unsmoothed cheb1 cheb3 cheb4 sor gmres eqlim ptap_aao hypre ml)
 prefixes=()
 for v in "${variants[@]}"; do
   [ -n "${V[$v]+x}" ] || { echo "unknown variant $v"; exit 1; }
-  p=$work/tune_L${l}_$v
+  p=$work/tune_L${l}_np${NP}_$v
   rm -f "$p".time.rank*
   echo "# $v: ${V[$v]:-(defaults)}   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   set +e
@@ -53,4 +57,4 @@ for v in "${variants[@]}"; do
   [ $rc -ne 0 ] && { echo "# $v: ftwin exited with $rc"; tail -5 "$p.log"; }
   prefixes+=("$p")
 done
-/usr/bin/python3 "$here/parse_run.py" --json "$work/tune_L$l.json" "${prefixes[@]}"
+/usr/bin/python3 "$here/parse_run.py" --json "$work/tune_L${l}_np${NP}.json" "${prefixes[@]}"

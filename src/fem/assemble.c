@@ -122,6 +122,22 @@ PetscErrorCode FtDirichletDestroy(FtDirichlet *bc)
   PetscFunctionReturn(0);
 }
 
+PetscErrorCode FtKSPCreate(Mat K, const char *prefix, double rtol, KSP *ksp)
+{
+  PC pc;
+
+  PetscFunctionBeginUser;
+  PetscCall(KSPCreate(PetscObjectComm((PetscObject)K), ksp));
+  if (prefix) PetscCall(KSPSetOptionsPrefix(*ksp, prefix));
+  PetscCall(KSPSetOperators(*ksp, K, K));
+  PetscCall(KSPSetType(*ksp, KSPCG));
+  PetscCall(KSPGetPC(*ksp, &pc));
+  PetscCall(PCSetType(pc, PCGAMG));
+  PetscCall(KSPSetTolerances(*ksp, rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
+  PetscCall(KSPSetFromOptions(*ksp));
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FtSolveChecked(KSP ksp, Vec b, Vec x, const char *what, PetscInt *its)
 {
   KSPConvergedReason reason;

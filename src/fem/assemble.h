@@ -41,6 +41,10 @@ typedef struct {
 PetscErrorCode FtDirichletApply(Mat K, const FtDirichlet *bc, Vec *b);
 PetscErrorCode FtDirichletDestroy(FtDirichlet *bc);
 
+/* CG + GAMG on the SPD operator K with relative tolerance rtol and options prefix `prefix`
+ * (NULL for none); PETSc options given on the command line override every choice. */
+PetscErrorCode FtKSPCreate(Mat K, const char *prefix, double rtol, KSP *ksp);
+
 /* Linear solve with convergence checked: a diverged or failed solve is an error that names
  * the stage, the reason and the iterations. */
 PetscErrorCode FtSolveChecked(KSP ksp, Vec b, Vec x, const char *what, PetscInt *its);

@@ -274,11 +274,9 @@ static PetscErrorCode L2Error(const FtSpace *s, const FtLoadCase *lc, Vec u, dou
 
 PetscErrorCode FtElasticitySolve(const FtSpace *s, const FtCase *c, const FtBackend *be, Vec *T, Vec *u, FtSolveInfo *info)
 {
-  MPI_Comm     comm = PetscObjectComm((PetscObject)s->dm);
   const int    nen = s->nen, ndof = 3 * nen;
   Mat          K;
   KSP          ksp;
-  PC           pc;
   Vec         *b;
   FtDirichlet  bc = {0};
   FtBlockSet   cells = {s->ncells, nen, s->cell_nodes};
@@ -374,13 +372,7 @@ PetscErrorCode FtElasticitySolve(const FtSpace *s, const FtCase *c, const FtBack
   PetscCall(FtDirichletApply(K, &bc, b));
   PetscCall(FtDirichletDestroy(&bc));
 
-  PetscCall(KSPCreate(comm, &ksp));
-  PetscCall(KSPSetOperators(ksp, K, K));
-  PetscCall(KSPSetType(ksp, KSPCG));
-  PetscCall(KSPGetPC(ksp, &pc));
-  PetscCall(PCSetType(pc, PCGAMG));
-  PetscCall(KSPSetTolerances(ksp, c->rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
-  PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(FtKSPCreate(K, NULL, c->rtol, &ksp));
   PetscCall(KSPSetUp(ksp));
   PetscCall(FtLogInfo("elasticity: preconditioner set up (%.2f s)", FtWallTime() - t0));
   for (int l = 0; l < c->nloads; l++) {

@@ -45,12 +45,10 @@ PetscErrorCode FtThermalSolve(const FtSpace *s, const FtCase *c, int t, Vec *T, 
 {
   const FtThermalCase *tc  = &c->thermal[t];
   const int            nen = s->nen, order = s->order, nfn = order == 2 ? 6 : 3;
-  MPI_Comm             comm = PetscObjectComm((PetscObject)s->dm);
   DM                   dm1;
   Mat                  K;
   Vec                  b, bl;
   KSP                  ksp;
-  PC                   pc;
   PetscScalar         *vals, *ba;
   PetscInt             nconv = 0, *conv_nodes = NULL;
   FtDirichlet          bc = {0};
@@ -174,14 +172,7 @@ PetscErrorCode FtThermalSolve(const FtSpace *s, const FtCase *c, int t, Vec *T, 
   PetscCall(FtDirichletApply(K, &bc, &b));
   PetscCall(FtDirichletDestroy(&bc));
 
-  PetscCall(KSPCreate(comm, &ksp));
-  PetscCall(KSPSetOptionsPrefix(ksp, "thermal_"));
-  PetscCall(KSPSetOperators(ksp, K, K));
-  PetscCall(KSPSetType(ksp, KSPCG));
-  PetscCall(KSPGetPC(ksp, &pc));
-  PetscCall(PCSetType(pc, PCGAMG));
-  PetscCall(KSPSetTolerances(ksp, c->rtol, PETSC_DEFAULT, PETSC_DEFAULT, 10000));
-  PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(FtKSPCreate(K, "thermal_", c->rtol, &ksp));
   PetscCall(VecSet(*T, 0.0));
   {
     char what[128];
