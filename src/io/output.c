@@ -1,5 +1,7 @@
 #include "io/output.h"
 
+#include "io/h5util.h"
+
 #include <errno.h>
 #include <hdf5.h>
 #include <libgen.h>
@@ -12,123 +14,10 @@
 #include "ft_elasticity.h"
 #include "util/log.h"
 
-#define H5CHK(expr, what)                                                                                        \
-  do {                                                                                                           \
-    if ((expr) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 failed writing %s of '%s'", what, path); \
-  } while (0)
-
-static int MkdirP(const char *dir)
-{
-  char   tmp[FT_PATH_MAX];
-  size_t len = strlen(dir);
-  if (len == 0 || len >= sizeof tmp) return len == 0 ? 0 : -1;
-  memcpy(tmp, dir, len + 1);
-  for (char *p = tmp + 1; *p; p++)
-    if (*p == '/') {
-      *p = 0;
-      if (mkdir(tmp, 0777) && errno != EEXIST) return -1;
-      *p = '/';
-    }
-  if (mkdir(tmp, 0777) && errno != EEXIST) return -1;
-  return 0;
-}
-
-static void DirOf(const char *path, char *dir, size_t len)
-{
-  char tmp[FT_PATH_MAX];
-  snprintf(tmp, sizeof tmp, "%s", path);
-  snprintf(dir, len, "%s", dirname(tmp));
-}
-
-static void TmpName(const char *path, long pid, char *tmp, size_t len)
-{
-  char dir[FT_PATH_MAX], base[FT_PATH_MAX / 2], t[FT_PATH_MAX];
-  DirOf(path, dir, sizeof dir);
-  snprintf(t, sizeof t, "%s", path);
-  snprintf(base, sizeof base, "%s", basename(t));
-  snprintf(tmp, len, "%.*s/.%s.tmp.%ld", (int)(FT_PATH_MAX / 2 - 40), dir, base, pid);
-}
-
 PetscErrorCode FtOutputCheckWritable(MPI_Comm comm, const FtCase *c)
 {
-  PetscMPIInt rank;
-  int         err = 0;
-
   PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank == 0) {
-    char dir[FT_PATH_MAX], tmp[FT_PATH_MAX];
-    DirOf(c->output_file, dir, sizeof dir);
-    if (MkdirP(dir)) err = errno;
-    else {
-      FILE *f;
-      TmpName(c->output_file, (long)getpid(), tmp, sizeof tmp);
-      f = fopen(tmp, "w");
-      if (!f) err = errno;
-      else {
-        fclose(f);
-        unlink(tmp);
-      }
-    }
-  }
-  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "%s: output.file: cannot write '%s': %s", c->path, c->output_file, strerror(err));
-  PetscFunctionReturn(0);
-}
-
-/* One collective write of rows [start, start+count) of a [N][M] dataset (M = 0: 1-D). */
-static PetscErrorCode WriteRows(hid_t loc, const char *path, const char *name, hid_t type, hsize_t N, hsize_t M, hsize_t start,
-                                hsize_t count, const void *buf)
-{
-  int     rank = M ? 2 : 1;
-  hsize_t dims[2] = {N, M}, off[2] = {start, 0}, cnt[2] = {count, M};
-  hid_t   fs, ms, ds, dxpl;
-
-  PetscFunctionBeginUser;
-  H5CHK(fs = H5Screate_simple(rank, dims, NULL), name);
-  H5CHK(ds = H5Dcreate2(loc, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name);
-  H5CHK(ms = H5Screate_simple(rank, count ? cnt : dims, NULL), name);
-  if (count) H5CHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL), name);
-  else {
-    H5CHK(H5Sselect_none(fs), name);
-    H5CHK(H5Sselect_none(ms), name);
-  }
-  H5CHK(dxpl = H5Pcreate(H5P_DATASET_XFER), name);
-  H5CHK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), name);
-  H5CHK(H5Dwrite(ds, type, ms, fs, dxpl, buf), name);
-  H5Pclose(dxpl);
-  H5Sclose(ms);
-  H5Sclose(fs);
-  H5Dclose(ds);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode AttrString(hid_t loc, const char *path, const char *name, const char *value)
-{
-  hid_t t, sp, a;
-
-  PetscFunctionBeginUser;
-  H5CHK(t = H5Tcopy(H5T_C_S1), name);
-  H5CHK(H5Tset_size(t, strlen(value) + 1), name);
-  H5CHK(sp = H5Screate(H5S_SCALAR), name);
-  H5CHK(a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT), name);
-  H5CHK(H5Awrite(a, t, value), name);
-  H5Aclose(a);
-  H5Sclose(sp);
-  H5Tclose(t);
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode AttrDouble(hid_t loc, const char *path, const char *name, hid_t type, const void *value)
-{
-  hid_t sp, a;
-
-  PetscFunctionBeginUser;
-  H5CHK(sp = H5Screate(H5S_SCALAR), name);
-  H5CHK(a = H5Acreate2(loc, name, type, sp, H5P_DEFAULT, H5P_DEFAULT), name);
-  H5CHK(H5Awrite(a, type, value), name);
-  H5Aclose(a);
-  H5Sclose(sp);
+  PetscCall(FtCheckWritable(comm, c->path, "output.file", c->output_file));
   PetscFunctionReturn(0);
 }
 
@@ -173,14 +62,14 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
         i++;
       }
   }
-  PetscCall(WriteRows(g, path, "coordinates", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
+  PetscCall(FtH5WriteRows(g, path, "coordinates", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
   for (PetscInt e = 0; e < s->ncells; e++)
     for (int a = 0; a < nen; a++) topo[(size_t)nen * e + a] = s->node_global[s->cell_nodes[nen * e + a]];
-  PetscCall(WriteRows(g, path, "topology", H5T_NATIVE_LLONG, ncellsGlobal, nen, cellStart, s->ncells, topo));
+  PetscCall(FtH5WriteRows(g, path, "topology", H5T_NATIVE_LLONG, ncellsGlobal, nen, cellStart, s->ncells, topo));
   for (PetscInt e = 0; e < s->ncells; e++) ibuf[e] = s->cell_material[e];
-  PetscCall(WriteRows(g, path, "region", H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
+  PetscCall(FtH5WriteRows(g, path, "region", H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
   for (PetscInt e = 0; e < s->ncells; e++) ibuf[e] = rank;
-  PetscCall(WriteRows(g, path, "rank", H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
+  PetscCall(FtH5WriteRows(g, path, "rank", H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
   H5Gclose(g);
 
   /* temperatures */
@@ -190,11 +79,11 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
       const PetscScalar *ta;
       H5CHK(gl = H5Gcreate2(g, c->thermal[t].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), c->thermal[t].name);
       PetscCall(OwnedArray(r->T[t], &ta));
-      PetscCall(WriteRows(gl, path, "temperature", H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, ta));
+      PetscCall(FtH5WriteRows(gl, path, "temperature", H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, ta));
       PetscCall(VecRestoreArrayRead(r->T[t], &ta));
       {
         long long its = r->tinfo[t].its;
-        PetscCall(AttrDouble(gl, path, "iterations", H5T_NATIVE_LLONG, &its));
+        PetscCall(FtH5AttrScalar(gl, path, "iterations", H5T_NATIVE_LLONG, &its));
       }
       H5Gclose(gl);
     }
@@ -208,22 +97,22 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
     const double      *ns = r->node_stress[l], *cs = r->cell_stress[l];
     H5CHK(gl = H5Gcreate2(g, c->loads[l].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), c->loads[l].name);
     PetscCall(OwnedArray(r->u[l], &ua));
-    PetscCall(WriteRows(gl, path, "displacement", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, ua));
+    PetscCall(FtH5WriteRows(gl, path, "displacement", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, ua));
     PetscCall(VecRestoreArrayRead(r->u[l], &ua));
-    PetscCall(WriteRows(gl, path, "stress", H5T_NATIVE_DOUBLE, s->nglobal, 6, s->ownedStart, s->nowned, ns));
+    PetscCall(FtH5WriteRows(gl, path, "stress", H5T_NATIVE_DOUBLE, s->nglobal, 6, s->ownedStart, s->nowned, ns));
     for (PetscInt i = 0; i < s->nowned; i++) buf[i] = ft_von_mises(&ns[6 * i]);
-    PetscCall(WriteRows(gl, path, "von_mises", H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, buf));
+    PetscCall(FtH5WriteRows(gl, path, "von_mises", H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, buf));
     for (PetscInt i = 0; i < s->nowned; i++) ft_principal_stresses(&ns[6 * i], &buf[3 * i]);
-    PetscCall(WriteRows(gl, path, "principal", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
-    PetscCall(WriteRows(gl, path, "stress_cell", H5T_NATIVE_DOUBLE, ncellsGlobal, 6, cellStart, s->ncells, cs));
+    PetscCall(FtH5WriteRows(gl, path, "principal", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
+    PetscCall(FtH5WriteRows(gl, path, "stress_cell", H5T_NATIVE_DOUBLE, ncellsGlobal, 6, cellStart, s->ncells, cs));
     for (PetscInt e = 0; e < s->ncells; e++) buf[e] = ft_von_mises(&cs[6 * e]);
-    PetscCall(WriteRows(gl, path, "von_mises_cell", H5T_NATIVE_DOUBLE, ncellsGlobal, 0, cellStart, s->ncells, buf));
+    PetscCall(FtH5WriteRows(gl, path, "von_mises_cell", H5T_NATIVE_DOUBLE, ncellsGlobal, 0, cellStart, s->ncells, buf));
     {
       long long its = r->info[l].its;
-      PetscCall(AttrDouble(gl, path, "iterations", H5T_NATIVE_LLONG, &its));
+      PetscCall(FtH5AttrScalar(gl, path, "iterations", H5T_NATIVE_LLONG, &its));
       if (r->info[l].l2_error >= 0) {
-        PetscCall(AttrDouble(gl, path, "l2_error", H5T_NATIVE_DOUBLE, &r->info[l].l2_error));
-        PetscCall(AttrDouble(gl, path, "l2_norm_exact", H5T_NATIVE_DOUBLE, &r->info[l].l2_exact));
+        PetscCall(FtH5AttrScalar(gl, path, "l2_error", H5T_NATIVE_DOUBLE, &r->info[l].l2_error));
+        PetscCall(FtH5AttrScalar(gl, path, "l2_norm_exact", H5T_NATIVE_DOUBLE, &r->info[l].l2_exact));
       }
     }
     H5Gclose(gl);
@@ -233,7 +122,7 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
   /* the case file's text, written by rank 0 */
   {
     size_t len = strlen(c->text);
-    PetscCall(WriteRows(file, path, "case_file", H5T_NATIVE_CHAR, len, 0, 0, rank == 0 ? len : 0, c->text));
+    PetscCall(FtH5WriteRows(file, path, "case_file", H5T_NATIVE_CHAR, len, 0, 0, rank == 0 ? len : 0, c->text));
   }
   /* provenance */
   {
@@ -245,19 +134,19 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
       size_t used = strlen(regions);
       snprintf(regions + used, sizeof regions - used, "%s%s", m ? "," : "", c->materials[m].region);
     }
-    PetscCall(AttrString(file, path, "ftwin_version", FTWIN_VERSION));
-    PetscCall(AttrString(file, path, "build", build));
-    PetscCall(AttrDouble(file, path, "mpi_ranks", H5T_NATIVE_INT, &ranks));
-    PetscCall(AttrString(file, path, "date", date));
-    PetscCall(AttrString(file, path, "case_name", c->name));
-    PetscCall(AttrString(file, path, "case_path", c->path));
-    PetscCall(AttrString(file, path, "mesh_file", c->mesh_file));
-    PetscCall(AttrDouble(file, path, "order", H5T_NATIVE_INT, &order));
-    PetscCall(AttrString(file, path, "backend", r->backend));
-    PetscCall(AttrString(file, path, "region_names", regions));
-    PetscCall(AttrString(file, path, "stress_order", "xx yy zz yz xz xy"));
-    PetscCall(AttrString(file, path, "units", "SI: m, Pa, K"));
-    PetscCall(AttrString(file, path, "nodal_stress_method", "volume-weighted average of element stresses at the node"));
+    PetscCall(FtH5AttrString(file, path, "ftwin_version", FTWIN_VERSION));
+    PetscCall(FtH5AttrString(file, path, "build", build));
+    PetscCall(FtH5AttrScalar(file, path, "mpi_ranks", H5T_NATIVE_INT, &ranks));
+    PetscCall(FtH5AttrString(file, path, "date", date));
+    PetscCall(FtH5AttrString(file, path, "case_name", c->name));
+    PetscCall(FtH5AttrString(file, path, "case_path", c->path));
+    PetscCall(FtH5AttrString(file, path, "mesh_file", c->mesh_file));
+    PetscCall(FtH5AttrScalar(file, path, "order", H5T_NATIVE_INT, &order));
+    PetscCall(FtH5AttrString(file, path, "backend", r->backend));
+    PetscCall(FtH5AttrString(file, path, "region_names", regions));
+    PetscCall(FtH5AttrString(file, path, "stress_order", "xx yy zz yz xz xy"));
+    PetscCall(FtH5AttrString(file, path, "units", "SI: m, Pa, K"));
+    PetscCall(FtH5AttrString(file, path, "nodal_stress_method", "volume-weighted average of element stresses at the node"));
   }
   PetscCall(PetscFree3(buf, topo, ibuf));
   PetscCheck(H5Fclose(file) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 failed closing '%s'", path);
@@ -340,7 +229,7 @@ PetscErrorCode FtOutputWrite(const FtSpace *s, const FtCase *c, const FtResults 
   PetscCallMPI(MPI_Exscan(&ncells, &cellStart, 1, MPIU_INT, MPI_SUM, comm));
   if (rank == 0) cellStart = 0;
   PetscCallMPI(MPI_Allreduce(&ncells, &ncellsGlobal, 1, MPIU_INT, MPI_SUM, comm));
-  TmpName(c->output_file, pid, tmp, sizeof tmp);
+  FtTmpName(c->output_file, pid, tmp, sizeof tmp);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   ierr = WriteH5(s, c, r, tmp, date, cellStart, ncellsGlobal);
   if (ierr) {
@@ -352,7 +241,7 @@ PetscErrorCode FtOutputWrite(const FtSpace *s, const FtCase *c, const FtResults 
     size_t len = strlen(c->output_file);
     snprintf(xfinal, sizeof xfinal, "%.*s.xdmf", (int)(len > 3 && !strcmp(c->output_file + len - 3, ".h5") ? len - 3 : len), c->output_file);
   }
-  TmpName(xfinal, pid, xtmp, sizeof xtmp);
+  FtTmpName(xfinal, pid, xtmp, sizeof xtmp);
   if (rank == 0) {
     if (c->write_xdmf && WriteXdmf(s, c, xtmp, ncellsGlobal)) err = errno ? errno : EIO;
     if (!err && rename(tmp, c->output_file)) err = errno;

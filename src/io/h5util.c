@@ -1,0 +1,125 @@
+/* Small collective HDF5 helpers shared by the output writers, and the temporary-name scheme
+ * that keeps a failed run from leaving a partial file or destroying the previous one. */
+#include "io/h5util.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int FtMkdirP(const char *dir)
+{
+  char   tmp[FT_PATH_MAX];
+  size_t len = strlen(dir);
+  if (len == 0 || len >= sizeof tmp) return len == 0 ? 0 : -1;
+  memcpy(tmp, dir, len + 1);
+  for (char *p = tmp + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      if (mkdir(tmp, 0777) && errno != EEXIST) return -1;
+      *p = '/';
+    }
+  if (mkdir(tmp, 0777) && errno != EEXIST) return -1;
+  return 0;
+}
+
+void FtDirOf(const char *path, char *dir, size_t len)
+{
+  char tmp[FT_PATH_MAX];
+  snprintf(tmp, sizeof tmp, "%s", path);
+  snprintf(dir, len, "%s", dirname(tmp));
+}
+
+void FtTmpName(const char *path, long pid, char *tmp, size_t len)
+{
+  char dir[FT_PATH_MAX], base[FT_PATH_MAX / 2], t[FT_PATH_MAX];
+  FtDirOf(path, dir, sizeof dir);
+  snprintf(t, sizeof t, "%s", path);
+  snprintf(base, sizeof base, "%s", basename(t));
+  snprintf(tmp, len, "%.*s/.%s.tmp.%ld", (int)(FT_PATH_MAX / 2 - 40), dir, base, pid);
+}
+
+/* One collective write of rows [start, start+count) of a [N][M] dataset (M = 0: 1-D). */
+PetscErrorCode FtH5WriteRows(hid_t loc, const char *path, const char *name, hid_t type, hsize_t N, hsize_t M, hsize_t start,
+                                hsize_t count, const void *buf)
+{
+  int     rank = M ? 2 : 1;
+  hsize_t dims[2] = {N, M}, off[2] = {start, 0}, cnt[2] = {count, M};
+  hid_t   fs, ms, ds, dxpl;
+
+  PetscFunctionBeginUser;
+  H5CHK(fs = H5Screate_simple(rank, dims, NULL), name);
+  H5CHK(ds = H5Dcreate2(loc, name, type, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), name);
+  H5CHK(ms = H5Screate_simple(rank, count ? cnt : dims, NULL), name);
+  if (count) H5CHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL), name);
+  else {
+    H5CHK(H5Sselect_none(fs), name);
+    H5CHK(H5Sselect_none(ms), name);
+  }
+  H5CHK(dxpl = H5Pcreate(H5P_DATASET_XFER), name);
+  H5CHK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), name);
+  H5CHK(H5Dwrite(ds, type, ms, fs, dxpl, buf), name);
+  H5Pclose(dxpl);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(ds);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FtH5AttrString(hid_t loc, const char *path, const char *name, const char *value)
+{
+  hid_t t, sp, a;
+
+  PetscFunctionBeginUser;
+  H5CHK(t = H5Tcopy(H5T_C_S1), name);
+  H5CHK(H5Tset_size(t, strlen(value) + 1), name);
+  H5CHK(sp = H5Screate(H5S_SCALAR), name);
+  H5CHK(a = H5Acreate2(loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT), name);
+  H5CHK(H5Awrite(a, t, value), name);
+  H5Aclose(a);
+  H5Sclose(sp);
+  H5Tclose(t);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FtH5AttrScalar(hid_t loc, const char *path, const char *name, hid_t type, const void *value)
+{
+  hid_t sp, a;
+
+  PetscFunctionBeginUser;
+  H5CHK(sp = H5Screate(H5S_SCALAR), name);
+  H5CHK(a = H5Acreate2(loc, name, type, sp, H5P_DEFAULT, H5P_DEFAULT), name);
+  H5CHK(H5Awrite(a, type, value), name);
+  H5Aclose(a);
+  H5Sclose(sp);
+  PetscFunctionReturn(0);
+}
+
+
+PetscErrorCode FtCheckWritable(MPI_Comm comm, const char *casepath, const char *key, const char *file)
+{
+  PetscMPIInt rank;
+  int         err = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  if (rank == 0) {
+    char dir[FT_PATH_MAX], tmp[FT_PATH_MAX];
+    FtDirOf(file, dir, sizeof dir);
+    if (FtMkdirP(dir)) err = errno;
+    else {
+      FILE *f;
+      FtTmpName(file, (long)getpid(), tmp, sizeof tmp);
+      f = fopen(tmp, "w");
+      if (!f) err = errno;
+      else {
+        fclose(f);
+        unlink(tmp);
+      }
+    }
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "%s: %s: cannot write '%s': %s", casepath, key, file, strerror(err));
+  PetscFunctionReturn(0);
+}

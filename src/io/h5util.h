@@ -1,0 +1,27 @@
+/* Collective HDF5 helpers and safe file replacement (write to a temporary name, then rename). */
+#ifndef FT_H5UTIL_H
+#define FT_H5UTIL_H
+#include <hdf5.h>
+#include <petscsys.h>
+
+#include "case.h"
+
+/* Checks an HDF5 call's result inside a function with a `path` variable naming the file. */
+#define H5CHK(expr, what) \
+  do { \
+    if ((expr) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 failed writing %s of '%s'", what, path); \
+  } while (0)
+
+int  FtMkdirP(const char *dir);
+void FtDirOf(const char *path, char *dir, size_t len);
+/* The temporary name a writer uses for `path`: <dir>/.<base>.tmp.<pid> */
+void FtTmpName(const char *path, long pid, char *tmp, size_t len);
+/* Fails early (collectively) when `file` cannot be created; creates its folder. */
+PetscErrorCode FtCheckWritable(MPI_Comm comm, const char *casepath, const char *key, const char *file);
+
+/* One collective write of rows [start, start+count) of a new [N][M] dataset (M = 0: 1-D). */
+PetscErrorCode FtH5WriteRows(hid_t loc, const char *path, const char *name, hid_t type, hsize_t N, hsize_t M, hsize_t start,
+                             hsize_t count, const void *buf);
+PetscErrorCode FtH5AttrString(hid_t loc, const char *path, const char *name, const char *value);
+PetscErrorCode FtH5AttrScalar(hid_t loc, const char *path, const char *name, hid_t type, const void *value);
+#endif
