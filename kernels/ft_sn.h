@@ -15,8 +15,7 @@
  *     factors divide S_ar; the curve gives N; the cycle adds count / N to the damage
  *     (linear damage rule, Miner 1945, "Cumulative damage in fatigue", J. Appl. Mech. 12,
  *     A159-A164; Dowling, Mechanical Behavior of Materials, 4th ed., Pearson 2013,
- *     sec. 9.8 "Multiaxial stresses" precedes / sec. 9.9 "Variable amplitude loading",
- *     Palmgren-Miner rule D = sum n_j / N_j).
+ *     sec. 9.9 "Variable amplitude loading", Palmgren-Miner rule D = sum n_j / N_j).
  *   - Stresses in any consistent unit (ftwin uses Pa); N is dimensionless.
  *   - Nothing here prints or aborts: invalid data give error codes (ft_sn_validate,
  *     ft_fatigue_validate, ft_msc_check) or NaN plus flags in FtDamageAcc, which the
@@ -106,7 +105,8 @@ FT_HD void ft_sn_init(FtSNCurve *c)
 }
 
 /* Basquin line with endurance limit (Basquin 1910, "The exponential law of endurance
- * tests", Proc. ASTM 10; Dowling 4th ed. sec. 9.6, Eq. 9.7 written as N(S)):
+ * tests", Proc. ASTM 10; the power law sigma_a = A N_f^B of Dowling 4th ed. Eq. 9.7,
+ * solved for N):
  *   N = N_ref (S / S_ref)^(-m)   for S >= S_e,      N = infinity for S < S_e (S_e = 0: none). */
 FT_HD void ft_sn_init_basquin(FtSNCurve *c, double S_ref, double N_ref, double m, double S_e)
 {
@@ -356,15 +356,16 @@ FT_HD int ft_msc_check(const FtFatigueParams *p, double S_a, double S_m)
  * (Dowling, Mechanical Behavior of Materials, 4th ed., Pearson 2013, sec. 9.7 "Mean
  * stresses": S_ar is the amplitude that, fully reversed, gives the same life):
  *   NONE       S_ar = S_a
- *   GOODMAN    S_ar = S_a / (1 - S_m/S_u)            (modified Goodman, sec. 9.7.2)
- *   GERBER     S_ar = S_a / (1 - (S_m/S_u)^2)        (Gerber parabola, sec. 9.7.2)
+ *   GOODMAN    S_ar = S_a / (1 - S_m/S_u)            (modified Goodman, sec. 9.7)
+ *   GERBER     S_ar = S_a / (1 - (S_m/S_u)^2)        (Gerber parabola, sec. 9.7)
  *   SODERBERG  S_ar = S_a / (1 - S_m/S_y)            (Soderberg 1939; Shigley 10th ed.
  *                                                      sec. 6-12, yield-line criterion)
  *   MORROW     S_ar = S_a / (1 - S_m/sigma_f')       (Dowling Eq. 9.17 (a)/(b))
  *   SWT        S_ar = sqrt(S_max S_a)                (Smith-Watson-Topper, Eq. 9.18)
  *   WALKER     S_ar = S_max^(1-gamma) S_a^gamma      (Walker, Eq. 9.19)
- *   with S_max = S_m + S_a; SWT/Walker: S_max <= 0 -> S_ar = 0 (no damage: the cycle
- *   never opens a crack, Dowling sec. 9.7.3).
+ *   with S_max = S_m + S_a; SWT/Walker: S_max <= 0 -> S_ar = 0 (no damage: the
+ *   relations are defined for S_max > 0 only, a cycle that never goes into tension is
+ *   predicted not to fail).
  * Goodman/Gerber/Soderberg/Morrow use ft__msc_mean (compressive-mean convention).
  * Returns NaN where the correction is undefined (ft_msc_check != FT_FAT_OK: S_m >= S_u
  * for Goodman, |S_m| >= S_u for Gerber, S_m >= S_y, S_m >= sigma_f', or bad input) -

@@ -2,7 +2,8 @@
  *
  *   ftwin --version
  *   ftwin info                         build options, MPI size, visible GPUs
- *   ftwin run CASE.yaml [-q] [--backend auto|cpu|cuda] [PETSc options]
+ *   ftwin run CASE.yaml [-q] [-o OUT.h5] [--backend auto|cpu|cuda] [PETSc options]
+ *   ftwin fatigue CASE.yaml [-q] [-o OUT.h5]
  *
  * Our own arguments are taken out of argv before PETSc sees the rest, so every PETSc option
  * (-ksp_type, -pc_type, -ksp_monitor, -log_view, -thermal_ksp_*, ...) works as usual. */
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "build_info.h"
+#include "fatigue/fatigue.h"
 #include "run.h"
 #include "util/backend.h"
 #include "util/log.h"
@@ -20,6 +22,8 @@ static const char *usage =
   "usage: ftwin <command> [options] [PETSc options]\n"
   "commands:\n"
   "  run CASE.yaml     solve the case (thermal, then mechanical, stresses) and write its HDF5/XDMF\n"
+  "  fatigue CASE.yaml damage, life and hot spots from the case's basis (the run's results) and its\n"
+  "                    load history (the case's fatigue section), without solving again\n"
   "  info              build options, MPI ranks and visible CUDA devices\n"
   "  --version         print the version\n"
   "options:\n"
@@ -101,7 +105,7 @@ int main(int argc, char **argv)
       }
       output = argv[++i];
     } else if (!command && a[0] != '-') command = a;
-    else if (command && !strcmp(command, "run") && !casePath && a[0] != '-') casePath = a;
+    else if (command && (!strcmp(command, "run") || !strcmp(command, "fatigue")) && !casePath && a[0] != '-') casePath = a;
     else rest[nrest++] = argv[i];
   }
   rest[nrest] = NULL;
@@ -110,13 +114,13 @@ int main(int argc, char **argv)
     free(rest);
     return 2;
   }
-  if (strcmp(command, "run") && strcmp(command, "info")) {
+  if (strcmp(command, "run") && strcmp(command, "fatigue") && strcmp(command, "info")) {
     fprintf(stderr, "ftwin: error: unknown command '%s'\n%s", command, usage);
     free(rest);
     return 2;
   }
-  if (!strcmp(command, "run") && !casePath) {
-    fprintf(stderr, "ftwin: error: run needs a case file: ftwin run CASE.yaml\n");
+  if (strcmp(command, "info") && !casePath) {
+    fprintf(stderr, "ftwin: error: %s needs a case file: ftwin %s CASE.yaml\n", command, command);
     free(rest);
     return 2;
   }
@@ -131,7 +135,7 @@ int main(int argc, char **argv)
     if (!strcmp(command, "info")) ierr = Info();
     else {
       FtRunOptions opt = {casePath, backend, output};
-      ierr             = FtRun(PETSC_COMM_WORLD, &opt);
+      ierr             = !strcmp(command, "run") ? FtRun(PETSC_COMM_WORLD, &opt) : FtFatigueRun(PETSC_COMM_WORLD, &opt);
     }
   }
   PetscFinalize();

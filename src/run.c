@@ -15,8 +15,7 @@
 #include "util/backend.h"
 #include "util/log.h"
 
-/* Rank 0 reads the file; every rank parses the same text, so all ranks agree on every error. */
-static PetscErrorCode LoadCase(MPI_Comm comm, const char *path, FtCase *c)
+PetscErrorCode FtCaseLoadCollective(MPI_Comm comm, const char *path, FtCase *c)
 {
   PetscMPIInt rank;
   long        len = 0;
@@ -95,7 +94,7 @@ PetscErrorCode FtRun(MPI_Comm comm, const FtRunOptions *opt)
   double         **ns, **cs;
 
   PetscFunctionBeginUser;
-  PetscCall(LoadCase(comm, opt->case_path, &c));
+  PetscCall(FtCaseLoadCollective(comm, opt->case_path, &c));
   if (opt->output) snprintf(c.output_file, sizeof c.output_file, "%s", opt->output);
   PetscCall(FtLogInfo("case %s ('%s'): %d material%s, %d thermal case%s, %d load case%s, P%d", c.path, c.name, c.nmaterials,
                       c.nmaterials == 1 ? "" : "s", c.nthermal, c.nthermal == 1 ? "" : "s", c.nloads, c.nloads == 1 ? "" : "s", c.order));

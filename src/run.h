@@ -3,6 +3,8 @@
 #define FT_RUN_H
 #include <petscsys.h>
 
+#include "case.h"
+
 typedef struct {
   const char *case_path;
   const char *backend; /* auto | cpu | cuda */
@@ -10,4 +12,7 @@ typedef struct {
 } FtRunOptions;
 
 PetscErrorCode FtRun(MPI_Comm comm, const FtRunOptions *opt);
+
+/* Rank 0 reads the case file, every rank parses the same text: all ranks agree on every error. */
+PetscErrorCode FtCaseLoadCollective(MPI_Comm comm, const char *path, FtCase *c);
 #endif

@@ -7,9 +7,9 @@ import h5py
 import numpy as np
 
 
-def run_ftwin(ftwin, case, ranks=1, mpirun="mpirun", extra=(), timeout=900):
-    """Runs `ftwin run case` on `ranks` ranks; returns the CompletedProcess."""
-    cmd = [ftwin, "run", case, *extra]
+def run_ftwin(ftwin, case, ranks=1, mpirun="mpirun", extra=(), timeout=900, command="run"):
+    """Runs `ftwin <command> case` on `ranks` ranks; returns the CompletedProcess."""
+    cmd = [ftwin, command, case, *extra]
     if ranks > 1:
         cmd = shlex.split(mpirun) + ["-n", str(ranks)] + cmd
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)

@@ -40,6 +40,11 @@ V[cheb1_eqlim]="-mg_levels_ksp_max_it 1 -pc_gamg_coarse_eq_limit 3000 -pc_gamg_p
 V[thr0.01_cheb1]="-pc_gamg_threshold 0.01 -mg_levels_ksp_max_it 1"
 V[ml_rtol1e-8]="-pc_type ml -pc_ml_nullspace user -ksp_rtol 1e-8"
 V[cheb1_rtol1e-8]="-mg_levels_ksp_max_it 1 -ksp_rtol 1e-8"
+V[sq2]="-pc_gamg_square_graph 2"
+V[thr0]="-pc_gamg_threshold 0"
+V[rtol1e-6]="-ksp_rtol 1e-6"
+V[rtol1e-5]="-ksp_rtol 1e-5"
+V[rtol1e-4]="-ksp_rtol 1e-4"
 
 variants=("$@")
 [ ${#variants[@]} -eq 0 ] && variants=(default rtol1e-8 thr0.01 thr0.05 sq0 sq0_thr0.01 unsmoothed cheb1 cheb3 cheb4 sor gmres eqlim ptap_aao hypre ml)

@@ -2,11 +2,17 @@
  *
  * Every error is one line: `<file>:<line>: <key.path>: <problem>[, got <value>]`.
  * The sections are read in a fixed order (name, mesh, materials, reference_temperature,
- * thermal, mechanical, output, solver) whatever their order in the file, so that cross references
- * (load case -> thermal case, prescribed -> constraints, gravity -> material densities) can be
- * checked while reading. The first error found is reported.
+ * thermal, mechanical, output, solver, fatigue) whatever their order in the file, so that cross
+ * references (load case -> thermal case, prescribed -> constraints, gravity -> material densities,
+ * fatigue channel -> load case, fatigue.basis -> output.file) can be checked while reading. The
+ * first error found is reported.
+ *
+ * A fatigue material given by name is read from a material library (another YAML file, see
+ * find_library); errors inside it name the library file and its line.
  */
 #include "case.h"
+#include "fatigue_params.h"
+#include "ft_equivalent.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -765,10 +771,600 @@ static int parse_solver(Ctx *X, const yaml_node_t *m, FtCase *c)
   return 0;
 }
 
+static void syntax_error(Ctx *X, const yaml_parser_t *p, const char *text);
+
+/* ----------------------------------------------------------------------------------------- */
+/* Files                                                                                     */
+
+/* Reads the whole file into a NUL-terminated buffer (*out, length *n). Returns 0 or an errno
+   value (ENOMEM when out of memory); *out is NULL on error. */
+static int read_file(const char *path, char **out, size_t *n_out)
+{
+  *out   = NULL;
+  *n_out = 0;
+  errno  = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f) return errno ? errno : ENOENT;
+  size_t cap = 4096, n = 0;
+  char  *buf  = malloc(cap);
+  int    rerr = 0;
+  while (buf) {
+    if (n + 1 >= cap) {
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t k = fread(buf + n, 1, cap - 1 - n, f);
+    n += k;
+    if (k == 0) {
+      if (ferror(f)) rerr = errno ? errno : EIO;
+      break;
+    }
+  }
+  fclose(f);
+  if (!buf) return ENOMEM;
+  if (rerr) {
+    free(buf);
+    return rerr;
+  }
+  buf[n] = 0;
+  *out   = buf;
+  *n_out = n;
+  return 0;
+}
+
+/* Line (1-based) of the first NUL byte of a buffer of n bytes, 0 if there is none. */
+static unsigned long nul_line(const char *buf, size_t n)
+{
+  if (strlen(buf) == n) return 0;
+  unsigned long line = 1;
+  for (size_t i = 0; buf[i]; i++)
+    if (buf[i] == '\n') line++;
+  return line;
+}
+
+/* ----------------------------------------------------------------------------------------- */
+/* Fatigue                                                                                   */
+
+_Static_assert(sizeof(((FtFatigueMaterial *)0)->tab_S) / sizeof(double) == FT_SN_MAX_POINTS,
+               "FtFatigueMaterial.tab_S must hold FT_SN_MAX_POINTS points");
+_Static_assert(FT_MSC_NONE == 0 && FT_MEAN_COMPR_ZERO == 0, "a zeroed FtFatigueCase must mean no correction");
+
+typedef struct {
+  const char *name;
+  int         value;
+} EnumName;
+
+static const EnumName equivalent_names[] = {{"signed_von_mises", FT_EQ_SIGNED_VON_MISES},
+                                            {"max_principal", FT_EQ_MAX_ABS_PRINCIPAL},
+                                            {"critical_plane", FT_EQ_CRITICAL_PLANE},
+                                            {NULL, 0}};
+static const EnumName msc_names[] = {{"none", FT_MSC_NONE},           {"goodman", FT_MSC_GOODMAN}, {"gerber", FT_MSC_GERBER},
+                                     {"soderberg", FT_MSC_SODERBERG}, {"swt", FT_MSC_SWT},         {"morrow", FT_MSC_MORROW},
+                                     {"walker", FT_MSC_WALKER},       {NULL, 0}};
+static const EnumName compr_names[] = {{"zero", FT_MEAN_COMPR_ZERO}, {"as_is", FT_MEAN_COMPR_ASIS}, {NULL, 0}};
+static const EnumName sn_names[]    = {{"basquin", FT_SN_BASQUIN}, {"knee", FT_SN_KNEE}, {"table", FT_SN_TABLE}, {NULL, 0}};
+
+static const char *enum_name(const EnumName *e, int value)
+{
+  for (int i = 0; e[i].name; i++)
+    if (e[i].value == value) return e[i].name;
+  return "?";
+}
+
+static int get_enum(Ctx *X, const yaml_node_t *n, const char *path, const EnumName *e, int *out)
+{
+  char b[80], list[256] = "";
+  if (n->type == YAML_SCALAR_NODE)
+    for (int i = 0; e[i].name; i++)
+      if (!strcmp(sval(n), e[i].name)) {
+        *out = e[i].value;
+        return 0;
+      }
+  for (int i = 0; e[i].name; i++) {
+    if (i) strncat(list, ", ", sizeof list - strlen(list) - 1);
+    strncat(list, e[i].name, sizeof list - strlen(list) - 1);
+  }
+  return errf(X, n, path, "must be one of %s, got %s", list, desc(n, b, sizeof b));
+}
+
+static int get_positive(Ctx *X, const yaml_node_t *n, const char *path, double *v)
+{
+  if (get_number(X, n, path, v)) return -1;
+  if (!(*v > 0)) return errf(X, n, path, "must be > 0, got %s", sval(n));
+  return 0;
+}
+
+/* A slope of an S-N curve: N = N_ref (S/S_ref)^-m needs m > 0. */
+static int get_slope(Ctx *X, const yaml_node_t *n, const char *path, double *v)
+{
+  if (get_number(X, n, path, v)) return -1;
+  if (!(*v > 0))
+    return errf(X, n, path, "non-physical S-N slope: must be > 0 (life must decrease as the stress amplitude increases), got %s",
+                sval(n));
+  return 0;
+}
+
+static int list_has(const char *const *list, const char *s)
+{
+  for (int i = 0; list[i]; i++)
+    if (!strcmp(list[i], s)) return 1;
+  return 0;
+}
+
+static void join(char *out, size_t cap, const char *const *list)
+{
+  out[0] = 0;
+  for (int i = 0; list[i]; i++) {
+    if (i) strncat(out, ", ", cap - strlen(out) - 1);
+    strncat(out, list[i], cap - strlen(out) - 1);
+  }
+}
+
+/* Table points: [[S1, N1], [S2, N2], ...], S strictly decreasing, N strictly increasing. */
+static int parse_sn_points(Ctx *X, const yaml_node_t *s, const char *path, FtFatigueMaterial *mat)
+{
+  char b[80], ip[PATHLEN], cp[PATHLEN];
+  if (expect_seq(X, s, path)) return -1;
+  int n = seq_len(s);
+  if (n < 2 || n > FT_SN_MAX_POINTS)
+    return errf(X, s, path, "a table curve needs 2 to %d points [S, N], got %d", FT_SN_MAX_POINTS, n);
+  for (int i = 0; i < n; i++) {
+    yaml_node_t *p = seq_at(X, s, i);
+    indexed(ip, path, i);
+    if (p->type == YAML_SEQUENCE_NODE && seq_len(p) != 2)
+      return errf(X, p, ip, "expected a point [S, N] (stress amplitude [Pa], cycles), got a list of %d", seq_len(p));
+    if (p->type != YAML_SEQUENCE_NODE)
+      return errf(X, p, ip, "expected a point [S, N] (stress amplitude [Pa], cycles), got %s", desc(p, b, sizeof b));
+    indexed(cp, ip, 0);
+    if (get_positive(X, seq_at(X, p, 0), cp, &mat->tab_S[i])) return -1;
+    indexed(cp, ip, 1);
+    if (get_positive(X, seq_at(X, p, 1), cp, &mat->tab_N[i])) return -1;
+    if (i > 0 && !(mat->tab_S[i] < mat->tab_S[i - 1]))
+      return errf(X, p, ip,
+                  "table not monotonic: S must strictly decrease from point to point (%s[%d] has S = %g), got [%s, %s]", path,
+                  i - 1, mat->tab_S[i - 1], sval(seq_at(X, p, 0)), sval(seq_at(X, p, 1)));
+    if (i > 0 && !(mat->tab_N[i] > mat->tab_N[i - 1]))
+      return errf(X, p, ip,
+                  "table not monotonic: N must strictly increase from point to point (%s[%d] has N = %g; a non-physical slope), "
+                  "got [%s, %s]",
+                  path, i - 1, mat->tab_N[i - 1], sval(seq_at(X, p, 0)), sval(seq_at(X, p, 1)));
+  }
+  mat->npts = n;
+  return 0;
+}
+
+static int parse_sn(Ctx *X, const yaml_node_t *m, const char *path, FtFatigueMaterial *mat)
+{
+  static const char *const keys[]    = {"type", "S_ref", "N_ref", "m", "endurance", "S_knee", "m2", "haibach", "points", NULL};
+  static const char *const basquin[] = {"type", "S_ref", "N_ref", "m", "endurance", NULL};
+  static const char *const knee[]    = {"type", "S_ref", "N_ref", "m", "S_knee", "m2", "haibach", "endurance", NULL};
+  static const char *const table[]   = {"type", "points", "endurance", NULL};
+  char cp[PATHLEN];
+  yaml_node_t *v;
+  if (expect_map(X, m, path) || check_keys(X, m, path, keys)) return -1;
+  if (!(v = req(X, m, path, "type", cp)) || get_enum(X, v, cp, sn_names, &mat->sn_kind)) return -1;
+  const char *const *allowed = mat->sn_kind == FT_SN_BASQUIN ? basquin : mat->sn_kind == FT_SN_KNEE ? knee : table;
+  for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = node(X, p->key);
+    if (list_has(allowed, sval(k))) continue;
+    char list[256];
+    join(list, sizeof list, allowed);
+    child(cp, path, sval(k));
+    return errf(X, k, cp, "not used by a %s curve (its keys: %s)", enum_name(sn_names, mat->sn_kind), list);
+  }
+  if (mat->sn_kind != FT_SN_TABLE) {
+    if (!(v = req(X, m, path, "S_ref", cp)) || get_positive(X, v, cp, &mat->S_ref)) return -1;
+    if (!(v = req(X, m, path, "N_ref", cp)) || get_positive(X, v, cp, &mat->N_ref)) return -1;
+    if (!(v = req(X, m, path, "m", cp)) || get_slope(X, v, cp, &mat->m)) return -1;
+  }
+  if (mat->sn_kind == FT_SN_KNEE) {
+    if (!(v = req(X, m, path, "S_knee", cp)) || get_positive(X, v, cp, &mat->S_knee)) return -1;
+    yaml_node_t *hv = get(X, m, path, "haibach", cp);
+    if (hv && get_bool(X, hv, cp, &mat->haibach)) return -1;
+    char m2p[PATHLEN];
+    yaml_node_t *m2v = get(X, m, path, "m2", m2p);
+    if (mat->haibach) {
+      if (m2v) return errf(X, m2v, m2p, "give either m2 or haibach: true, not both (haibach sets m2 = 2m - 1)");
+      mat->m2 = 2 * mat->m - 1;
+      if (!(mat->m2 > 0))
+        return errf(X, hv, cp, "non-physical S-N slope below the knee: haibach gives m2 = 2m - 1 = %g, which must be > 0 (m = %g)",
+                    mat->m2, mat->m);
+    } else {
+      if (!m2v)
+        return errf(X, m, m2p, "missing; a knee curve needs the slope below the knee: m2, or haibach: true (m2 = 2m - 1)");
+      if (get_slope(X, m2v, m2p, &mat->m2)) return -1;
+    }
+  }
+  if (mat->sn_kind == FT_SN_TABLE)
+    if (!(v = req(X, m, path, "points", cp)) || parse_sn_points(X, v, cp, mat)) return -1;
+  if ((v = get(X, m, path, "endurance", cp))) {
+    if (get_number(X, v, cp, &mat->S_e)) return -1;
+    if (!(mat->S_e >= 0)) return errf(X, v, cp, "must be >= 0 (0: no endurance limit), got %s", sval(v));
+  }
+  return 0;
+}
+
+static int parse_marin(Ctx *X, const yaml_node_t *m, const char *path, FtFatigueMaterial *mat)
+{
+  static const char *const keys[] = {"surface", "size", "load", "temperature", "reliability", "misc", NULL};
+  char cp[PATHLEN];
+  yaml_node_t *v;
+  if (expect_map(X, m, path) || check_keys(X, m, path, keys)) return -1;
+  for (int i = 0; i < 6; i++)
+    if ((v = get(X, m, path, keys[i], cp)) && get_positive(X, v, cp, &mat->marin[i])) return -1;
+  return 0;
+}
+
+/* A material mapping (inline in the case, or an entry of a material library). */
+static int parse_fatigue_material(Ctx *X, const yaml_node_t *m, const char *path, FtFatigueMaterial *mat)
+{
+  static const char *const keys[] = {"name", "source", "ultimate", "yield", "sigma_f", "walker_gamma", "sn", "marin", NULL};
+  char cp[PATHLEN], b[80];
+  yaml_node_t *v, *yv = NULL, *uv = NULL;
+  memset(mat, 0, sizeof *mat);
+  for (int i = 0; i < 6; i++) mat->marin[i] = 1;
+  if (expect_map(X, m, path) || check_keys(X, m, path, keys)) return -1;
+  if (!(v = req(X, m, path, "name", cp)) || get_name(X, v, cp, mat->name)) return -1;
+  if (!(v = req(X, m, path, "source", cp))) return -1;
+  if (v->type != YAML_SCALAR_NODE || is_empty(v))
+    return errf(X, v, cp, "expected where the values come from (a non-empty text), got %s", desc(v, b, sizeof b));
+  if (get_string(X, v, cp, mat->source, sizeof mat->source)) return -1;
+  const char *s = mat->source;
+  while (*s && isspace((unsigned char)*s)) s++;
+  if (!*s) return errf(X, v, cp, "must not be blank: every value needs its source, got %s", desc(v, b, sizeof b));
+  one_line(mat->source);
+  if ((uv = get(X, m, path, "ultimate", cp)) && get_positive(X, uv, cp, &mat->S_u)) return -1;
+  if ((yv = get(X, m, path, "yield", cp)) && get_positive(X, yv, cp, &mat->S_y)) return -1;
+  if (yv && uv && mat->S_y > mat->S_u)
+    return errf(X, yv, cp, "must not exceed ultimate (%s at line %lu), got %s", sval(uv), line_of(uv), sval(yv));
+  if ((v = get(X, m, path, "sigma_f", cp)) && get_positive(X, v, cp, &mat->sigma_f)) return -1;
+  if ((v = get(X, m, path, "walker_gamma", cp))) {
+    if (get_number(X, v, cp, &mat->walker_gamma)) return -1;
+    if (!(mat->walker_gamma > 0 && mat->walker_gamma <= 1)) return errf(X, v, cp, "must be in (0, 1], got %s", sval(v));
+  }
+  if (!(v = req(X, m, path, "sn", cp)) || parse_sn(X, v, cp, mat)) return -1;
+  if ((v = get(X, m, path, "marin", cp)) && parse_marin(X, v, cp, mat)) return -1;
+  return 0;
+}
+
+/* The material constant a mean-stress correction needs: its key, its description and a pointer
+   to its value (NULL when the correction needs none). */
+static const double *msc_need(int msc, const FtFatigueMaterial *mat, const char **key, const char **what)
+{
+  switch (msc) {
+  case FT_MSC_GOODMAN:
+  case FT_MSC_GERBER: *key = "ultimate"; *what = "the ultimate strength S_u [Pa]"; return &mat->S_u;
+  case FT_MSC_SODERBERG: *key = "yield"; *what = "the yield strength S_y [Pa]"; return &mat->S_y;
+  case FT_MSC_MORROW: *key = "sigma_f"; *what = "Morrow's sigma_f' [Pa]"; return &mat->sigma_f;
+  case FT_MSC_WALKER: *key = "walker_gamma"; *what = "the Walker exponent gamma in (0, 1]"; return &mat->walker_gamma;
+  default: return NULL;
+  }
+}
+
+/* Where a library was found, for messages. */
+typedef struct {
+  char               path[FT_PATH_MAX];
+  const char        *how;  /* "fatigue.library", "the environment variable FTWIN_MATERIALS", ... */
+  const yaml_node_t *node; /* node to report read errors at */
+  char               npath[PATHLEN]; /* its key path */
+} LibraryRef;
+
+/* Loads `want` from the material library `lib` into *mat. Errors inside the library name the
+   library file and line; an unknown name is reported at `mnode` of the case file. */
+static int load_from_library(Ctx *X, const LibraryRef *lib, const yaml_node_t *mnode, const char *mpath, const char *want,
+                             FtFatigueMaterial *mat, unsigned long *entry_line)
+{
+  char  *text = NULL;
+  size_t n    = 0;
+  int    e    = read_file(lib->path, &text, &n);
+  if (e) return errf(X, lib->node, lib->npath, "cannot read the material library '%s' (from %s): %s", lib->path, lib->how, strerror(e));
+  Ctx L;
+  memset(&L, 0, sizeof L);
+  L.file   = lib->path;
+  L.err    = X->err;
+  L.errlen = X->errlen;
+  unsigned long nl = nul_line(text, n);
+  if (nl) {
+    free(text);
+    errl(&L, nl, "", "the material library contains a NUL byte (not a text file?)");
+    X->failed = 1;
+    return -1;
+  }
+  yaml_parser_t   parser;
+  yaml_document_t doc;
+  if (!yaml_parser_initialize(&parser)) {
+    free(text);
+    return errf(X, mnode, mpath, "out of memory");
+  }
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
+  if (!yaml_parser_load(&parser, &doc)) {
+    syntax_error(&L, &parser, text);
+    yaml_parser_delete(&parser);
+    free(text);
+    X->failed = 1;
+    return -1;
+  }
+  L.doc = &doc;
+  FtFatigueMaterial *all   = NULL;
+  int               *lines = NULL;
+  int                nmat  = 0, found = -1;
+  yaml_node_t       *root  = yaml_document_get_root_node(&doc), *v;
+  char               cp[PATHLEN], b[80];
+  static const char *const keys[] = {"materials", NULL};
+  if (!root) {
+    errf(&L, NULL, "", "empty material library (expected a mapping with a 'materials' list)");
+  } else if (root->type != YAML_MAPPING_NODE) {
+    errf(&L, root, "", "the material library must be a mapping with a 'materials' list, got %s", desc(root, b, sizeof b));
+  } else if (!check_keys(&L, root, "", keys) && (v = req(&L, root, "", "materials", cp)) && !expect_seq(&L, v, "materials")) {
+    yaml_document_t doc2; /* a second document would be silently ignored */
+    if (!yaml_parser_load(&parser, &doc2)) {
+      syntax_error(&L, &parser, text);
+    } else {
+      yaml_node_t *r2 = yaml_document_get_root_node(&doc2);
+      if (r2) errf(&L, r2, "", "a second YAML document ('---') is not allowed in the material library");
+      yaml_document_delete(&doc2);
+    }
+    nmat  = seq_len(v);
+    all   = calloc((size_t)(nmat ? nmat : 1), sizeof *all);
+    lines = calloc((size_t)(nmat ? nmat : 1), sizeof *lines);
+    if (!all || !lines) errf(&L, v, "materials", "out of memory");
+    for (int i = 0; i < nmat && !L.failed; i++) {
+      yaml_node_t *ent = seq_at(&L, v, i);
+      char         ep[PATHLEN];
+      indexed(ep, "materials", i);
+      lines[i] = (int)line_of(ent);
+      if (parse_fatigue_material(&L, ent, ep, &all[i])) break;
+      for (int j = 0; j < i; j++)
+        if (!strcmp(all[j].name, all[i].name)) {
+          char np[PATHLEN];
+          get(&L, ent, ep, "name", np);
+          errl(&L, line_of(ent), np, "duplicate material name '%s' (also materials[%d], line %d)", all[i].name, j, lines[j]);
+          break;
+        }
+      if (!strcmp(all[i].name, want)) found = i;
+    }
+    if (!L.failed && found < 0) {
+      char list[1024] = "";
+      for (int j = 0; j < nmat; j++) {
+        if (j) strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, all[j].name, sizeof list - strlen(list) - 1);
+      }
+      if (strlen(list) == sizeof list - 1) memcpy(list + sizeof list - 4, "...", 4);
+      errf(X, mnode, mpath, "no material named '%s' in the material library %s (from %s; known: %s)", want, lib->path, lib->how,
+           nmat ? list : "none");
+    }
+  }
+  if (L.failed) X->failed = 1;
+  if (!X->failed) {
+    *mat        = all[found];
+    *entry_line = (unsigned long)lines[found];
+  }
+  free(all);
+  free(lines);
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+  free(text);
+  return X->failed ? -1 : 0;
+}
+
+/* Finds the library for a material given by name: fatigue.library, else $FTWIN_MATERIALS, else
+   materials.yaml next to the case file, else the compile-time FTWIN_MATERIALS_FILE. */
+static int find_library(Ctx *X, const yaml_node_t *fm, const yaml_node_t *mnode, const char *mpath, LibraryRef *lib)
+{
+  char         cp[PATHLEN];
+  yaml_node_t *v = get(X, fm, "fatigue", "library", cp);
+  memset(lib, 0, sizeof *lib);
+  if (v) {
+    if (resolve_path(X, v, cp, lib->path)) return -1;
+    strcpy(lib->npath, cp);
+    lib->how  = "fatigue.library";
+    lib->node = v;
+    return 0;
+  }
+  lib->node = mnode;
+  strcpy(lib->npath, mpath);
+  const char *env = getenv("FTWIN_MATERIALS");
+  if (env && env[0]) {
+    if (strlen(env) >= sizeof lib->path)
+      return errf(X, mnode, mpath, "the environment variable FTWIN_MATERIALS is too long (at most %d characters)", FT_PATH_MAX - 1);
+    strcpy(lib->path, env);
+    lib->how = "the environment variable FTWIN_MATERIALS";
+    return 0;
+  }
+  int k = snprintf(lib->path, sizeof lib->path, "%smaterials.yaml", X->dir);
+  if (k > 0 && k < (int)sizeof lib->path) {
+    errno   = 0;
+    FILE *f = fopen(lib->path, "rb");
+    if (f) {
+      fclose(f);
+      lib->how = "materials.yaml next to the case file";
+      return 0;
+    }
+    if (errno != ENOENT) {
+      lib->how = "materials.yaml next to the case file";
+      return 0; /* exists but unreadable: load_from_library reports why */
+    }
+  }
+#ifdef FTWIN_MATERIALS_FILE
+  if (strlen(FTWIN_MATERIALS_FILE) < sizeof lib->path) {
+    strcpy(lib->path, FTWIN_MATERIALS_FILE);
+    lib->how = "the built-in default FTWIN_MATERIALS_FILE";
+    return 0;
+  }
+#endif
+  lib->path[0] = 0;
+  return errf(X, mnode, mpath,
+              "material '%s' names a library entry, but no material library was found: give fatigue.library, set FTWIN_MATERIALS, "
+              "or put materials.yaml next to the case file (%smaterials.yaml)",
+              sval(mnode), X->dir);
+}
+
+static int parse_channels(Ctx *X, const yaml_node_t *s, const char *path, FtCase *c)
+{
+  static const char *const keys[] = {"name", "load_case", "scale", "offset", NULL};
+  FtFatigueCase           *F      = &c->fatigue;
+  if (expect_seq(X, s, path)) return -1;
+  int n = seq_len(s);
+  if (n == 0) return errf(X, s, path, "at least one channel is required");
+  F->channels = calloc((size_t)n, sizeof *F->channels);
+  if (!F->channels) return errf(X, s, path, "out of memory");
+  F->nchannels = n;
+  for (int i = 0; i < n; i++) {
+    yaml_node_t      *e = seq_at(X, s, i), *v;
+    FtFatigueChannel *ch = &F->channels[i];
+    char              ep[PATHLEN], cp[PATHLEN];
+    indexed(ep, path, i);
+    if (expect_map(X, e, ep) || check_keys(X, e, ep, keys)) return -1;
+    ch->line      = (int)line_of(e);
+    ch->load_case = -1;
+    if (!(v = req(X, e, ep, "name", cp)) || get_name(X, v, cp, ch->name)) return -1;
+    for (int j = 0; j < i; j++)
+      if (!strcmp(F->channels[j].name, ch->name))
+        return errf(X, v, cp, "duplicate channel name '%s' (also %s[%d], line %d)", ch->name, path, j, F->channels[j].line);
+    if (!strcmp(ch->name, F->time_column))
+      return errf(X, v, cp, "channel name '%s' is the time column (fatigue.time_column); name the load column differently", ch->name);
+    if (!(v = req(X, e, ep, "load_case", cp))) return -1;
+    char name[FT_NAME_MAX];
+    if (get_string(X, v, cp, name, sizeof name)) return -1;
+    for (int j = 0; j < c->nloads; j++)
+      if (!strcmp(c->loads[j].name, name)) ch->load_case = j;
+    if (ch->load_case < 0) {
+      char list[512] = "";
+      for (int j = 0; j < c->nloads; j++) {
+        if (j) strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, c->loads[j].name, sizeof list - strlen(list) - 1);
+      }
+      return errf(X, v, cp, "no load case named '%s' in mechanical.load_cases (known: %s)", name, list);
+    }
+    if (!(v = req(X, e, ep, "scale", cp)) || get_number(X, v, cp, &ch->scale)) return -1;
+    if (ch->scale == 0) return errf(X, v, cp, "must be non-zero (the load case multiplier per unit of the history value), got %s", sval(v));
+    if ((v = get(X, e, ep, "offset", cp)) && get_number(X, v, cp, &ch->offset)) return -1;
+  }
+  return 0;
+}
+
+static int parse_fatigue(Ctx *X, const yaml_node_t *m, FtCase *c)
+{
+  static const char *const keys[] = {"basis",  "history", "time_column",  "channels", "material", "library", "equivalent_stress",
+                                     "mean_stress", "compressive_mean", "gate", "hot_spots", "prior_damage", "output", NULL};
+  FtFatigueCase *F = &c->fatigue;
+  char           cp[PATHLEN], b[80];
+  yaml_node_t   *v;
+  if (expect_map(X, m, "fatigue") || check_keys(X, m, "fatigue", keys)) return -1;
+  F->enabled          = 1;
+  F->line             = (int)line_of(m);
+  F->equivalent       = FT_EQ_SIGNED_VON_MISES;
+  F->mean_stress      = FT_MSC_NONE;
+  F->mean_compressive = FT_MEAN_COMPR_ZERO;
+  F->hot_spots        = 10;
+  strcpy(F->time_column, "time");
+  strcpy(F->basis, c->output_file);
+
+  if ((v = get(X, m, "fatigue", "basis", cp)) && resolve_path(X, v, cp, F->basis)) return -1;
+  if (!(v = req(X, m, "fatigue", "history", cp)) || resolve_path(X, v, cp, F->history)) return -1;
+  if ((v = get(X, m, "fatigue", "time_column", cp)) && get_string(X, v, cp, F->time_column, sizeof F->time_column)) return -1;
+  if (!(v = req(X, m, "fatigue", "channels", cp)) || parse_channels(X, v, cp, c)) return -1;
+  if ((v = get(X, m, "fatigue", "equivalent_stress", cp)) && get_enum(X, v, cp, equivalent_names, &F->equivalent)) return -1;
+  yaml_node_t *mscv = get(X, m, "fatigue", "mean_stress", cp);
+  if (mscv && get_enum(X, mscv, cp, msc_names, &F->mean_stress)) return -1;
+  if ((v = get(X, m, "fatigue", "compressive_mean", cp)) && get_enum(X, v, cp, compr_names, &F->mean_compressive)) return -1;
+  if ((v = get(X, m, "fatigue", "gate", cp))) {
+    if (get_number(X, v, cp, &F->gate)) return -1;
+    if (!(F->gate >= 0)) return errf(X, v, cp, "must be >= 0, got %s", sval(v));
+  }
+  if ((v = get(X, m, "fatigue", "hot_spots", cp))) {
+    char *end;
+    long  k = 0;
+    if (v->type == YAML_SCALAR_NODE && !is_empty(v) && !isspace((unsigned char)sval(v)[0])) {
+      errno = 0;
+      k     = strtol(sval(v), &end, 10);
+      if (*end || errno) k = 0;
+    }
+    if (k < 1 || k > 1000000000L) return errf(X, v, cp, "must be a whole number >= 1, got %s", desc(v, b, sizeof b));
+    F->hot_spots = (int)k;
+  }
+  if ((v = get(X, m, "fatigue", "prior_damage", cp))) {
+    if (get_number(X, v, cp, &F->prior_damage)) return -1;
+    if (!(F->prior_damage >= 0 && F->prior_damage < 1))
+      return errf(X, v, cp, "must be in [0, 1) (damage 1 means the part has already failed), got %s", sval(v));
+  }
+  if (!(v = req(X, m, "fatigue", "output", cp)) || resolve_path(X, v, cp, F->output)) return -1;
+  if (!strcmp(F->output, c->output_file) || !strcmp(F->output, F->basis))
+    return errf(X, v, cp, "must differ from the FE results (%s), got %s", !strcmp(F->output, F->basis) ? F->basis : c->output_file,
+                desc(v, b, sizeof b));
+  char libpath[FT_PATH_MAX]; /* checked here even when the material is inline (and the library unused) */
+  if ((v = get(X, m, "fatigue", "library", cp)) && resolve_path(X, v, cp, libpath)) return -1;
+
+  /* the material, last: which constants it must give depends on mean_stress */
+  char         mp[PATHLEN];
+  yaml_node_t *mv = req(X, m, "fatigue", "material", mp);
+  if (!mv) return -1;
+  unsigned long entry_line = 0;
+  if (mv->type == YAML_MAPPING_NODE) {
+    if (parse_fatigue_material(X, mv, mp, &F->material)) return -1;
+  } else {
+    char       want[FT_NAME_MAX];
+    LibraryRef lib;
+    if (mv->type != YAML_SCALAR_NODE || is_empty(mv))
+      return errf(X, mv, mp, "expected the name of a material library entry or a material mapping, got %s", desc(mv, b, sizeof b));
+    if (get_name(X, mv, mp, want) || find_library(X, m, mv, mp, &lib)) return -1;
+    if (load_from_library(X, &lib, mv, mp, want, &F->material, &entry_line)) return -1;
+    strcpy(F->library, lib.path);
+  }
+  const char   *key = NULL, *what = NULL;
+  const double *need = msc_need(F->mean_stress, &F->material, &key, &what);
+  if (need && !(*need > 0)) {
+    const char *mscname = enum_name(msc_names, F->mean_stress);
+    if (entry_line) {
+      child(cp, "fatigue", "mean_stress");
+      return errf(X, mscv, cp, "%s needs %s (key '%s'), but material '%s' (%s:%lu) does not give it", mscname, what, key,
+                  F->material.name, F->library, entry_line);
+    }
+    child(cp, mp, key);
+    return errf(X, mv, cp, "missing; mean_stress %s needs %s", mscname, what);
+  }
+  FtFatigueParams par;
+  int             code = FtFatigueParamsFromCase(F, &par);
+  if (code != FT_FAT_OK) return errf(X, mv, mp, "the fatigue kernels reject this material (ft_fatigue_validate code %d)", code);
+  return 0;
+}
+
+int FtFatigueParamsFromCase(const FtFatigueCase *f, FtFatigueParams *p)
+{
+  const FtFatigueMaterial *m = &f->material;
+  memset(p, 0, sizeof *p);
+  switch (m->sn_kind) {
+  case FT_SN_BASQUIN: ft_sn_init_basquin(&p->sn, m->S_ref, m->N_ref, m->m, m->S_e); break;
+  case FT_SN_KNEE: ft_sn_init_knee(&p->sn, m->S_ref, m->N_ref, m->m, m->S_knee, m->m2, m->haibach, m->S_e); break;
+  case FT_SN_TABLE:
+    ft_sn_init_table(&p->sn, m->npts, m->tab_S, m->tab_N);
+    p->sn.S_e = m->S_e;
+    break;
+  default:
+    ft_sn_init(&p->sn);
+    p->sn.kind = m->sn_kind;
+    break;
+  }
+  for (int i = 0; i < 6; i++) p->sn.marin[i] = m->marin[i];
+  p->msc          = f->mean_stress;
+  p->mean_compr   = f->mean_compressive;
+  p->S_u          = m->S_u;
+  p->S_y          = m->S_y;
+  p->sigma_f      = m->sigma_f;
+  p->walker_gamma = m->walker_gamma;
+  return ft_fatigue_validate(p);
+}
+
 static int parse_root(Ctx *X, const yaml_node_t *root, FtCase *c)
 {
   static const char *const keys[] = {"name",       "mesh",   "materials", "reference_temperature", "thermal",
-                                     "mechanical", "output", "solver",    NULL};
+                                     "mechanical", "output", "solver",    "fatigue",               NULL};
   char cp[PATHLEN], b[80];
   yaml_node_t *v;
   if (root->type != YAML_MAPPING_NODE)
@@ -793,6 +1389,7 @@ static int parse_root(Ctx *X, const yaml_node_t *root, FtCase *c)
   if (!(v = req(X, root, "", "mechanical", cp)) || parse_mechanical(X, v, c)) return -1;
   if (!(v = req(X, root, "", "output", cp)) || parse_output(X, v, c)) return -1;
   if ((v = get(X, root, "", "solver", cp)) && parse_solver(X, v, c)) return -1;
+  if ((v = get(X, root, "", "fatigue", cp)) && parse_fatigue(X, v, c)) return -1;
   return 0;
 }
 
@@ -911,43 +1508,15 @@ int FtCaseLoad(const char *path, FtCase *c, char *errmsg, size_t errlen)
 {
   memset(c, 0, sizeof *c);
   if (errmsg && errlen) errmsg[0] = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    if (errmsg && errlen) snprintf(errmsg, errlen, "%s: cannot read case file: %s", path, strerror(errno));
+  char  *buf = NULL;
+  size_t n   = 0;
+  int    e   = read_file(path, &buf, &n);
+  if (e) {
+    if (errmsg && errlen) snprintf(errmsg, errlen, "%s: cannot read case file: %s", path, strerror(e));
     return -1;
   }
-  size_t cap = 4096, n = 0;
-  char  *buf = malloc(cap);
-  int    rerr = 0;
-  while (buf) {
-    if (n + 1 >= cap) {
-      char *nb = realloc(buf, cap * 2);
-      if (!nb) {
-        free(buf);
-        buf = NULL;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    size_t k = fread(buf + n, 1, cap - 1 - n, f);
-    n += k;
-    if (k == 0) {
-      if (ferror(f)) rerr = errno ? errno : EIO;
-      break;
-    }
-  }
-  fclose(f);
-  if (!buf || rerr) {
-    if (errmsg && errlen) snprintf(errmsg, errlen, "%s: cannot read case file: %s", path, strerror(buf ? rerr : ENOMEM));
-    free(buf);
-    return -1;
-  }
-  buf[n] = 0;
-  if (strlen(buf) != n) {
-    unsigned long line = 1;
-    for (size_t i = 0; buf[i]; i++)
-      if (buf[i] == '\n') line++;
+  unsigned long line = nul_line(buf, n);
+  if (line) {
     if (errmsg && errlen) snprintf(errmsg, errlen, "%s:%lu: the case file contains a NUL byte (not a text file?)", path, line);
     free(buf);
     return -1;
@@ -993,5 +1562,6 @@ void FtCaseFree(FtCase *c)
     free(lc->prescribed);
   }
   free(c->loads);
+  free(c->fatigue.channels);
   memset(c, 0, sizeof *c);
 }

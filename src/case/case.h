@@ -14,6 +14,7 @@
 
 #define FT_NAME_MAX 64
 #define FT_PATH_MAX 4096
+#define FT_FATIGUE_MAX_CHANNELS_CASE 64 /* = FT_FATIGUE_MAX_CHANNELS of kernels/ft_fatigue_batch.h */
 
 typedef struct {
   char   region[FT_NAME_MAX]; /* physical volume name in the mesh */
@@ -80,6 +81,47 @@ typedef struct {
   int  line;
 } FtLoadCase;
 
+/* Fatigue settings (the `fatigue:` section): how load histories drive the unit load cases, and
+ * the material's fatigue properties. Stress values in Pa. */
+typedef struct {
+  char   name[FT_NAME_MAX];      /* column name in the history file */
+  int    load_case;              /* index into FtCase.loads */
+  double scale;                  /* load-case multiplier per unit of the history value */
+  double offset;                 /* subtracted from the history value before scaling (default 0) */
+  int    line;
+} FtFatigueChannel;
+
+typedef struct {
+  char   name[FT_NAME_MAX];      /* material name (library entry or inline) */
+  char   source[1024];           /* where its values come from */
+  int    sn_kind;                /* 1 Basquin, 2 knee (two slopes), 3 table: as FT_SN_* in kernels/ft_sn.h */
+  double S_ref, N_ref, m;        /* N = N_ref (S/S_ref)^-m */
+  double S_knee, m2; int haibach; /* knee curves */
+  double S_e;                    /* endurance/cut-off limit (0: none) */
+  int    npts; double tab_S[16], tab_N[16]; /* table curves */
+  double marin[6];               /* k_a..k_f (default 1) */
+  double S_u, S_y, sigma_f, walker_gamma;
+} FtFatigueMaterial;
+
+typedef struct {
+  int    enabled;                /* 1 when the case has a fatigue section */
+  char   basis[FT_PATH_MAX];     /* FE results with the unit load cases (default: output.file) */
+  char   history[FT_PATH_MAX];   /* CSV: a time column, one column per channel */
+  char   time_column[FT_NAME_MAX]; /* default "time" */
+  FtFatigueChannel *channels; int nchannels;
+  FtFatigueMaterial material;
+  int    equivalent;             /* FT_EQ_* of kernels/ft_equivalent.h: signed_von_mises -> FT_EQ_SIGNED_VON_MISES,
+                                    max_principal -> FT_EQ_MAX_ABS_PRINCIPAL, critical_plane -> FT_EQ_CRITICAL_PLANE */
+  int    mean_stress;            /* FT_MSC_* of kernels/ft_sn.h, default none */
+  int    mean_compressive;       /* FT_MEAN_COMPR_*: 0 = compressive mean taken as 0 (default), 1 = as is */
+  double gate;                   /* rainflow hysteresis [Pa] (default 0) */
+  int    hot_spots;              /* number of worst nodes listed (default 10) */
+  double prior_damage;           /* damage already accumulated before this history (default 0) */
+  char   output[FT_PATH_MAX];    /* asset results file */
+  char   library[FT_PATH_MAX];   /* material library file the material was taken from ("" when inline) */
+  int    line;
+} FtFatigueCase;
+
 typedef struct {
   char   path[FT_PATH_MAX];   /* the case file as given */
   char  *text;                /* the whole case file text (stored in the output) */
@@ -95,6 +137,7 @@ typedef struct {
   char   output_file[FT_PATH_MAX]; /* resolved relative to the case file's folder */
   int    write_xdmf;          /* default 1 */
   double rtol;                /* default 1e-10; -ksp_rtol overrides */
+  FtFatigueCase fatigue;
 } FtCase;
 
 /* Parse `path`. On error returns non-zero and writes one message (file:line: key: problem, value)

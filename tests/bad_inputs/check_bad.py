@@ -5,6 +5,8 @@ The case file's header says what to expect:
     # expect: <substring of the error message>
     # ranks: <n>            (optional, default 1)
     # args: <options>       (optional command-line options, e.g. PETSc options)
+    # command: fatigue      (optional, default run)
+    # prepare: run          (optional: `ftwin run` the case first, which must succeed: a basis)
 Placeholders @MESHES@ (the shipped meshes folder), @HERE@ (this folder) and @OUT@ (a scratch
 folder) are filled in; line numbers do not change. Before the run a file with known content is put
 where the results go; it must be byte-identical afterwards, with no stray temporary files."""
@@ -29,17 +31,25 @@ m = re.search(r"^# ranks: (\d+)$", src, re.M)
 ranks = int(m.group(1)) if m else 1
 m = re.search(r"^# args: (.*)$", src, re.M)
 args = m.group(1).split() if m else []
+m = re.search(r"^# command: (\w+)$", src, re.M)
+command = m.group(1) if m else "run"
+prepare = re.search(r"^# prepare: run$", src, re.M) is not None
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 out = os.path.join(os.path.abspath(a.work), "out")
 os.makedirs(out, exist_ok=True)
 case = materialise_case(a.case, a.work, {"MESHES": os.path.join(root, "meshes"),
                                           "HERE": os.path.dirname(os.path.abspath(a.case)), "OUT": out})
+if prepare:
+    p = run_ftwin(a.ftwin, case, 1, a.mpirun, extra=["-q"])
+    if p.returncode:
+        print(p.stdout, p.stderr)
+        sys.exit("preparing the basis failed")
 previous = os.path.join(out, "result.h5")
 with open(previous, "wb") as f:
     f.write(b"previous results\n")
 before = sorted(os.listdir(out))
 
-p = run_ftwin(a.ftwin, case, ranks, a.mpirun, extra=args, timeout=300)
+p = run_ftwin(a.ftwin, case, ranks, a.mpirun, extra=args, timeout=300, command=command)
 errors = [l for l in p.stderr.splitlines() if l.startswith("ftwin: error:")]
 checks = [
     ("non-zero exit", p.returncode != 0),

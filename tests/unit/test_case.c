@@ -1,11 +1,14 @@
-/* Unit tests for the case-file parser (src/case/case.c) and expressions (src/case/expr.c).
+/* Unit tests for the case-file parser (src/case/case.c), its fatigue section and material
+ * library (inputs/materials.yaml), and expressions (src/case/expr.c).
  *
  * Build and run from the repository root:
- *   gcc -std=c11 -Wall -Wextra -Werror -Isrc/case tests/unit/test_case.c src/case/case.c src/case/expr.c $(pkg-config --cflags --libs yaml-0.1) -lm
+ *   gcc -std=c11 -Wall -Wextra -Werror -Isrc/case -Ikernels tests/unit/test_case.c src/case/case.c src/case/expr.c $(pkg-config --cflags --libs yaml-0.1) -lm
  *   ./a.out
  * Under valgrind: valgrind --error-exitcode=1 --leak-check=full ./a.out
  *
  * Writes its case files into a fresh temporary folder (mkdtemp) and removes them afterwards.
+ * inputs/materials.yaml is found from __FILE__ (this file's path, relative to the folder the
+ * compiler ran in, or absolute as CMake passes it). FTWIN_MATERIALS is unset at the start.
  * The last line printed is `N passed, N failed`; the exit status is non-zero on any failure.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -13,10 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "case.h"
 #include "expr.h"
+#include "fatigue_params.h"
+#include "ft_equivalent.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -642,6 +648,645 @@ static void test_bad_inputs(void)
   CHECK(is_zero(&c, sizeof c), "case not zeroed after reading a folder");
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Fatigue section                                                                            */
+
+static char repo_root[512];
+
+/* Writes `text` as a case at `path` and loads it; returns rc (the case is freed by the caller). */
+static int load_text(const char *path, const char *text, FtCase *c, char *err, size_t errlen)
+{
+  write_file(path, text);
+  return FtCaseLoad(path, c, err, errlen);
+}
+
+/* The lines of the fatigue example of inputs/CASE_FORMAT.md, in a bracket-like case. */
+static const char *fatigue_example =
+  /*  1 */ "name: bracket\n"
+  /*  2 */ "mesh: {file: ../meshes/bracket.msh, unit: mm}\n"
+  /*  3 */ "materials: [{region: body, E: 210e9, nu: 0.3, alpha: 12e-6, k: 45, rho: 7850}]\n"
+  /*  4 */ "thermal:\n"
+  /*  5 */ "  - {name: warm_base, fixed_temperature: [{region: base_top, value: 313.15}]}\n"
+  /*  6 */ "mechanical:\n"
+  /*  7 */ "  constraints: [{region: base_bottom, components: [z]}]\n"
+  /*  8 */ "  load_cases:\n"
+  /*  9 */ "    - {name: lift, traction: [{region: hole, value: [0, 0, 15.302e6]}]}\n"
+  /* 10 */ "    - {name: side, traction: [{region: hole, value: [0, 3.0604e6, 0]}]}\n"
+  /* 11 */ "    - {name: warm, temperature: warm_base}\n"
+  /* 12 */ "output:\n"
+  /* 13 */ "  file: results/bracket.h5\n"
+  /* 14 */ "fatigue:\n"
+  /* 15 */ "  basis: results/bracket.h5         # FE results holding the unit load cases (default: output.file)\n"
+  /* 16 */ "  history: histories/day1.csv       # required; CSV: header line, a time column [s], one column per channel\n"
+  /* 17 */ "  time_column: time                 # default \"time\"\n"
+  /* 18 */ "  channels:                         # each history column drives one unit load case:\n"
+  /* 19 */ "    - {name: lift_kN, load_case: lift, scale: 0.1}         # stress = S_lift * scale * (value - offset)\n"
+  /* 20 */ "    - {name: side_kN, load_case: side, scale: 0.5}\n"
+  /* 21 */ "    - {name: base_C,  load_case: warm, scale: 0.05, offset: 20.0}\n"
+  /* 22 */ "  material: S355J2                  # required: an entry of the material library, or a mapping (below)\n"
+  /* 23 */ "  library: ../materials.yaml        # the material library (optional; see below)\n"
+  /* 24 */ "  equivalent_stress: signed_von_mises   # signed_von_mises | max_principal | critical_plane\n"
+  /* 25 */ "  mean_stress: goodman              # none | goodman | gerber | soderberg | swt | morrow | walker\n"
+  /* 26 */ "  compressive_mean: zero            # zero (default: a compressive mean counts as 0) | as_is\n"
+  /* 27 */ "  gate: 1.0e6                       # rainflow hysteresis [Pa]: smaller reversals are ignored (default 0)\n"
+  /* 28 */ "  hot_spots: 10                     # how many worst nodes to list (default 10)\n"
+  /* 29 */ "  prior_damage: 0.0                 # damage already accumulated, 0 <= D < 1 (default 0)\n"
+  /* 30 */ "  output: results/bracket_fatigue.h5   # required\n";
+
+/* A small library: a knee curve with Marin factors, a table curve, a Basquin curve. */
+static const char *test_library =
+  /*  1 */ "# test library\n"
+  /*  2 */ "materials:\n"
+  /*  3 */ "  - name: table_alloy\n"
+  /*  4 */ "    source: \"made-up table\"\n"
+  /*  5 */ "    ultimate: 600e6\n"
+  /*  6 */ "    sn: {type: table, points: [[400e6, 1e4], [300e6, 1e5], [200e6, 1e6]]}\n"
+  /*  7 */ "  - name: S355J2\n"
+  /*  8 */ "    source: >-\n"
+  /*  9 */ "      EN 1993-1-9 category 71,\n"
+  /* 10 */ "      halved\n"
+  /* 11 */ "    ultimate: 470e6\n"
+  /* 12 */ "    yield: 355e6\n"
+  /* 13 */ "    sigma_f: 900e6\n"
+  /* 14 */ "    walker_gamma: 0.6\n"
+  /* 15 */ "    sn:\n"
+  /* 16 */ "      type: knee\n"
+  /* 17 */ "      S_ref: 35.5e6\n"
+  /* 18 */ "      N_ref: 2e6\n"
+  /* 19 */ "      m: 3\n"
+  /* 20 */ "      S_knee: 26.15662364e6\n"
+  /* 21 */ "      m2: 5\n"
+  /* 22 */ "      endurance: 14.36731734e6\n"
+  /* 23 */ "    marin: {surface: 0.9, size: 0.85, load: 0.95, temperature: 0.99, reliability: 0.897, misc: 0.74}\n"
+  /* 24 */ "  - name: basquin_steel\n"
+  /* 25 */ "    source: test\n"
+  /* 26 */ "    sn: {type: basquin, S_ref: 1e9, N_ref: 0.5, m: 10}\n";
+
+static void test_fatigue_example(void)
+{
+  char   dir[700], path[800], lib[800], want[FT_PATH_MAX + 64], err[2048] = "";
+  FtCase c;
+  snprintf(dir, sizeof dir, "%s/bracket", tmpdir);
+  mkdir(dir, 0700);
+  snprintf(path, sizeof path, "%s/case.yaml", dir);
+  snprintf(lib, sizeof lib, "%s/materials.yaml", tmpdir);
+  write_file(lib, test_library);
+  int rc = load_text(path, fatigue_example, &c, err, sizeof err);
+  CHECK(rc == 0, "fatigue example failed: %s", err);
+  if (rc == 0) {
+    FtFatigueCase *f = &c.fatigue;
+    CHECK(f->enabled == 1, "enabled %d", f->enabled);
+    CHECK(f->line == 15, "fatigue line %d", f->line);
+    snprintf(want, sizeof want, "%s/results/bracket.h5", dir);
+    CHECK_STR(f->basis, want);
+    CHECK_STR(c.output_file, want);
+    snprintf(want, sizeof want, "%s/histories/day1.csv", dir);
+    CHECK_STR(f->history, want);
+    CHECK_STR(f->time_column, "time");
+    CHECK(f->nchannels == 3, "nchannels %d", f->nchannels);
+    if (f->nchannels == 3) {
+      const char  *names[3] = {"lift_kN", "side_kN", "base_C"};
+      const double scale[3] = {0.1, 0.5, 0.05}, offset[3] = {0, 0, 20};
+      for (int i = 0; i < 3; i++) {
+        CHECK_STR(f->channels[i].name, names[i]);
+        CHECK(f->channels[i].load_case == i, "channel %d load_case %d", i, f->channels[i].load_case);
+        CHECK_NEAR(f->channels[i].scale, scale[i], 0);
+        CHECK_NEAR(f->channels[i].offset, offset[i], 0);
+        CHECK(f->channels[i].line == 19 + i, "channel %d line %d", i, f->channels[i].line);
+      }
+    }
+    snprintf(want, sizeof want, "%s/../materials.yaml", dir);
+    CHECK_STR(f->library, want);
+    const FtFatigueMaterial *m = &f->material;
+    CHECK_STR(m->name, "S355J2");
+    CHECK_STR(m->source, "EN 1993-1-9 category 71, halved");
+    CHECK(m->sn_kind == FT_SN_KNEE, "sn_kind %d", m->sn_kind);
+    CHECK_NEAR(m->S_ref, 35.5e6, 0);
+    CHECK_NEAR(m->N_ref, 2e6, 0);
+    CHECK_NEAR(m->m, 3, 0);
+    CHECK_NEAR(m->S_knee, 26.15662364e6, 0);
+    CHECK_NEAR(m->m2, 5, 0);
+    CHECK(m->haibach == 0, "haibach %d", m->haibach);
+    CHECK_NEAR(m->S_e, 14.36731734e6, 0);
+    CHECK(m->npts == 0, "npts %d", m->npts);
+    const double marin[6] = {0.9, 0.85, 0.95, 0.99, 0.897, 0.74};
+    for (int i = 0; i < 6; i++) CHECK_NEAR(m->marin[i], marin[i], 0);
+    CHECK_NEAR(m->S_u, 470e6, 0);
+    CHECK_NEAR(m->S_y, 355e6, 0);
+    CHECK_NEAR(m->sigma_f, 900e6, 0);
+    CHECK_NEAR(m->walker_gamma, 0.6, 0);
+    CHECK(f->equivalent == FT_EQ_SIGNED_VON_MISES, "equivalent %d", f->equivalent);
+    CHECK(f->mean_stress == FT_MSC_GOODMAN, "mean_stress %d", f->mean_stress);
+    CHECK(f->mean_compressive == FT_MEAN_COMPR_ZERO, "mean_compressive %d", f->mean_compressive);
+    CHECK_NEAR(f->gate, 1e6, 0);
+    CHECK(f->hot_spots == 10, "hot_spots %d", f->hot_spots);
+    CHECK_NEAR(f->prior_damage, 0, 0);
+    snprintf(want, sizeof want, "%s/results/bracket_fatigue.h5", dir);
+    CHECK_STR(f->output, want);
+
+    FtFatigueParams p;
+    CHECK(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "params rejected");
+    CHECK(p.sn.kind == FT_SN_KNEE && p.msc == FT_MSC_GOODMAN && p.mean_compr == FT_MEAN_COMPR_ZERO, "params kind %d msc %d compr %d",
+          p.sn.kind, p.msc, p.mean_compr);
+    CHECK_NEAR(p.S_u, 470e6, 0);
+    CHECK_NEAR(p.sn.marin[5], 0.74, 0);
+    CHECK_NEAR(ft_sn_cycles(&p.sn, 35.5e6 * ft_sn_marin(&p.sn)), 2e6, 1e-12);
+    FtCaseFree(&c);
+    CHECK(is_zero(&c, sizeof c), "FtCaseFree does not zero a case with a fatigue section");
+  }
+
+  /* the same with the defaults (basis, time column, offset, hot_spots, ...) and other choices */
+  const char *text = "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
+                     "mechanical: {load_cases: [{name: a}, {name: b}]}\noutput: {file: out.h5}\n"
+                     "fatigue:\n"
+                     "  history: /abs/h.csv\n"
+                     "  channels: [{name: F.1-x, load_case: b, scale: -2}]\n"
+                     "  material: table_alloy\n"
+                     "  equivalent_stress: critical_plane\n"
+                     "  compressive_mean: as_is\n"
+                     "  output: fat.h5\n";
+  rc = load_text(path, text, &c, err, sizeof err); /* no library key, no FTWIN_MATERIALS, no materials.yaml next to it */
+  CHECK(rc != 0 && (strstr(err, "no material library was found") || strstr(err, "built-in default")), "no library: rc %d \"%s\"", rc,
+        err);
+  if (!rc) FtCaseFree(&c);
+  setenv("FTWIN_MATERIALS", lib, 1);
+  rc = load_text(path, text, &c, err, sizeof err);
+  CHECK(rc == 0, "defaults case failed: %s", err);
+  if (rc == 0) {
+    FtFatigueCase *f = &c.fatigue;
+    snprintf(want, sizeof want, "%s/out.h5", dir);
+    CHECK_STR(f->basis, want);
+    CHECK_STR(f->history, "/abs/h.csv");
+    CHECK_STR(f->time_column, "time");
+    CHECK(f->nchannels == 1 && f->channels[0].load_case == 1, "channel load_case");
+    CHECK_STR(f->channels[0].name, "F.1-x");
+    CHECK_NEAR(f->channels[0].scale, -2, 0);
+    CHECK_NEAR(f->channels[0].offset, 0, 0);
+    CHECK(f->equivalent == FT_EQ_CRITICAL_PLANE, "equivalent %d", f->equivalent);
+    CHECK(f->mean_stress == FT_MSC_NONE, "mean_stress %d", f->mean_stress);
+    CHECK(f->mean_compressive == FT_MEAN_COMPR_ASIS, "mean_compressive %d", f->mean_compressive);
+    CHECK_NEAR(f->gate, 0, 0);
+    CHECK(f->hot_spots == 10, "default hot_spots %d", f->hot_spots);
+    CHECK_NEAR(f->prior_damage, 0, 0);
+    CHECK_STR(f->library, lib);
+    const FtFatigueMaterial *m = &f->material;
+    CHECK(m->sn_kind == FT_SN_TABLE && m->npts == 3, "table kind %d npts %d", m->sn_kind, m->npts);
+    CHECK_NEAR(m->tab_S[2], 200e6, 0);
+    CHECK_NEAR(m->tab_N[2], 1e6, 0);
+    for (int i = 0; i < 6; i++) CHECK_NEAR(m->marin[i], 1, 0);
+    CHECK_NEAR(m->S_y, 0, 0);
+    FtFatigueParams p;
+    CHECK(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "table params rejected");
+    CHECK_NEAR(ft_sn_cycles(&p.sn, 300e6), 1e5, 1e-12);
+    FtCaseFree(&c);
+  }
+  unsetenv("FTWIN_MATERIALS");
+
+  /* inline material: Haibach knee, max_principal, walker, hot_spots, prior damage */
+  text = "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
+         "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n"
+         "fatigue:\n"
+         "  history: h.csv\n"
+         "  time_column: t_s\n"
+         "  channels: [{name: time, load_case: a, scale: 1e6, offset: -1.5}]\n"
+         "  equivalent_stress: max_principal\n"
+         "  mean_stress: walker\n"
+         "  hot_spots: 3\n"
+         "  prior_damage: 0.25\n"
+         "  gate: 0\n"
+         "  output: fat.h5\n"
+         "  material:\n"
+         "    name: w\n"
+         "    source: |\n"
+         "      two\n"
+         "      lines\n"
+         "    walker_gamma: 1\n"
+         "    sn: {type: knee, S_ref: 500e6, N_ref: 1e3, m: 4, S_knee: 200e6, haibach: true}\n"
+         "    marin: {surface: 0.8}\n";
+  rc = FtCaseParse("dir/case.yaml", text, &c, err, sizeof err);
+  CHECK(rc == 0, "inline case failed: %s", err);
+  if (rc == 0) {
+    FtFatigueCase *f = &c.fatigue;
+    CHECK_STR(f->time_column, "t_s");
+    CHECK_STR(f->channels[0].name, "time");
+    CHECK_NEAR(f->channels[0].offset, -1.5, 0);
+    CHECK_STR(f->history, "dir/h.csv");
+    CHECK_STR(f->output, "dir/fat.h5");
+    CHECK_STR(f->library, "");
+    CHECK(f->equivalent == FT_EQ_MAX_ABS_PRINCIPAL, "equivalent %d", f->equivalent);
+    CHECK(f->mean_stress == FT_MSC_WALKER, "mean_stress %d", f->mean_stress);
+    CHECK(f->hot_spots == 3, "hot_spots %d", f->hot_spots);
+    CHECK_NEAR(f->prior_damage, 0.25, 0);
+    CHECK_STR(f->material.name, "w");
+    CHECK_STR(f->material.source, "two lines ");
+    CHECK(f->material.haibach == 1, "haibach");
+    CHECK_NEAR(f->material.m2, 7, 0);
+    CHECK_NEAR(f->material.marin[0], 0.8, 0);
+    CHECK_NEAR(f->material.marin[1], 1, 0);
+    FtFatigueParams p;
+    CHECK(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "inline params rejected");
+    CHECK_NEAR(ft_sn_m2(&p.sn), 7, 0);
+    FtCaseFree(&c);
+  }
+
+  /* a case without a fatigue section */
+  rc = FtCaseParse("c.yaml", "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
+                   "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n", &c, err, sizeof err);
+  CHECK(rc == 0 && c.fatigue.enabled == 0 && c.fatigue.channels == NULL, "no fatigue section: rc %d enabled %d", rc, c.fatigue.enabled);
+  if (!rc) FtCaseFree(&c);
+  remove(lib);
+  remove(path);
+  rmdir(dir);
+}
+
+/* Where the library comes from: fatigue.library, else $FTWIN_MATERIALS, else materials.yaml next
+   to the case file, else the built-in default. */
+static void test_library_lookup(void)
+{
+  char dir[700], path[800], libA[800], libB[800], libC[800], err[2048] = "";
+  snprintf(dir, sizeof dir, "%s/lookup", tmpdir);
+  mkdir(dir, 0700);
+  snprintf(path, sizeof path, "%s/case.yaml", dir);
+  snprintf(libA, sizeof libA, "%s/libA.yaml", tmpdir);
+  snprintf(libB, sizeof libB, "%s/libB.yaml", tmpdir);
+  snprintf(libC, sizeof libC, "%s/materials.yaml", dir);
+  const char *fmt = "materials:\n  - {name: M, source: \"%s\", sn: {type: basquin, S_ref: 1e9, N_ref: 1, m: 5}}\n";
+  char        t[300];
+  snprintf(t, sizeof t, fmt, "from A");
+  write_file(libA, t);
+  snprintf(t, sizeof t, fmt, "from B");
+  write_file(libB, t);
+  snprintf(t, sizeof t, fmt, "from C");
+  write_file(libC, t);
+  const char *head = "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
+                     "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n"
+                     "fatigue:\n  history: h.csv\n  channels: [{name: c, load_case: a, scale: 1}]\n  output: f.h5\n"
+                     "  material: M\n";
+  char with_key[1024], without_key[1024];
+  snprintf(with_key, sizeof with_key, "%s  library: ../libA.yaml\n", head);
+  snprintf(without_key, sizeof without_key, "%s", head);
+  FtCase c;
+  struct {
+    const char *what, *text, *env, *source;
+    int         keepC;
+  } cases[] = {
+    {"library key wins over FTWIN_MATERIALS and materials.yaml", with_key, libB, "from A", 1},
+    {"FTWIN_MATERIALS wins over materials.yaml", without_key, libB, "from B", 1},
+    {"materials.yaml next to the case", without_key, NULL, "from C", 1},
+    {"empty FTWIN_MATERIALS is ignored", without_key, "", "from C", 1},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    if (cases[i].env) setenv("FTWIN_MATERIALS", cases[i].env, 1);
+    else unsetenv("FTWIN_MATERIALS");
+    int rc = load_text(path, cases[i].text, &c, err, sizeof err);
+    CHECK(rc == 0, "%s: %s", cases[i].what, err);
+    if (rc) continue;
+    CHECK(!strcmp(c.fatigue.material.source, cases[i].source), "%s: got the material \"%s\"", cases[i].what, c.fatigue.material.source);
+    FtCaseFree(&c);
+  }
+  /* nothing found: an error (or, when built with FTWIN_MATERIALS_FILE, the built-in library,
+     which has no material M) */
+  unsetenv("FTWIN_MATERIALS");
+  remove(libC);
+  int rc = load_text(path, without_key, &c, err, sizeof err);
+  CHECK(rc != 0, "no library: accepted");
+  if (!rc) FtCaseFree(&c);
+  CHECK(strstr(err, "fatigue.material:") && (strstr(err, "no material library was found") || strstr(err, "built-in default")),
+        "no library: \"%s\"", err);
+  /* S355J2, which inputs/materials.yaml has: found there when case.c was built with
+     FTWIN_MATERIALS_FILE, else no library at all */
+  char s355[1024];
+  snprintf(s355, sizeof s355, "%.*s  material: S355J2\n", (int)(strstr(head, "  material: M") - head), head);
+  rc = load_text(path, s355, &c, err, sizeof err);
+  if (rc == 0) {
+    CHECK(strstr(c.fatigue.library, "materials.yaml") && !strcmp(c.fatigue.material.name, "S355J2"), "built-in library: %s",
+          c.fatigue.library);
+    FtCaseFree(&c);
+  } else {
+    CHECK(strstr(err, ":10: fatigue.material: material 'S355J2' names a library entry, but no material library was found"), "no library: \"%s\"",
+          err);
+  }
+#ifdef FTWIN_MATERIALS_FILE
+  CHECK(rc == 0, "built with FTWIN_MATERIALS_FILE, but S355J2 not found: %s", err);
+#endif
+  /* the library key names a missing file */
+  snprintf(with_key, sizeof with_key, "%s  library: no-such-lib.yaml\n", head);
+  rc = load_text(path, with_key, &c, err, sizeof err);
+  char want[2400];
+  snprintf(want, sizeof want,
+           "%s:11: fatigue.library: cannot read the material library '%s/no-such-lib.yaml' (from fatigue.library): No such file or "
+           "directory",
+           path, dir);
+  CHECK(rc != 0 && !strcmp(err, want), "missing library: \"%s\", expected \"%s\"", err, want);
+  if (!rc) FtCaseFree(&c);
+  /* FTWIN_MATERIALS names a missing file */
+  setenv("FTWIN_MATERIALS", "/no/such/materials.yaml", 1);
+  rc = load_text(path, without_key, &c, err, sizeof err);
+  snprintf(want, sizeof want,
+           "%s:10: fatigue.material: cannot read the material library '/no/such/materials.yaml' (from the environment variable "
+           "FTWIN_MATERIALS): No such file or directory",
+           path);
+  CHECK(rc != 0 && !strcmp(err, want), "missing FTWIN_MATERIALS: \"%s\", expected \"%s\"", err, want);
+  if (!rc) FtCaseFree(&c);
+  unsetenv("FTWIN_MATERIALS");
+  remove(libA);
+  remove(libB);
+  remove(path);
+  rmdir(dir);
+}
+
+/* inputs/materials.yaml itself: every entry loads, validates, and its curve reproduces the
+   published numbers it was converted from. */
+static void test_material_library(void)
+{
+  char lib[1024], path[800], text[2048], err[2048] = "";
+  snprintf(lib, sizeof lib, "%sinputs/materials.yaml", repo_root);
+  snprintf(path, sizeof path, "%s/case.yaml", tmpdir);
+  setenv("FTWIN_MATERIALS", lib, 1);
+  struct {
+    const char *name;
+    int         kind;
+    double      S_ref, N_ref, m, S_u, S_y, sigma_f;
+    double      A; /* Dowling's A = sigma_f' 2^b: the amplitude at N = 1 (Table 9.1) */
+  } e[] = {
+    {"SAE_1015", FT_SN_BASQUIN, 1020e6, 0.5, 1 / 0.138, 415e6, 228e6, 1020e6, 927e6},
+    {"AISI_4340", FT_SN_BASQUIN, 1758e6, 0.5, 1 / 0.0977, 1172e6, 1103e6, 1758e6, 1643e6},
+    {"Al_2024-T4", FT_SN_BASQUIN, 900e6, 0.5, 1 / 0.102, 476e6, 303e6, 900e6, 839e6},
+    {"Ti-6Al-4V", FT_SN_BASQUIN, 2030e6, 0.5, 1 / 0.104, 1233e6, 1185e6, 2030e6, 1889e6},
+    {"S355J2", FT_SN_KNEE, 35.5e6, 2e6, 3, 470e6, 355e6, 0, 0},
+  };
+  for (size_t i = 0; i < sizeof e / sizeof e[0]; i++) {
+    FtCase c;
+    snprintf(text, sizeof text,
+             "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
+             "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n"
+             "fatigue: {history: h.csv, channels: [{name: c, load_case: a, scale: 1}], output: f.h5, material: %s, mean_stress: %s}\n",
+             e[i].name, e[i].sigma_f > 0 ? "morrow" : "goodman");
+    int rc = load_text(path, text, &c, err, sizeof err);
+    CHECK(rc == 0, "library entry %s: %s", e[i].name, err);
+    if (rc) continue;
+    const FtFatigueMaterial *m = &c.fatigue.material;
+    CHECK(m->sn_kind == e[i].kind, "%s: kind %d", e[i].name, m->sn_kind);
+    CHECK_NEAR(m->S_ref, e[i].S_ref, 0);
+    CHECK_NEAR(m->N_ref, e[i].N_ref, 0);
+    CHECK_NEAR(m->m, e[i].m, 1e-9);
+    CHECK_NEAR(m->S_u, e[i].S_u, 0);
+    CHECK_NEAR(m->S_y, e[i].S_y, 0);
+    CHECK_NEAR(m->sigma_f, e[i].sigma_f, 0);
+    CHECK(strlen(m->source) > 40, "%s: short source \"%s\"", e[i].name, m->source);
+    for (int k = 0; k < 6; k++) CHECK_NEAR(m->marin[k], 1, 0);
+    FtFatigueParams p;
+    CHECK(FtFatigueParamsFromCase(&c.fatigue, &p) == FT_FAT_OK, "%s: params rejected", e[i].name);
+    if (e[i].A > 0) {
+      CHECK_NEAR(ft_sn_cycles(&p.sn, e[i].A), 1, 2e-3 * e[i].m); /* A is rounded to 1 MPa in the table */
+    } else {
+      /* EN 1993-1-9, in amplitudes: 71/2 MPa at 2e6, the knee at 5e6, the cut-off at 1e8 */
+      CHECK_NEAR(ft_sn_cycles(&p.sn, 35.5e6), 2e6, 1e-12);
+      CHECK_NEAR(ft_sn_cycles(&p.sn, m->S_knee), 5e6, 1e-8);
+      CHECK_NEAR(m->S_knee, 35.5e6 * cbrt(0.4), 1e-9);
+      CHECK_NEAR(m->S_e, m->S_knee * pow(0.05, 0.2), 1e-9);
+      CHECK_NEAR(ft_sn_cycles(&p.sn, m->S_e), 1e8, 1e-8);
+      CHECK(isinf(ft_sn_cycles(&p.sn, 0.999 * m->S_e)), "below the cut-off: finite life");
+      CHECK_NEAR(2 * m->S_knee / 1e6, 52, 0.01); /* EN 1993-1-9 Table 7.1: 52 and 29 MPa (rounded) */
+      CHECK_NEAR(2 * m->S_e / 1e6, 29, 0.02);
+    }
+    FtCaseFree(&c);
+  }
+  unsetenv("FTWIN_MATERIALS");
+}
+
+/* Fatigue base case for bad inputs (an inline material; bad cases replace some of its lines). */
+static const char *fat_lines[] = {
+  /*  1 */ "name: t",
+  /*  2 */ "mesh: {file: m.msh}",
+  /*  3 */ "materials: [{region: body, E: 210e9, nu: 0.3}]",
+  /*  4 */ "mechanical:",
+  /*  5 */ "  load_cases:",
+  /*  6 */ "    - {name: lift, pressure: [{region: top, value: 1.0e6}]}",
+  /*  7 */ "    - {name: side, pressure: [{region: top, value: 1.0e6}]}",
+  /*  8 */ "output: {file: out.h5}",
+  /*  9 */ "fatigue:",
+  /* 10 */ "  history: h.csv",
+  /* 11 */ "  channels:",
+  /* 12 */ "    - {name: lift_kN, load_case: lift, scale: 0.1}",
+  /* 13 */ "    - {name: side_kN, load_case: side, scale: 0.5, offset: 1}",
+  /* 14 */ "  equivalent_stress: signed_von_mises",
+  /* 15 */ "  mean_stress: goodman",
+  /* 16 */ "  output: fat.h5",
+  /* 17 */ "  material:",
+  /* 18 */ "    name: steel",
+  /* 19 */ "    source: \"test values\"",
+  /* 20 */ "    ultimate: 500e6",
+  /* 21 */ "    yield: 300e6",
+  /* 22 */ "    sn: {type: basquin, S_ref: 900e6, N_ref: 0.5, m: 10}",
+};
+#define NFAT ((int)(sizeof fat_lines / sizeof fat_lines[0]))
+
+static char *fvariant(int from, int to, const char *repl)
+{
+  static char buf[8192];
+  buf[0] = 0;
+  for (int i = 1; i <= NFAT; i++) {
+    if (i == from) {
+      strcat(buf, repl);
+      strcat(buf, "\n");
+    }
+    if (i < from || i > to) {
+      strcat(buf, fat_lines[i - 1]);
+      strcat(buf, "\n");
+    }
+  }
+  return buf;
+}
+
+static void fbad(const char *what, int at, const char *repl, int line, const char *s1, const char *s2, const char *s3)
+{
+  bad_text(what, fvariant(at, at, repl), line, s1, s2, s3);
+}
+
+/* The case (fat_lines with line `at` replaced) loads a library with `libtext`; the error must be
+   reported in the LIBRARY file at `line`. */
+static void bad_lib(const char *what, const char *libtext, int line, const char *s1, const char *s2, const char *s3)
+{
+  char   lib[700], repl[900], err[2048] = "", prefix[800];
+  FtCase c;
+  nbad++;
+  snprintf(lib, sizeof lib, "%s/badlib.yaml", tmpdir);
+  write_file(lib, libtext);
+  snprintf(repl, sizeof repl, "  material: steel\n  library: badlib.yaml");
+  char *text = fvariant(17, 22, repl);
+  write_file(casepath, text);
+  memset(&c, 0x5a, sizeof c);
+  int rc = FtCaseLoad(casepath, &c, err, sizeof err);
+  CHECK(rc != 0, "%s: accepted", what);
+  if (rc == 0) {
+    FtCaseFree(&c);
+    remove(lib);
+    return;
+  }
+  if (getenv("VERBOSE")) printf("  %-45s %s\n", what, err);
+  CHECK(is_zero(&c, sizeof c), "%s: case not zeroed after error", what);
+  snprintf(prefix, sizeof prefix, "%s:%d: ", lib, line);
+  CHECK(!strncmp(err, prefix, strlen(prefix)), "%s: message \"%s\" does not start with \"%s\"", what, err, prefix);
+  const char *want[3] = {s1, s2, s3};
+  for (int i = 0; i < 3; i++)
+    if (want[i]) CHECK(strstr(err, want[i]) != NULL, "%s: message \"%s\" lacks \"%s\"", what, err, want[i]);
+  CHECK(!strchr(err, '\n'), "%s: message is not one line: \"%s\"", what, err);
+  remove(lib);
+}
+
+static void test_fatigue_bad(void)
+{
+  FtCase c;
+  char   err[2048];
+  write_file(casepath, fvariant(0, -1, ""));
+  int rc = FtCaseLoad(casepath, &c, err, sizeof err);
+  CHECK(rc == 0, "fatigue base case failed: %s", err);
+  if (!rc) FtCaseFree(&c);
+
+  /* channels */
+  fbad("unknown load case in a channel", 12, "    - {name: lift_kN, load_case: lfit, scale: 0.1}", 12,
+       "fatigue.channels[0].load_case: no load case named 'lfit' in mechanical.load_cases", "(known: lift, side)", NULL);
+  fbad("duplicate channel", 13, "    - {name: lift_kN, load_case: side, scale: 0.5}", 13,
+       "fatigue.channels[1].name: duplicate channel name 'lift_kN'", "fatigue.channels[0], line 12", NULL);
+  fbad("scale 0", 12, "    - {name: lift_kN, load_case: lift, scale: 0}", 12, "fatigue.channels[0].scale: must be non-zero", "got 0", NULL);
+  fbad("scale 0.0e0", 12, "    - {name: lift_kN, load_case: lift, scale: -0.0e0}", 12, "fatigue.channels[0].scale: must be non-zero",
+       "got -0.0e0", NULL);
+  fbad("scale infinite", 12, "    - {name: lift_kN, load_case: lift, scale: 1e400}", 12, "fatigue.channels[0].scale: expected a number",
+       "got '1e400'", NULL);
+  fbad("missing scale", 12, "    - {name: lift_kN, load_case: lift}", 12, "fatigue.channels[0].scale: missing", NULL, NULL);
+  fbad("bad channel name", 12, "    - {name: lift kN, load_case: lift, scale: 1}", 12, "fatigue.channels[0].name: must match [A-Za-z0-9_.-]+",
+       "got 'lift kN'", NULL);
+  fbad("channel named like the time column", 12, "    - {name: time, load_case: lift, scale: 1}", 12,
+       "fatigue.channels[0].name: channel name 'time' is the time column", NULL, NULL);
+  fbad("unknown channel key", 12, "    - {name: lift_kN, load_case: lift, scale: 1, ofset: 2}", 12, "fatigue.channels[0].ofset: unknown key",
+       "known: name, load_case, scale, offset", NULL);
+  bad_text("no channels", fvariant(11, 13, "  channels: []\n# 12\n# 13"), 11, "fatigue.channels: at least one channel is required", NULL, NULL);
+
+  /* enumerations and numbers */
+  fbad("unknown equivalent_stress", 14, "  equivalent_stress: tresca", 14,
+       "fatigue.equivalent_stress: must be one of signed_von_mises, max_principal, critical_plane, got 'tresca'", NULL, NULL);
+  fbad("unknown mean_stress", 15, "  mean_stress: goodmann", 15,
+       "fatigue.mean_stress: must be one of none, goodman, gerber, soderberg, swt, morrow, walker, got 'goodmann'", NULL, NULL);
+  fbad("unknown compressive_mean", 16, "  output: fat.h5\n  compressive_mean: negative", 17,
+       "fatigue.compressive_mean: must be one of zero, as_is, got 'negative'", NULL, NULL);
+  fbad("prior_damage 1.0", 16, "  output: fat.h5\n  prior_damage: 1.0", 17, "fatigue.prior_damage: must be in [0, 1)", "got 1.0", NULL);
+  fbad("prior_damage < 0", 16, "  output: fat.h5\n  prior_damage: -0.1", 17, "fatigue.prior_damage: must be in [0, 1)", "got -0.1", NULL);
+  fbad("gate < 0", 16, "  output: fat.h5\n  gate: -1e6", 17, "fatigue.gate: must be >= 0, got -1e6", NULL, NULL);
+  fbad("hot_spots 0", 16, "  output: fat.h5\n  hot_spots: 0", 17, "fatigue.hot_spots: must be a whole number >= 1, got '0'", NULL, NULL);
+  fbad("hot_spots 2.5", 16, "  output: fat.h5\n  hot_spots: 2.5", 17, "fatigue.hot_spots: must be a whole number >= 1, got '2.5'", NULL, NULL);
+  fbad("unknown fatigue key", 16, "  output: fat.h5\n  hotspots: 3", 17, "fatigue.hotspots: unknown key", "hot_spots", NULL);
+  fbad("missing history", 10, "  # no history", 11, "fatigue.history: missing", NULL, NULL);
+  fbad("missing output", 16, "  # no output", 10, "fatigue.output: missing", NULL, NULL);
+  fbad("output overwrites the FE results", 16, "  output: out.h5", 16, "fatigue.output: must differ from the FE results", "got 'out.h5'", NULL);
+  bad_text("missing material", fvariant(17, 22, "# no material"), 10, "fatigue.material: missing", NULL, NULL);
+  bad_text("material as a list", fvariant(17, 22, "  material: [a, b]"), 17, "fatigue.material: expected the name of a material library entry or a material mapping",
+           "got a list", NULL);
+  bad_text("fatigue as a list", fvariant(9, 22, "fatigue: [1]"), 9, "fatigue: expected a mapping, got a list", NULL, NULL);
+
+  /* the material */
+  fbad("m < 0", 22, "    sn: {type: basquin, S_ref: 900e6, N_ref: 0.5, m: -3}", 22, "fatigue.material.sn.m: non-physical S-N slope",
+       "must be > 0", "got -3");
+  fbad("m = 0", 22, "    sn: {type: basquin, S_ref: 900e6, N_ref: 0.5, m: 0}", 22, "fatigue.material.sn.m: non-physical", "got 0", NULL);
+  fbad("m2 < 0", 22, "    sn: {type: knee, S_ref: 900e6, N_ref: 0.5, m: 10, S_knee: 300e6, m2: -1}", 22,
+       "fatigue.material.sn.m2: non-physical S-N slope", "got -1", NULL);
+  fbad("haibach with m = 0.5", 22, "    sn: {type: knee, S_ref: 900e6, N_ref: 0.5, m: 0.5, S_knee: 300e6, haibach: true}", 22,
+       "fatigue.material.sn.haibach: non-physical S-N slope below the knee", "2m - 1 = 0", "m = 0.5");
+  fbad("knee without m2", 22, "    sn: {type: knee, S_ref: 900e6, N_ref: 0.5, m: 10, S_knee: 300e6}", 22, "fatigue.material.sn.m2: missing",
+       "haibach: true", NULL);
+  fbad("knee with m2 and haibach", 22, "    sn: {type: knee, S_ref: 900e6, N_ref: 0.5, m: 3, S_knee: 3e8, m2: 5, haibach: yes}", 22,
+       "fatigue.material.sn.m2: give either m2 or haibach: true, not both", NULL, NULL);
+  fbad("S_ref 0", 22, "    sn: {type: basquin, S_ref: 0, N_ref: 0.5, m: 10}", 22, "fatigue.material.sn.S_ref: must be > 0, got 0", NULL, NULL);
+  fbad("negative endurance", 22, "    sn: {type: basquin, S_ref: 9e8, N_ref: 0.5, m: 10, endurance: -1}", 22,
+       "fatigue.material.sn.endurance: must be >= 0", "got -1", NULL);
+  fbad("unknown curve type", 22, "    sn: {type: bilinear, S_ref: 9e8, N_ref: 0.5, m: 10}", 22,
+       "fatigue.material.sn.type: must be one of basquin, knee, table, got 'bilinear'", NULL, NULL);
+  fbad("key of another curve type", 22, "    sn: {type: basquin, S_ref: 9e8, N_ref: 0.5, m: 10, S_knee: 1e8}", 22,
+       "fatigue.material.sn.S_knee: not used by a basquin curve", "its keys: type, S_ref, N_ref, m, endurance", NULL);
+  fbad("table S not decreasing", 22, "    sn: {type: table, points: [[400e6, 1e4], [300e6, 1e5], [350e6, 1e6]]}", 22,
+       "fatigue.material.sn.points[2]: table not monotonic: S must strictly decrease", "points[1] has S = 3e+08", "got [350e6, 1e6]");
+  fbad("table N not increasing", 22, "    sn: {type: table, points: [[400e6, 1e4], [300e6, 1e4]]}", 22,
+       "fatigue.material.sn.points[1]: table not monotonic: N must strictly increase", "non-physical slope", "got [300e6, 1e4]");
+  fbad("table of one point", 22, "    sn: {type: table, points: [[400e6, 1e4]]}", 22, "fatigue.material.sn.points: a table curve needs 2 to 16 points",
+       "got 1", NULL);
+  fbad("table point of 3 numbers", 22, "    sn: {type: table, points: [[400e6, 1e4, 1], [300e6, 1e5]]}", 22,
+       "fatigue.material.sn.points[0]: expected a point [S, N]", "got a list of 3", NULL);
+  fbad("table point with N = 0", 22, "    sn: {type: table, points: [[400e6, 0], [300e6, 1e5]]}", 22,
+       "fatigue.material.sn.points[0][1]: must be > 0, got 0", NULL, NULL);
+  {
+    char repl[1024] = "    sn: {type: table, points: [";
+    for (int i = 0; i < 17; i++) snprintf(repl + strlen(repl), sizeof repl - strlen(repl), "%s[%d, %d]", i ? ", " : "", 1000 - i, i + 1);
+    strcat(repl, "]}");
+    fbad("table of 17 points", 22, repl, 22, "fatigue.material.sn.points: a table curve needs 2 to 16 points", "got 17", NULL);
+  }
+  fbad("goodman without ultimate", 20, "    # no ultimate", 18, "fatigue.material.ultimate: missing", "mean_stress goodman needs the ultimate strength",
+       NULL);
+  bad_text("gerber without ultimate", fvariant(15, 20, "  mean_stress: gerber\n  output: fat.h5\n  material:\n    name: steel\n    source: x\n    # 20"),
+           18, "fatigue.material.ultimate: missing", "mean_stress gerber", NULL);
+  bad_text("soderberg without yield", fvariant(15, 21, "  mean_stress: soderberg\n  output: fat.h5\n  material:\n    name: steel\n    source: x\n    # 20\n    # 21"),
+           18, "fatigue.material.yield: missing", "mean_stress soderberg needs the yield strength", NULL);
+  fbad("morrow without sigma_f", 15, "  mean_stress: morrow", 18, "fatigue.material.sigma_f: missing", "mean_stress morrow", NULL);
+  fbad("walker without gamma", 15, "  mean_stress: walker", 18, "fatigue.material.walker_gamma: missing", "mean_stress walker", NULL);
+  fbad("walker_gamma 1.5", 21, "    walker_gamma: 1.5", 21, "fatigue.material.walker_gamma: must be in (0, 1], got 1.5", NULL, NULL);
+  fbad("yield above ultimate", 21, "    yield: 600e6", 21, "fatigue.material.yield: must not exceed ultimate (500e6 at line 20), got 600e6", NULL, NULL);
+  fbad("missing source", 19, "    # no source", 18, "fatigue.material.source: missing", NULL, NULL);
+  fbad("empty source", 19, "    source: \"\"", 19, "fatigue.material.source: expected where the values come from", "got an empty value", NULL);
+  fbad("blank source", 19, "    source: \"   \"", 19, "fatigue.material.source: must not be blank", "got '   '", NULL);
+  fbad("missing name", 18, "    # no name", 19, "fatigue.material.name: missing", NULL, NULL);
+  fbad("marin 0", 22, "    sn: {type: basquin, S_ref: 900e6, N_ref: 0.5, m: 10}\n    marin: {surface: 0.9, size: 0}", 23,
+       "fatigue.material.marin.size: must be > 0, got 0", NULL, NULL);
+  fbad("unknown marin key", 22, "    sn: {type: basquin, S_ref: 900e6, N_ref: 0.5, m: 10}\n    marin: {finish: 0.9}", 23,
+       "fatigue.material.marin.finish: unknown key", "surface, size, load, temperature, reliability, misc", NULL);
+  fbad("unknown material key", 20, "    ultimat: 500e6", 20, "fatigue.material.ultimat: unknown key", "known: name, source, ultimate", NULL);
+  fbad("missing sn", 22, "    # no sn", 18, "fatigue.material.sn: missing", NULL, NULL);
+
+  /* library */
+  char lib[700], repl[900];
+  snprintf(lib, sizeof lib, "%s/lib.yaml", tmpdir);
+  write_file(lib, test_library);
+  snprintf(repl, sizeof repl, "  material: S355\n  library: lib.yaml");
+  char want[2400];
+  snprintf(want, sizeof want, "no material named 'S355' in the material library %s (from fatigue.library; known: table_alloy, S355J2, basquin_steel)", lib);
+  bad_text("unknown material name", fvariant(17, 22, repl), 17, "fatigue.material: ", want, NULL);
+  bad_text("material name with a space", fvariant(17, 22, "  material: S 355\n  library: lib.yaml"), 17,
+           "fatigue.material: must match [A-Za-z0-9_.-]+", "got 'S 355'", NULL);
+  snprintf(want, sizeof want, "material 'table_alloy' (%s:3) does not give it", lib);
+  bad_text("library entry without the constant the correction needs",
+           fvariant(15, 22, "  mean_stress: soderberg\n  output: fat.h5\n  material: table_alloy\n  library: lib.yaml"), 15,
+           "fatigue.mean_stress: soderberg needs the yield strength S_y [Pa] (key 'yield')", want, NULL);
+  bad_text("library key names a missing file", fvariant(17, 22, "  material: S355J2\n  library: nope/lib.yaml"), 18,
+           "fatigue.library: cannot read the material library", "nope/lib.yaml' (from fatigue.library): No such file or directory", NULL);
+  bad_text("library key with an inline material is still checked", fvariant(16, 16, "  output: fat.h5\n  library: [a]"), 17,
+           "fatigue.library: expected a file path, got a list", NULL, NULL);
+  remove(lib);
+
+  bad_lib("error inside the library", "materials:\n  - name: steel\n    source: s\n    ultimate: 5e8\n    sn: {type: basquin, S_ref: 9e8, N_ref: 1, m: -2}\n",
+          5, "materials[0].sn.m: non-physical S-N slope", "got -2", NULL);
+  bad_lib("error in another library entry", "materials:\n  - {name: steel, source: s, ultimate: 5e8, sn: {type: basquin, S_ref: 9e8, N_ref: 1, m: 2}}\n"
+          "  - {name: other, source: s, sn: {type: table, points: [[1, 1], [2, 2]]}}\n",
+          3, "materials[1].sn.points[1]: table not monotonic", NULL, NULL);
+  bad_lib("library entry without source", "materials:\n  - name: steel\n    ultimate: 5e8\n    sn: {type: basquin, S_ref: 9e8, N_ref: 1, m: 2}\n", 2,
+          "materials[0].source: missing", NULL, NULL);
+  bad_lib("duplicate library entry", "materials:\n  - {name: steel, source: s, ultimate: 5e8, sn: {type: basquin, S_ref: 9e8, N_ref: 1, m: 2}}\n"
+          "  - {name: steel, source: t, sn: {type: basquin, S_ref: 9e8, N_ref: 1, m: 2}}\n",
+          3, "materials[1].name: duplicate material name 'steel' (also materials[0], line 2)", NULL, NULL);
+  bad_lib("library is a list", "- steel\n", 1, "the material library must be a mapping with a 'materials' list", "got a list", NULL);
+  bad_lib("library with an unknown key", "materials: []\nsteels: []\n", 2, "steels: unknown key (known: materials)", NULL, NULL);
+  bad_lib("library with YAML syntax error", "materials:\n  - {name: steel, source: s\n", 3, "YAML syntax error", NULL, NULL);
+  bad_lib("empty library", "# nothing\n", 1, "empty material library", NULL, NULL);
+  {
+    char lib2[700];
+    snprintf(lib2, sizeof lib2, "%s/badlib.yaml", tmpdir);
+    write_file(lib2, "materials: []\n");
+    write_file(casepath, fvariant(17, 22, "  material: steel\n  library: badlib.yaml"));
+    rc = FtCaseLoad(casepath, &c, err, sizeof err);
+    nbad++;
+    CHECK(rc != 0 && strstr(err, ":17: fatigue.material: no material named 'steel'") && strstr(err, "known: none"), "empty list: \"%s\"", err);
+    if (!rc) FtCaseFree(&c);
+    remove(lib2);
+  }
+}
+
 int main(void)
 {
   const char *base = getenv("TMPDIR");
@@ -651,11 +1296,20 @@ int main(void)
     return 2;
   }
   snprintf(casepath, sizeof casepath, "%s/case.yaml", tmpdir);
+  unsetenv("FTWIN_MATERIALS"); /* the library lookup must not depend on the caller's environment */
+  {
+    const char *f = __FILE__, *end = strstr(f, "tests/unit/test_case.c");
+    snprintf(repo_root, sizeof repo_root, "%.*s", end ? (int)(end - f) : 0, f);
+  }
 
   test_expr();
   test_full_example();
   test_minimal();
   test_bad_inputs();
+  test_fatigue_example();
+  test_library_lookup();
+  test_material_library();
+  test_fatigue_bad();
 
   remove(casepath);
   rmdir(tmpdir);

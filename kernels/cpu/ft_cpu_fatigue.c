@@ -1,0 +1,449 @@
+/* ftwin kernels: CPU fatigue loops (node x time-step hot loop), the slow reference used
+ * by the tests, and host-only message helpers. Layouts and contracts: ft_fatigue_batch.h.
+ * Parallel over nodes with OpenMP when compiled with -fopenmp (each node owns its
+ * rainflow states and accumulators, so iterations are independent). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ft_fatigue_batch.h"
+
+#if defined(_OPENMP)
+#define FT_OMP_FOR _Pragma("omp parallel for schedule(dynamic, 16)")
+#else
+#define FT_OMP_FOR
+#endif
+
+int ft_cpu_fatigue_init(int n, double gate, FtRainflowState *rf, FtDamageAcc *acc)
+{
+    int m;
+    if (n < 0) return FT_BATCH_EARGS;
+    if (n == 0) return FT_BATCH_OK;
+    if (!rf || !acc) return FT_BATCH_EARGS;
+    for (m = 0; m < n; m++) {
+        ft_rf_init(rf + m, gate);
+        ft_damage_init(acc + m);
+    }
+    return FT_BATCH_OK;
+}
+
+static int check_args(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                      const double *L, int eq_kind, const FtFatigueParams *par)
+{
+    if (nnodes < 0 || nsteps < 0 || ld < nnodes || nchan < 1 ||
+        nchan > FT_FATIGUE_MAX_CHANNELS || ft_equivalent_channels(eq_kind) == 0)
+        return FT_BATCH_EARGS;
+    if (nnodes > 0 && nsteps > 0 && (!S || !L || !par)) return FT_BATCH_EARGS;
+    if (par && ft_fatigue_validate(par) != FT_FAT_OK) return FT_BATCH_EPARAMS;
+    return FT_BATCH_OK;
+}
+
+/* sigma(t) = sum_k S_k L_k(t), k ascending (the reference sums in the same order) */
+static inline void node_stress(int nchan, const double (*Sk)[6], const double *l, double sig[6])
+{
+    int k, c;
+    for (c = 0; c < 6; c++) sig[c] = Sk[0][c] * l[0];
+    for (k = 1; k < nchan; k++)
+        for (c = 0; c < 6; c++) sig[c] += Sk[k][c] * l[k];
+}
+
+/* One node: its unit stresses are copied to Sk (nchan x 6, registers / L1), the load
+ * history is streamed, the equivalent stress of every step pushed into the node's nc
+ * rainflow states. One loop per equivalent-stress kind, so that the per-sample work is
+ * inlined (no call and no switch per sample). */
+static void fatigue_node(int nchan, int nsteps, const double *S, size_t kstride,
+                         const double *L, int eq_kind, const FtFatigueParams *par,
+                         FtRainflowState *rf, FtDamageAcc *acc)
+{
+    double Sk[FT_FATIGUE_MAX_CHANNELS][6], sig[6];
+    int k, c, t, j;
+    for (k = 0; k < nchan; k++)
+        for (c = 0; c < 6; c++) Sk[k][c] = S[(size_t)k * kstride + (size_t)c];
+#define FT_STEP_LOOP(BODY)                                                                 \
+    for (t = 0; t < nsteps; t++) {                                                         \
+        node_stress(nchan, (const double(*)[6])Sk, L + (size_t)t * (size_t)nchan, sig);    \
+        BODY;                                                                              \
+    }
+    switch (eq_kind) {
+    case FT_EQ_SIGNED_VON_MISES:
+        FT_STEP_LOOP(ft_rf_push(rf, ft_signed_von_mises(sig), par, acc))
+        break;
+    case FT_EQ_SIGNED_VON_MISES_TRACE:
+        FT_STEP_LOOP(ft_rf_push(rf, ft_signed_von_mises_trace(sig), par, acc))
+        break;
+    case FT_EQ_MAX_ABS_PRINCIPAL:
+        FT_STEP_LOOP(ft_rf_push(rf, ft_max_abs_principal(sig), par, acc))
+        break;
+    case FT_EQ_CRITICAL_PLANE: {
+        double nrm[FT_CP_NPLANES][3];
+        for (j = 0; j < FT_CP_NPLANES; j++) ft_critical_plane_normals(j, nrm[j]);
+        FT_STEP_LOOP(for (j = 0; j < FT_CP_NPLANES; j++)
+                         ft_rf_push(rf + j, ft_normal_stress(sig, nrm[j]), par, acc + j))
+        break;
+    }
+    default:
+        break;
+    }
+#undef FT_STEP_LOOP
+}
+
+int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                         const double *L, int eq_kind, const FtFatigueParams *par,
+                         FtRainflowState *rf, FtDamageAcc *acc)
+{
+    const int nc = ft_equivalent_channels(eq_kind);
+    const size_t kstride = (size_t)ld * 6;
+    int rc = check_args(nnodes, ld, nchan, S, nsteps, L, eq_kind, par);
+    long long i;
+    if (rc) return rc;
+    if (nnodes == 0 || nsteps == 0) return FT_BATCH_OK;
+    if (!rf || !acc) return FT_BATCH_EARGS;
+    FT_OMP_FOR
+    for (i = 0; i < (long long)nnodes; i++) {
+        fatigue_node(nchan, nsteps, S + 6 * (size_t)i, kstride, L, eq_kind, par,
+                     rf + (size_t)i * (size_t)nc, acc + (size_t)i * (size_t)nc);
+    }
+    return FT_BATCH_OK;
+}
+
+int ft_cpu_fatigue_damage(int nnodes, int nc, const FtRainflowState *rf,
+                          const FtDamageAcc *acc, const FtFatigueParams *par, double *D,
+                          int *worst)
+{
+    long long i;
+    if (nnodes < 0 || nc < 1) return FT_BATCH_EARGS;
+    if (nnodes == 0) return FT_BATCH_OK;
+    if (!rf || !acc || !par || !D) return FT_BATCH_EARGS;
+    for (i = 0; i < (long long)nnodes; i++) {
+        double dmax = -1.0;
+        int j, jmax = -1, bad = 0;
+        for (j = 0; j < nc; j++) {
+            const size_t m = (size_t)i * (size_t)nc + (size_t)j;
+            FtDamageAcc snap = acc[m];
+            double d;
+            ft_rf_finish(rf + m, par, &snap);
+            d = ft_damage_value(&snap);
+            if (d != d) bad = 1;
+            else if (d > dmax) {
+                dmax = d;
+                jmax = j;
+            }
+        }
+        D[i] = bad ? NAN : dmax;
+        if (worst) worst[i] = bad ? -1 : jmax;
+    }
+    return FT_BATCH_OK;
+}
+
+/* ------------------------------------------------------------- reference ----------- */
+int ft_reversals_reference(const double *x, int n, double gate, double *rev)
+{
+    /* Phase 1: indices of the running minimum / maximum until the signal spans more than
+     * the gate; the end it left from is the starting point. Phase 2: walk on with the
+     * index `ext` of the current extreme and the direction of the excursion; an extreme
+     * is a reversal once the signal has moved back from it by more than the gate. */
+    int nr = 0, ext = 0, dir = 0, lo = 0, hi = 0, t;
+    const double g = gate > 0.0 ? gate : 0.0;
+    if (n <= 0) return 0;
+    for (t = 1; t < n && dir == 0; t++) {
+        if (x[t] < x[lo]) lo = t;
+        if (x[t] > x[hi]) hi = t;
+        if (x[hi] - x[lo] > g) {
+            dir = (hi == t) ? 1 : -1;
+            rev[nr++] = (dir > 0) ? x[lo] : x[hi];
+            ext = t;
+        }
+    }
+    for (; t < n; t++) {
+        const double v = x[t];
+        if ((dir > 0 && v > x[ext]) || (dir < 0 && v < x[ext])) {
+            ext = t; /* excursion continues */
+        } else if (fabs(x[ext] - v) > g) {
+            rev[nr++] = x[ext]; /* turned back by more than the gate */
+            ext = t;
+            dir = -dir;
+        }
+    }
+    if (dir != 0) rev[nr++] = x[ext]; /* the end point of the history */
+    return nr;
+}
+
+int ft_rainflow_reference(const double *x, int n, double gate, FtCycle *out, int cap)
+{
+    double *rev = NULL, *pts = NULL;
+    int *ids = NULL;
+    int nrev, cnt = 0, S, r, nout = 0, ok = 1;
+    if (n <= 0) return 0;
+    rev = (double *)malloc((size_t)n * sizeof *rev);
+    pts = (double *)malloc((size_t)n * sizeof *pts);
+    ids = (int *)malloc((size_t)n * sizeof *ids);
+    if (!rev || !pts || !ids) {
+        free(rev);
+        free(pts);
+        free(ids);
+        return -1;
+    }
+    nrev = ft_reversals_reference(x, n, gate, rev);
+#define EMIT(a, b, cnt_)                                                                   \
+    do {                                                                                   \
+        if (nout < cap) {                                                                  \
+            out[nout].range = fabs((a) - (b));                                             \
+            out[nout].mean = 0.5 * ((a) + (b));                                            \
+            out[nout].count = (cnt_);                                                      \
+            nout++;                                                                        \
+        } else {                                                                           \
+            ok = 0;                                                                        \
+        }                                                                                  \
+    } while (0)
+    S = 0; /* id (reversal index) of the starting point */
+    for (r = 0; r < nrev; r++) {
+        /* (1) read the next peak or valley */
+        pts[cnt] = rev[r];
+        ids[cnt] = r;
+        cnt++;
+        for (;;) {
+            double X, Y;
+            /* (2) fewer than three points: read the next one */
+            if (cnt < 3) break;
+            X = fabs(pts[cnt - 1] - pts[cnt - 2]);
+            Y = fabs(pts[cnt - 2] - pts[cnt - 3]);
+            /* (3) X < Y: read the next point */
+            if (X < Y) break;
+            /* (4) X >= Y: does Y contain the starting point? */
+            if (ids[cnt - 3] == S || ids[cnt - 2] == S) {
+                /* (5) one-half cycle; discard the first point of Y; S moves to its second */
+                EMIT(pts[cnt - 3], pts[cnt - 2], 0.5);
+                S = ids[cnt - 2];
+                pts[cnt - 3] = pts[cnt - 2];
+                ids[cnt - 3] = ids[cnt - 2];
+                pts[cnt - 2] = pts[cnt - 1];
+                ids[cnt - 2] = ids[cnt - 1];
+                cnt--;
+            } else {
+                /* one cycle; discard the peak and the valley of Y */
+                EMIT(pts[cnt - 3], pts[cnt - 2], 1.0);
+                pts[cnt - 3] = pts[cnt - 1];
+                ids[cnt - 3] = ids[cnt - 1];
+                cnt -= 2;
+            }
+        }
+    }
+    /* (6) every range not yet counted: one-half cycle */
+    for (r = 0; r + 1 < cnt; r++) EMIT(pts[r], pts[r + 1], 0.5);
+#undef EMIT
+    free(rev);
+    free(pts);
+    free(ids);
+    return ok ? nout : -1;
+}
+
+int ft_cpu_fatigue_reference(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                             const double *L, int eq_kind, const FtFatigueParams *par,
+                             double gate, double *D, double *ncycles)
+{
+    const int nc = ft_equivalent_channels(eq_kind);
+    int rc = check_args(nnodes, ld, nchan, S, nsteps, L, eq_kind, par);
+    int i, j, t, k, c;
+    double *hist = NULL;
+    FtCycle *cyc = NULL;
+    if (rc) return rc;
+    if (nnodes == 0) return FT_BATCH_OK;
+    if (!D || !par) return FT_BATCH_EARGS;
+    if (nsteps > 0) {
+        hist = (double *)malloc((size_t)nsteps * (size_t)nc * sizeof *hist);
+        cyc = (FtCycle *)malloc((size_t)nsteps * sizeof *cyc);
+        if (!hist || !cyc) {
+            free(hist);
+            free(cyc);
+            return 3;
+        }
+    }
+    for (i = 0; i < nnodes; i++) {
+        /* the whole equivalent-stress history of node i, channel-major: hist[j*nsteps + t] */
+        for (t = 0; t < nsteps; t++) {
+            double sig[6], e[FT_CP_NPLANES];
+            for (c = 0; c < 6; c++) {
+                double v = S[((size_t)0 * (size_t)ld + (size_t)i) * 6 + (size_t)c] *
+                           L[(size_t)t * (size_t)nchan + 0];
+                for (k = 1; k < nchan; k++)
+                    v += S[((size_t)k * (size_t)ld + (size_t)i) * 6 + (size_t)c] *
+                         L[(size_t)t * (size_t)nchan + (size_t)k];
+                sig[c] = v;
+            }
+            ft_equivalent_stress(eq_kind, sig, e);
+            for (j = 0; j < nc; j++) hist[(size_t)j * (size_t)nsteps + (size_t)t] = e[j];
+        }
+        for (j = 0; j < nc; j++) {
+            FtDamageAcc a;
+            int m, ncyc = 0;
+            ft_damage_init(&a);
+            if (nsteps > 0) {
+                ncyc = ft_rainflow_reference(hist + (size_t)j * (size_t)nsteps, nsteps, gate,
+                                             cyc, nsteps);
+                if (ncyc < 0) {
+                    free(hist);
+                    free(cyc);
+                    return 3;
+                }
+            }
+            for (m = 0; m < ncyc; m++)
+                ft_damage_add_cycle(&a, par, cyc[m].range, cyc[m].mean, cyc[m].count);
+            D[(size_t)i * (size_t)nc + (size_t)j] = ft_damage_value(&a);
+            if (ncycles) ncycles[(size_t)i * (size_t)nc + (size_t)j] = a.cycles;
+        }
+    }
+    free(hist);
+    free(cyc);
+    return FT_BATCH_OK;
+}
+
+/* ------------------------------------------------------------- messages ------------ */
+static const char *msc_name(int msc)
+{
+    switch (msc) {
+    case FT_MSC_NONE: return "none";
+    case FT_MSC_GOODMAN: return "Goodman";
+    case FT_MSC_GERBER: return "Gerber";
+    case FT_MSC_SODERBERG: return "Soderberg";
+    case FT_MSC_SWT: return "Smith-Watson-Topper";
+    case FT_MSC_MORROW: return "Morrow";
+    case FT_MSC_WALKER: return "Walker";
+    default: return "unknown";
+    }
+}
+
+int ft_fatigue_error_message(int code, const FtFatigueParams *p, char *buf, size_t len)
+{
+    const FtSNCurve *c = p ? &p->sn : NULL;
+    if (!buf || len == 0) return code;
+    switch (code) {
+    case FT_FAT_OK:
+        snprintf(buf, len, "ok");
+        break;
+    case FT_SN_ERR_KIND:
+        snprintf(buf, len, "S-N curve: unknown curve kind %d (expected Basquin, knee or table)",
+                 c ? c->kind : -1);
+        break;
+    case FT_SN_ERR_SLOPE:
+        if (c && c->kind == FT_SN_KNEE && c->m > 0.0)
+            snprintf(buf, len,
+                     "S-N curve: non-physical slope below the knee m2 = %g (must be > 0)",
+                     ft_sn_m2(c));
+        else
+            snprintf(buf, len, "S-N curve: non-physical slope m = %g (must be > 0: life "
+                               "must decrease as the stress amplitude increases)",
+                     c ? c->m : 0.0);
+        break;
+    case FT_SN_ERR_REF:
+        snprintf(buf, len,
+                 "S-N curve: reference point S_ref = %g, N_ref = %g must both be positive",
+                 c ? c->S_ref : 0.0, c ? c->N_ref : 0.0);
+        break;
+    case FT_SN_ERR_KNEE:
+        snprintf(buf, len, "S-N curve: knee stress amplitude S_knee = %g must be positive",
+                 c ? c->S_knee : 0.0);
+        break;
+    case FT_SN_ERR_TABLE:
+        snprintf(buf, len,
+                 "S-N curve table: needs 2..%d points (%d given) with positive values, S "
+                 "strictly decreasing and N strictly increasing (every segment slope > 0)",
+                 FT_SN_MAX_POINTS, c ? c->npts : 0);
+        break;
+    case FT_SN_ERR_MARIN:
+        snprintf(buf, len, "S-N curve: Marin factors k_a..k_f = %g %g %g %g %g %g must all "
+                           "be positive",
+                 c ? c->marin[0] : 0.0, c ? c->marin[1] : 0.0, c ? c->marin[2] : 0.0,
+                 c ? c->marin[3] : 0.0, c ? c->marin[4] : 0.0, c ? c->marin[5] : 0.0);
+        break;
+    case FT_SN_ERR_ENDURANCE:
+        snprintf(buf, len, "S-N curve: endurance limit S_e = %g must be >= 0",
+                 c ? c->S_e : 0.0);
+        break;
+    case FT_FAT_ERR_MSC:
+        snprintf(buf, len, "unknown mean-stress correction %d", p ? p->msc : -1);
+        break;
+    case FT_FAT_ERR_SU:
+        snprintf(buf, len, "%s mean-stress correction needs the ultimate strength S_u > 0 "
+                           "(S_u = %g)",
+                 p ? msc_name(p->msc) : "this", p ? p->S_u : 0.0);
+        break;
+    case FT_FAT_ERR_SY:
+        snprintf(buf, len, "Soderberg mean-stress correction needs the yield strength S_y > 0 "
+                           "(S_y = %g)",
+                 p ? p->S_y : 0.0);
+        break;
+    case FT_FAT_ERR_SIGF:
+        snprintf(buf, len, "Morrow mean-stress correction needs sigma_f' > 0 (sigma_f' = %g)",
+                 p ? p->sigma_f : 0.0);
+        break;
+    case FT_FAT_ERR_GAMMA:
+        snprintf(buf, len, "Walker mean-stress correction needs 0 < gamma <= 1 (gamma = %g)",
+                 p ? p->walker_gamma : 0.0);
+        break;
+    case FT_FAT_ERR_COMPR:
+        snprintf(buf, len, "unknown compressive-mean convention %d", p ? p->mean_compr : -1);
+        break;
+    case FT_FAT_ERR_MEAN_SU:
+        snprintf(buf, len, "%s mean-stress correction undefined: mean stress reaches the "
+                           "ultimate strength S_u = %g",
+                 p ? msc_name(p->msc) : "the", p ? p->S_u : 0.0);
+        break;
+    case FT_FAT_ERR_MEAN_SY:
+        snprintf(buf, len, "Soderberg mean-stress correction undefined: mean stress reaches "
+                           "the yield strength S_y = %g",
+                 p ? p->S_y : 0.0);
+        break;
+    case FT_FAT_ERR_MEAN_SIGF:
+        snprintf(buf, len, "Morrow mean-stress correction undefined: mean stress reaches "
+                           "sigma_f' = %g",
+                 p ? p->sigma_f : 0.0);
+        break;
+    case FT_FAT_ERR_INPUT:
+        snprintf(buf, len, "invalid cycle: negative or non-finite amplitude or mean stress");
+        break;
+    default:
+        snprintf(buf, len, "unknown fatigue error code %d", code);
+        break;
+    }
+    return code;
+}
+
+int ft_fatigue_status_message(unsigned rf_flags, const FtDamageAcc *acc,
+                              const FtFatigueParams *p, char *buf, size_t len)
+{
+    size_t used = 0;
+    int any = 0;
+    if (!buf || len == 0) return (rf_flags || (acc && acc->flags)) ? 1 : 0;
+    buf[0] = '\0';
+#define APPEND(...)                                                                        \
+    do {                                                                                   \
+        if (used < len) {                                                                  \
+            int w_ = snprintf(buf + used, len - used, __VA_ARGS__);                        \
+            if (w_ > 0) used += (size_t)w_;                                                \
+        }                                                                                  \
+    } while (0)
+    if (rf_flags & FT_RF_ERR_OVERFLOW) {
+        APPEND("%srainflow residue exceeded %d points (slowly converging history): the "
+               "oldest ranges were counted as half cycles early, the count is approximate",
+               any ? "; " : "", FT_RF_MAX_RESIDUE);
+        any = 1;
+    }
+    if (rf_flags & FT_RF_ERR_NAN) {
+        APPEND("%snon-finite stress samples were ignored", any ? "; " : "");
+        any = 1;
+    }
+    if (rf_flags & FT_RF_ERR_CYCLES_FULL) {
+        APPEND("%scycle array full: cycles were dropped", any ? "; " : "");
+        any = 1;
+    }
+    if (acc && acc->flags) {
+        char msg[256];
+        ft_fatigue_error_message(acc->err_code, p, msg, sizeof msg);
+        APPEND("%s%g cycle(s) not counted: %s (first such cycle: amplitude %g, mean %g)",
+               any ? "; " : "", acc->invalid_cycles, msg, acc->err_amp, acc->err_mean);
+        any = 1;
+    }
+#undef APPEND
+    if (!any) snprintf(buf, len, "ok");
+    return any;
+}

@@ -1,0 +1,107 @@
+/* ftwin kernels: batched fatigue damage over nodes and time steps (CPU), the reference
+ * implementation used by the tests, and host-only message helpers.
+ *
+ * The math is in the FT_HD headers (ft_rainflow.h, ft_sn.h, ft_equivalent.h); this file
+ * declares the host loops of kernels/cpu/ft_cpu_fatigue.c.
+ *
+ * Model: the stress at node x and time step t is a linear combination of unit stress
+ * fields (one per load channel k, e.g. one static FE solution per unit load)
+ *   sigma(x, t) = sum_k S_k(x) L_k(t),
+ * computed on the fly (the history is never stored), reduced to nc scalar channels by an
+ * equivalent stress (ft_equivalent.h: nc = ft_equivalent_channels(eq_kind), 1 or 25) and
+ * fed to one streaming rainflow counter + damage accumulator per (node, channel).
+ *
+ * Layouts (row-major, double, HOST memory):
+ *   S    [nchan][ld][6]  unit stress of channel k at node i: S[(k*ld + i)*6 + c], Voigt
+ *                        xx,yy,zz,yz,xz,xy; ld >= nnodes is the node stride, so a node
+ *                        chunk [i0, i0+n) of a field with ld nodes is S + 6*i0, n, ld
+ *   L    [nsteps][nchan] load history chunk: L[t*nchan + k]
+ *   rf   [nnodes][nc]    rainflow states, rf[i*nc + j] (the chunk's own nodes, from 0)
+ *   acc  [nnodes][nc]    damage accumulators, same indexing
+ *   D    [nnodes] (or [nnodes][nc] for the reference)   damage
+ * Time chunks: call ft_cpu_fatigue_batch with consecutive chunks of L; rf and acc carry
+ * the counting across calls (whole history == any chunking, bit for bit). At any time
+ * ft_cpu_fatigue_damage gives the damage as if the history ended there, without
+ * changing the states.
+ *
+ * Return values: 0 success; FT_BATCH_EARGS (1) invalid arguments (negative counts,
+ * ld < nnodes, nchan not in [1, FT_FATIGUE_MAX_CHANNELS], unknown eq_kind, NULL
+ * pointers where data is needed); FT_BATCH_EPARAMS (2) ft_fatigue_validate(par) != 0
+ * (ft_fatigue_error_message tells why). nnodes == 0 or nsteps == 0 is a no-op (0).
+ * With -fopenmp the node loop runs in parallel (each node owns its rf / acc entries).
+ */
+#ifndef FT_FATIGUE_BATCH_H
+#define FT_FATIGUE_BATCH_H
+
+#include <stddef.h>
+
+#include "ft_equivalent.h"
+#include "ft_rainflow.h"
+#include "ft_sn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define FT_FATIGUE_MAX_CHANNELS 64
+enum { FT_BATCH_OK = 0, FT_BATCH_EARGS = 1, FT_BATCH_EPARAMS = 2 };
+
+/* rf[m] = empty state with hysteresis gate, acc[m] = 0, m < n (n = nnodes * nc).
+ * Returns 0, or FT_BATCH_EARGS (n < 0, NULL pointers with n > 0). */
+int ft_cpu_fatigue_init(int n, double gate, FtRainflowState *rf, FtDamageAcc *acc);
+
+/* Hot loop: for every node i < nnodes and step t < nsteps,
+ *   sigma = sum_k S_k(i) L_k(t)  (k ascending),  e[0..nc) = ft_equivalent_stress(eq_kind),
+ *   ft_rf_push(&rf[i*nc + j], e[j], par, &acc[i*nc + j]).
+ * Layouts and return values: see above. */
+int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                         const double *L, int eq_kind, const FtFatigueParams *par,
+                         FtRainflowState *rf, FtDamageAcc *acc);
+
+/* Snapshot damage per node: D[i] = max_j ft_damage_value(acc[i*nc+j] + ft_rf_finish tail)
+ * (critical channel / plane); NaN if any channel of the node is invalid (flags).
+ * worst[i] (if worst != NULL) = the channel j of the maximum (-1 when D[i] is NaN).
+ * States are not changed. Returns 0 or FT_BATCH_EARGS. */
+int ft_cpu_fatigue_damage(int nnodes, int nc, const FtRainflowState *rf,
+                          const FtDamageAcc *acc, const FtFatigueParams *par, double *D,
+                          int *worst);
+
+/* Reference (slow, obviously correct; for tests): stores each whole history
+ *   h_j(t) = ft_equivalent_stress(eq_kind, sum_k S_k(i) L_k(t))[j],  t < nsteps,
+ * extracts reversals offline, counts them with ft_rainflow_reference and sums the damage
+ * of every cycle in order. Output per (node, channel): D[i*nc + j] (finished: the
+ * residue included) and, if ncycles != NULL, the counted cycles ncycles[i*nc + j].
+ * Returns 0, FT_BATCH_EARGS / FT_BATCH_EPARAMS, or 3 when out of memory. */
+int ft_cpu_fatigue_reference(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                             const double *L, int eq_kind, const FtFatigueParams *par,
+                             double gate, double *D, double *ncycles);
+
+/* Offline reversals of x[0..n) with hysteresis gate (same definition as FtReversalFilter:
+ * starting point, confirmed peaks / valleys, and the final pending extreme), written
+ * independently of the streaming code. rev must hold n values. Returns the count. */
+int ft_reversals_reference(const double *x, int n, double gate, double *rev);
+
+/* Literal ASTM E1049-85 sec. 5.4.4 on the whole history x[0..n) (reversals extracted by
+ * ft_reversals_reference): a list of retained points and an explicit index of the
+ * starting point S, steps 1-6 as written in the standard. Cycles are written to
+ * out[0..cap) in the order they are counted; returns their number, or -1 if cap is too
+ * small (cap >= n always suffices) or memory runs out. */
+int ft_rainflow_reference(const double *x, int n, double gate, FtCycle *out, int cap);
+
+/* Message for an error code of ft_sn_validate / ft_fatigue_validate / ft_msc_check, with
+ * the offending values taken from p (p may be NULL). Writes a NUL-terminated line into
+ * buf[len]; returns the code. */
+int ft_fatigue_error_message(int code, const FtFatigueParams *p, char *buf, size_t len);
+
+/* Message for run-time problems of one counted signal: rainflow flags (overflow, NaN
+ * samples, cycle array full) and the accumulator's invalid cycles (first one with its
+ * amplitude, mean and the violated limit). acc / p may be NULL. Returns 0 (and writes
+ * "ok") when there is nothing to report, else 1. */
+int ft_fatigue_status_message(unsigned rf_flags, const FtDamageAcc *acc,
+                              const FtFatigueParams *p, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* FT_FATIGUE_BATCH_H */

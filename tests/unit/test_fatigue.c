@@ -1,0 +1,992 @@
+/* Unit tests of the ftwin fatigue kernels (kernels/ft_rainflow.h, ft_sn.h, ft_equivalent.h,
+ * ft_fatigue_batch.h + kernels/cpu/ft_cpu_fatigue.c). Self-contained, no framework.
+ *
+ * Build and run (from the repository root):
+ *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels tests/unit/test_fatigue.c \
+ *       kernels/cpu/ft_cpu_fatigue.c -lm -o /tmp/test_fatigue && /tmp/test_fatigue
+ *
+ * Every failed CHECK prints file:line and the values; the last line is exactly
+ * "N passed, N failed" and the exit status is non-zero if anything failed.
+ * The throughput of ft_cpu_fatigue_batch (one core unless built with -fopenmp) is
+ * printed, not asserted.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ft_equivalent.h"
+#include "ft_fatigue_batch.h"
+#include "ft_rainflow.h"
+#include "ft_sn.h"
+
+/* ---------------------------------------------------------------- check machinery ---- */
+static int g_pass = 0, g_fail = 0;
+static char g_ctx[256] = "";
+#define CTX(...) snprintf(g_ctx, sizeof g_ctx, __VA_ARGS__)
+
+static void check_impl(int ok, const char *file, int line, const char *expr)
+{
+    if (ok) {
+        g_pass++;
+    } else {
+        g_fail++;
+        printf("%s:%d: FAILED: %s [%s]\n", file, line, expr, g_ctx);
+    }
+}
+
+static void check_close_impl(double got, double want, double tol, const char *file, int line,
+                             const char *egot, const char *ewant)
+{
+    const double err = fabs(got - want);
+    if (err <= tol || (got == want)) { /* NaN fails; equal infinities pass */
+        g_pass++;
+    } else {
+        g_fail++;
+        printf("%s:%d: FAILED: %s = %.17g, expected %s = %.17g (|diff| %.3g > tol %.3g) [%s]\n",
+               file, line, egot, got, ewant, want, err, tol, g_ctx);
+    }
+}
+
+#define CHECK(cond) check_impl(!!(cond), __FILE__, __LINE__, #cond)
+/* |got - want| <= tol (absolute) */
+#define CHECK_CLOSE(got, want, tol) \
+    check_close_impl((got), (want), (tol), __FILE__, __LINE__, #got, #want)
+/* |got - want| <= rel |want| */
+#define CHECK_REL(got, want, rel) \
+    check_close_impl((got), (want), (rel) * fabs(want), __FILE__, __LINE__, #got, #want)
+
+/* ---------------------------------------------------------------- helpers ------------ */
+static unsigned long long g_rng = 0x9E3779B97F4A7C15ull;
+static unsigned long long rng_u64(void) /* xorshift64* (Vigna 2016) */
+{
+    g_rng ^= g_rng >> 12;
+    g_rng ^= g_rng << 25;
+    g_rng ^= g_rng >> 27;
+    return g_rng * 2685821657736338717ull;
+}
+static double urand(void) { return (double)(rng_u64() >> 11) * (1.0 / 9007199254740992.0); }
+static int irand(int lo, int hi) /* [lo, hi] */
+{
+    return lo + (int)(rng_u64() % (unsigned long long)(hi - lo + 1));
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Counts the whole history x[0..n) in one go (push all, then finish). Returns the number of
+ * cycles written to cyc (cap entries), -1 on overflow of the array. */
+static int count_whole(const double *x, int n, double gate, FtCycle *cyc, int cap,
+                       FtRainflowState *out_state)
+{
+    FtRainflowState s;
+    int nc = 0, t, lost = 0;
+    ft_rf_init(&s, gate);
+    for (t = 0; t < n; t++) lost += ft_rf_push_cycles(&s, x[t], cyc, cap, &nc);
+    lost += ft_rf_finish_cycles(&s, cyc, cap, &nc);
+    if (out_state) *out_state = s;
+    return lost ? -1 : nc;
+}
+
+/* Same history in random chunks (the state carried between chunks). */
+static int count_chunked(const double *x, int n, double gate, FtCycle *cyc, int cap)
+{
+    FtRainflowState s;
+    int nc = 0, t = 0, lost = 0;
+    ft_rf_init(&s, gate);
+    while (t < n) {
+        const int len = irand(0, 1 + n / 3), end = (t + len < n) ? t + len : n;
+        for (; t < end; t++) lost += ft_rf_push_cycles(&s, x[t], cyc, cap, &nc);
+    }
+    lost += ft_rf_finish_cycles(&s, cyc, cap, &nc);
+    return lost ? -1 : nc;
+}
+
+static int same_cycles(const FtCycle *a, int na, const FtCycle *b, int nb)
+{
+    int i;
+    if (na != nb) return 0;
+    for (i = 0; i < na; i++)
+        if (a[i].range != b[i].range || a[i].mean != b[i].mean || a[i].count != b[i].count)
+            return 0;
+    return 1;
+}
+
+/* reversals by the streaming filter: confirmed ones + the pending end point */
+static int stream_reversals(const double *x, int n, double gate, double *rev)
+{
+    FtReversalFilter f;
+    int nr = 0, t;
+    double r;
+    ft_rev_init(&f, gate);
+    for (t = 0; t < n; t++)
+        if (ft_rev_push(&f, x[t], &r)) rev[nr++] = r;
+    if (ft_rev_pending(&f, &r)) rev[nr++] = r;
+    return nr;
+}
+
+static void params_basquin(FtFatigueParams *p, double S_ref, double N_ref, double m,
+                           double S_e)
+{
+    memset(p, 0, sizeof *p);
+    ft_sn_init_basquin(&p->sn, S_ref, N_ref, m, S_e);
+    p->msc = FT_MSC_NONE;
+    p->mean_compr = FT_MEAN_COMPR_ZERO;
+    p->S_u = 500.0;
+    p->S_y = 300.0;
+    p->sigma_f = 900.0;
+    p->walker_gamma = 0.6;
+}
+
+/* ---------------------------------------------------------------- ASTM E1049 --------- */
+/* ASTM E1049-85 (reapproved 2017), sec. 5.4.4, Fig. 6: reversals -2 1 -3 5 -1 3 -4 4 -2.
+ * Counts of the standard: range 3: 0.5, 4: 1.5, 6: 0.5, 8: 1.0, 9: 0.5 (1, 2, 5, 7, 10: 0).
+ * The individual cycles in counting order with their means (the same table is printed by
+ * MATLAB's rainflow() documentation example for this history):
+ *   step 5 (half, S = -2 -> 1):     range 3, mean -0.5
+ *   step 5 (half, S = 1 -> -3):     range 4, mean -1
+ *   step 4 (full, -1..3):           range 4, mean  1
+ *   step 5 (half, S = -3 -> 5):     range 8, mean  1
+ *   step 6 (residue 5 -4 4 -2):     ranges 9, 8, 6, means 0.5, 0, 1 (halves). */
+static void test_astm_example(void)
+{
+    const double rev[9] = {-2, 1, -3, 5, -1, 3, -4, 4, -2};
+    const FtCycle want[7] = {{3, -0.5, 0.5}, {4, -1, 0.5}, {4, 1, 1.0}, {8, 1, 0.5},
+                             {9, 0.5, 0.5},  {8, 0, 0.5},  {6, 1, 0.5}};
+    const double want_hist[11] = {0, 0, 0, 0.5, 1.5, 0, 0.5, 0, 1.0, 0.5, 0}; /* range 0..10 */
+    FtCycle cyc[64], cyc2[64];
+    double hist[11] = {0}, dense[200];
+    int n, n2, i, split, nd = 0;
+    FtRainflowState s, s_copy;
+
+    CTX("ASTM E1049 Fig. 6, whole history");
+    n = count_whole(rev, 9, 0.0, cyc, 64, &s);
+    CHECK(n == 7);
+    CHECK(same_cycles(cyc, n, want, 7));
+    for (i = 0; i < n; i++) {
+        const int r = (int)cyc[i].range;
+        CHECK((double)r == cyc[i].range && r >= 0 && r <= 10);
+        if (r >= 0 && r <= 10) hist[r] += cyc[i].count;
+    }
+    for (i = 0; i <= 10; i++) CHECK(hist[i] == want_hist[i]);
+    CHECK(s.nrev == 8); /* -2 ... 4 confirmed, the end point -2 is pending */
+
+    CTX("ASTM E1049 Fig. 6, finish leaves the state unchanged");
+    s_copy = s;
+    n2 = 0;
+    ft_rf_finish_cycles(&s, cyc2, 64, &n2);
+    CHECK(memcmp(&s, &s_copy, sizeof s) == 0);
+    n2 = 0;
+    ft_rf_finish_cycles(&s, cyc2, 64, &n2); /* the residue part again, identical */
+    CHECK(n2 == 3 && same_cycles(cyc2, n2, want + 4, 3));
+
+    CTX("ASTM E1049 Fig. 6, literal reference implementation");
+    n2 = ft_rainflow_reference(rev, 9, 0.0, cyc2, 64);
+    CHECK(same_cycles(cyc2, n2, want, 7));
+
+    CTX("ASTM E1049 Fig. 6, every 2-chunk split");
+    for (split = 0; split <= 9; split++) {
+        FtRainflowState a;
+        int m = 0, t;
+        ft_rf_init(&a, 0.0);
+        for (t = 0; t < split; t++) ft_rf_push_cycles(&a, rev[t], cyc2, 64, &m);
+        for (t = split; t < 9; t++) ft_rf_push_cycles(&a, rev[t], cyc2, 64, &m);
+        ft_rf_finish_cycles(&a, cyc2, 64, &m);
+        CHECK(same_cycles(cyc2, m, want, 7));
+    }
+
+    CTX("ASTM E1049 Fig. 6 sampled densely (intermediate points, repeated values)");
+    for (i = 0; i + 1 < 9; i++) {
+        const int steps = 4 + i % 3;
+        int j;
+        for (j = 0; j < steps; j++) {
+            const double v = rev[i] + (rev[i + 1] - rev[i]) * j / steps;
+            dense[nd++] = v;
+            if (j % 2 == 0) dense[nd++] = v; /* repeats are skipped */
+        }
+    }
+    dense[nd++] = rev[8];
+    dense[nd++] = rev[8];
+    n = count_whole(dense, nd, 0.0, cyc, 64, NULL);
+    CHECK(same_cycles(cyc, n, want, 7));
+
+    CTX("ASTM E1049 Fig. 6 with gate 3.5: the range-3 start is filtered out");
+    {
+        /* filtered reversals 1 -3 5 -1 3 -4 4 -2 (the band [-3, 1] of width 4 > 3.5 is
+         * left downwards at -3, so 1 is the starting point), counted by hand as above */
+        const FtCycle wg[6] = {{4, -1, 0.5}, {4, 1, 1.0}, {8, 1, 0.5},
+                               {9, 0.5, 0.5}, {8, 0, 0.5}, {6, 1, 0.5}};
+        double r[16];
+        const double wr[8] = {1, -3, 5, -1, 3, -4, 4, -2};
+        const int nr = stream_reversals(rev, 9, 3.5, r);
+        CHECK(nr == 8 && memcmp(r, wr, sizeof wr) == 0);
+        n = count_whole(rev, 9, 3.5, cyc, 64, NULL);
+        CHECK(same_cycles(cyc, n, wg, 6));
+        n2 = ft_rainflow_reference(rev, 9, 3.5, cyc2, 64);
+        CHECK(same_cycles(cyc2, n2, wg, 6));
+    }
+
+    CTX("ASTM E1049 Fig. 6, damage through ft_rf_push / ft_rf_finish");
+    {
+        FtFatigueParams p;
+        FtDamageAcc acc, snap;
+        FtRainflowState a;
+        double want_d = 0.0;
+        int t;
+        params_basquin(&p, 1.0, 1000.0, 3.0, 0.0); /* N = 1000 S_a^-3 */
+        for (i = 0; i < 7; i++) want_d += want[i].count * pow(0.5 * want[i].range, 3.0) / 1000.0;
+        ft_rf_init(&a, 0.0);
+        ft_damage_init(&acc);
+        for (t = 0; t < 9; t++) ft_rf_push(&a, rev[t], &p, &acc);
+        snap = acc;
+        ft_rf_finish(&a, &p, &snap);
+        CHECK_REL(ft_damage_value(&snap), want_d, 1e-14);
+        CHECK(snap.cycles == 4.0 && snap.max_range == 9.0 && snap.flags == 0u); /* sum of counts */
+    }
+}
+
+/* ---------------------------------------------------------------- properties --------- */
+/* What is conserved (exact in real arithmetic, exact in doubles for integer samples):
+ * let R_0..R_K be the reversals (start, peaks/valleys, end point), TV = sum |R_i+1 - R_i|.
+ *  - a full cycle (step 4) on retained points q, a, b, c with |a-b| <= |b-c| and (stack
+ *    invariant) |a-b| < |q-a| has b strictly between q and a, and a between q and c, so
+ *    |q-c| = |q-a| - |a-b| + |b-c|: the retained path loses exactly 2 |a-b| = 2 count range;
+ *  - a half cycle (step 5, or the overflow rule) drops the first range: the path loses
+ *    |Y| = 2 * 0.5 * range;  step 6 counts each remaining range once with count 0.5.
+ * Hence  sum over cycles of 2 count range == TV  and  sum of 2 count == K (number of
+ * ranges between reversals). Both are checked exactly on integer-valued histories. */
+static void test_rainflow_properties(void)
+{
+    enum { NMAX = 4000 };
+    static double x[NMAX], r1[NMAX], r2[NMAX], r3[NMAX];
+    static FtCycle cw[NMAX], cc[NMAX], cr[NMAX];
+    int trial, max_res = 0;
+    for (trial = 0; trial < 300; trial++) {
+        const int n = irand(1, NMAX);
+        const int kind = trial % 3; /* 0: small integers (many repeats), 1: random walk, 2: real */
+        const double gate = (trial % 5 == 4) ? (double)irand(1, 12) + 0.5 * (trial % 2) : 0.0;
+        int t, nw, nch, nref, nr, nr2, nr3, i, ok;
+        FtRainflowState s;
+        double tv = 0.0, sum_rng = 0.0, sum_cnt = 0.0;
+        for (t = 0; t < n; t++) {
+            if (kind == 0) x[t] = (double)irand(-20, 20);
+            else if (kind == 1) x[t] = (t ? x[t - 1] : 0.0) + (double)irand(-9, 9);
+            else x[t] = 200.0 * urand() - 100.0 + 30.0 * sin(0.01 * t);
+        }
+        CTX("random history %d (n %d, kind %d, gate %g)", trial, n, kind, gate);
+        nw = count_whole(x, n, gate, cw, NMAX, &s);
+        nch = count_chunked(x, n, gate, cc, NMAX);
+        nref = ft_rainflow_reference(x, n, gate, cr, NMAX);
+        CHECK(nw >= 0);
+        CHECK(same_cycles(cw, nw, cc, nch));  /* chunked == whole, bit for bit, same order */
+        CHECK(same_cycles(cw, nw, cr, nref)); /* streaming == literal ASTM on the array */
+        CHECK(s.flags == 0u);
+        if (s.n > max_res) max_res = s.n;
+        /* residue invariant: strictly decreasing ranges */
+        ok = 1;
+        for (i = 0; i + 2 < s.n; i++)
+            if (!(fabs(s.res[i + 2] - s.res[i + 1]) < fabs(s.res[i + 1] - s.res[i]))) ok = 0;
+        CHECK(ok);
+        /* reversal extraction: streaming == offline, and idempotent */
+        nr = stream_reversals(x, n, gate, r1);
+        nr2 = ft_reversals_reference(x, n, gate, r2);
+        CHECK(nr == nr2 && memcmp(r1, r2, (size_t)nr * sizeof *r1) == 0);
+        nr3 = stream_reversals(r1, nr, gate, r3);
+        CHECK(nr3 == nr && memcmp(r1, r3, (size_t)nr * sizeof *r1) == 0);
+        CHECK((long long)nr == s.nrev + (nr > 0 ? 1 : 0)); /* + the pending end point */
+        /* reversals strictly alternate and every range exceeds the gate */
+        ok = 1;
+        for (i = 0; i + 1 < nr; i++) {
+            if (!(fabs(r1[i + 1] - r1[i]) > gate)) ok = 0;
+            if (i + 2 < nr && !((r1[i + 1] - r1[i]) * (r1[i + 2] - r1[i + 1]) < 0.0)) ok = 0;
+        }
+        CHECK(ok);
+        for (i = 0; i < nw; i++) {
+            sum_rng += 2.0 * cw[i].count * cw[i].range;
+            sum_cnt += 2.0 * cw[i].count;
+            if (!(cw[i].range > gate)) ok = 0;
+        }
+        CHECK(ok);
+        for (i = 0; i + 1 < nr; i++) tv += fabs(r1[i + 1] - r1[i]);
+        CHECK(sum_cnt == (double)(nr > 0 ? nr - 1 : 0));
+        if (kind != 2) CHECK(sum_rng == tv);        /* exact for integers */
+        else CHECK_REL(sum_rng, tv, 1e-12);
+    }
+    printf("  random histories: largest residue %d points (capacity %d)\n", max_res,
+           FT_RF_MAX_RESIDUE);
+
+    /* a long stationary random history: the residue stays short */
+    {
+        FtRainflowState s;
+        int t, big = 0;
+        double v = 0.0;
+        ft_rf_init(&s, 0.0);
+        for (t = 0; t < 2000000; t++) {
+            v = 0.95 * v + (urand() - 0.5);
+            ft_rf_push(&s, v, NULL, NULL);
+            if (s.n > big) big = s.n;
+        }
+        CTX("2e6-sample AR(1) history");
+        CHECK(s.flags == 0u);
+        printf("  2e6-sample AR(1) history: %lld reversals, largest residue %d points\n",
+               s.nrev, big);
+    }
+
+    /* non-finite samples are ignored and flagged */
+    {
+        FtRainflowState s;
+        FtCycle c[16];
+        int m = 0;
+        const double xs[5] = {0.0, 2.0, NAN, -1.0, INFINITY};
+        int t;
+        char msg[512];
+        ft_rf_init(&s, 0.0);
+        for (t = 0; t < 5; t++) ft_rf_push_cycles(&s, xs[t], c, 16, &m);
+        ft_rf_finish_cycles(&s, c, 16, &m);
+        CTX("NaN / inf samples");
+        CHECK(s.flags == FT_RF_ERR_NAN);
+        CHECK(m == 2 && c[0].range == 2.0 && c[1].range == 3.0);
+        CHECK(ft_fatigue_status_message(s.flags, NULL, NULL, msg, sizeof msg) == 1);
+        CHECK(strstr(msg, "non-finite") != NULL);
+    }
+
+    /* a cycle array too small is reported, never overrun */
+    {
+        FtRainflowState s;
+        FtCycle c[3];
+        const double xs[9] = {-2, 1, -3, 5, -1, 3, -4, 4, -2};
+        int m = 0, t, lost = 0;
+        ft_rf_init(&s, 0.0);
+        for (t = 0; t < 9; t++) lost += ft_rf_push_cycles(&s, xs[t], c, 3, &m);
+        lost += ft_rf_finish_cycles(&s, c, 3, &m);
+        CTX("cycle array of 3 for 7 cycles");
+        CHECK(m == 3 && lost == 4 && (s.flags & FT_RF_ERR_CYCLES_FULL));
+    }
+}
+
+/* A slowly decaying ring-down 100, -99.5, 99, ... is a converging sequence: ASTM keeps every
+ * point in the residue. With more points than FT_RF_MAX_RESIDUE the overflow rule kicks in:
+ * flagged, never out of bounds, conservation (sum 2 count range == TV) still exact. */
+static void test_residue_overflow(void)
+{
+    enum { NP = 3 * FT_RF_MAX_RESIDUE };
+    double x[NP], tv = 0.0, sr = 0.0, sc = 0.0;
+    FtCycle c[2 * NP];
+    FtRainflowState s;
+    int t, m = 0, lost = 0;
+    char msg[512];
+    for (t = 0; t < NP; t++) x[t] = (t % 2 ? -1.0 : 1.0) * (100.0 - 0.5 * t);
+    for (t = 0; t + 1 < NP; t++) tv += fabs(x[t + 1] - x[t]);
+    ft_rf_init(&s, 0.0);
+    for (t = 0; t < NP; t++) {
+        lost += ft_rf_push_cycles(&s, x[t], c, 2 * NP, &m);
+        if (s.n > FT_RF_MAX_RESIDUE) break;
+    }
+    lost += ft_rf_finish_cycles(&s, c, 2 * NP, &m);
+    CTX("ring-down of %d reversals", NP);
+    CHECK(lost == 0);
+    CHECK(s.n <= FT_RF_MAX_RESIDUE);
+    CHECK(s.flags & FT_RF_ERR_OVERFLOW);
+    for (t = 0; t < m; t++) {
+        sr += 2.0 * c[t].count * c[t].range;
+        sc += 2.0 * c[t].count;
+    }
+    CHECK(sr == tv);
+    CHECK(sc == (double)(NP - 1));
+    CHECK(ft_fatigue_status_message(s.flags, NULL, NULL, msg, sizeof msg) == 1);
+    CHECK(strstr(msg, "residue") != NULL);
+    /* a ring-down that fits keeps the exact count: every range a half cycle */
+    {
+        const int np = FT_RF_MAX_RESIDUE - 1;
+        int nw;
+        nw = count_whole(x, np, 0.0, c, 2 * NP, &s);
+        CTX("ring-down of %d reversals (fits)", np);
+        CHECK(s.flags == 0u && nw == np - 1);
+        CHECK(c[0].count == 0.5 && c[nw - 1].count == 0.5);
+    }
+}
+
+/* ---------------------------------------------------------------- S-N curves --------- */
+/* Constant amplitude: history A, -A, A, ... (2n+1 points) = 2n ranges of 2A, every one a
+ * half cycle (step 5 each time, residue one range): n cycles at amplitude A, mean 0. */
+static double ca_damage(const FtFatigueParams *p, double A, int ncyc)
+{
+    FtRainflowState s;
+    FtDamageAcc acc;
+    int t;
+    ft_rf_init(&s, 0.0);
+    ft_damage_init(&acc);
+    for (t = 0; t <= 2 * ncyc; t++) ft_rf_push(&s, (t % 2) ? -A : A, p, &acc);
+    ft_rf_finish(&s, p, &acc);
+    CHECK(acc.cycles == (double)ncyc);
+    return ft_damage_value(&acc);
+}
+
+static void test_sn_curves(void)
+{
+    FtFatigueParams p;
+    FtSNCurve *c = &p.sn;
+
+    /* Basquin: N = 1e6 (S/100)^-5, endurance 50 */
+    params_basquin(&p, 100.0, 1e6, 5.0, 50.0);
+    CTX("Basquin");
+    CHECK(ft_sn_validate(c) == FT_FAT_OK);
+    CHECK_REL(ft_sn_cycles(c, 200.0), 31250.0, 1e-14); /* 1e6 / 2^5 */
+    CHECK_REL(ft_sn_cycles(c, 100.0), 1e6, 1e-14);
+    CHECK_REL(ft_sn_cycles(c, 50.0), 3.2e7, 1e-14);    /* at the limit: finite */
+    CHECK(ft_sn_cycles(c, 49.999) == INFINITY);         /* below: infinite life */
+    CHECK(ft_sn_cycles(c, 0.0) == INFINITY);
+    CHECK(ft_sn_damage_per_cycle(c, 49.0) == 0.0);
+    CHECK_REL(ft_sn_damage_per_cycle(c, 200.0), 1.0 / 31250.0, 1e-14);
+    CHECK_REL(ca_damage(&p, 150.0, 1000), 1000.0 / (1e6 * pow(1.5, -5.0)), 1e-12);
+    CHECK(ca_damage(&p, 40.0, 1000) == 0.0);
+    /* Marin: k = 0.8 * 0.9 = 0.72: amplitude 72 acts as 100 */
+    c->marin[0] = 0.8;
+    c->marin[4] = 0.9;
+    CHECK_REL(ft_sn_cycles(c, 72.0), 1e6, 1e-14);
+    CHECK_REL(ca_damage(&p, 108.0, 500), 500.0 / (1e6 * pow(1.5, -5.0)), 1e-12);
+
+    /* knee: upper line N = 2e6 (S/100)^-3, knee at 50 (N_k = 1.6e7), Haibach m2 = 5 */
+    memset(&p, 0, sizeof p);
+    ft_sn_init_knee(c, 100.0, 2e6, 3.0, 50.0, 0.0, 1, 30.0);
+    CTX("knee (Haibach)");
+    CHECK(ft_sn_validate(c) == FT_FAT_OK);
+    CHECK(ft_sn_m2(c) == 5.0);
+    CHECK_REL(ft_sn_cycles(c, 200.0), 2.5e5, 1e-14);
+    CHECK_REL(ft_sn_cycles(c, 50.0), 1.6e7, 1e-14);
+    CHECK_REL(ft_sn_cycles(c, 40.0), 1.6e7 * pow(0.8, -5.0), 1e-14); /* 48828125 */
+    CHECK_REL(ft_sn_cycles(c, 40.0), 48828125.0, 1e-13);
+    CHECK(ft_sn_cycles(c, 29.0) == INFINITY); /* cut-off */
+    CHECK_REL(ca_damage(&p, 120.0, 2000), 2000.0 / (2e6 * pow(1.2, -3.0)), 1e-12);
+    CHECK_REL(ca_damage(&p, 40.0, 2000), 2000.0 / 48828125.0, 1e-12);
+    c->haibach = 0; /* given m2 = 7 */
+    c->m2 = 7.0;
+    CTX("knee (m2 = 7)");
+    CHECK_REL(ft_sn_cycles(c, 40.0), 1.6e7 * pow(0.8, -7.0), 1e-14);
+    CHECK_REL(ca_damage(&p, 45.0, 700), 700.0 / (1.6e7 * pow(0.9, -7.0)), 1e-12);
+
+    /* table: (400, 1e4) (200, 1e5) (100, 1e7) */
+    {
+        const double S[3] = {400.0, 200.0, 100.0}, N[3] = {1e4, 1e5, 1e7};
+        memset(&p, 0, sizeof p);
+        ft_sn_init_table(c, 3, S, N);
+        CTX("table");
+        CHECK(ft_sn_validate(c) == FT_FAT_OK);
+        CHECK(ft_sn_cycles(c, 200.0) == 1e5);
+        CHECK(ft_sn_cycles(c, 100.0) == 1e7);
+        /* 300: 1e4 * 10^(log(3/4)/log(1/2)) = 26003.84... */
+        CHECK_REL(ft_sn_cycles(c, 300.0), 26003.840843650378, 1e-13);
+        CHECK_REL(ft_sn_cycles(c, 100.0 * sqrt(2.0)), 1e6, 1e-13); /* t = 1/2 */
+        CHECK_REL(ft_sn_cycles(c, 800.0), 1e3, 1e-13);              /* extrapolated */
+        CHECK(ft_sn_cycles(c, 99.0) == INFINITY);                    /* below the last */
+        CHECK_REL(ca_damage(&p, 300.0, 1234), 1234.0 / 26003.840843650378, 1e-12);
+        CHECK_REL(ca_damage(&p, 150.0, 99), 99.0 / (1e5 * pow(100.0, log(0.75) / log(0.5))),
+                  1e-12);
+    }
+}
+
+/* ---------------------------------------------------------------- mean stress -------- */
+/* Worked by hand, S_a = 100, S_m = 50, S_u = 500, S_y = 300, sigma_f' = 900, gamma = 0.6:
+ *   Goodman    100 / (1 - 50/500)       = 100 / 0.9      = 111.111111...
+ *   Gerber     100 / (1 - (50/500)^2)   = 100 / 0.99     = 101.010101...
+ *   Soderberg  100 / (1 - 50/300)       = 100 / (5/6)    = 120
+ *   Morrow     100 / (1 - 50/900)       = 100 / (17/18)  = 105.882352941...
+ *   SWT        sqrt(150 * 100)          = sqrt(15000)    = 122.474487139...
+ *   Walker     150^0.4 * 100^0.6 = e^(0.4 * 5.0106353) * 10^1.2 = 7.4205 * 15.8489 = 117.6079...
+ * Compressive mean S_m = -50 (convention "as is"):
+ *   Goodman 100/1.1 = 90.90909..., Soderberg 100/(7/6) = 85.714285...,
+ *   Morrow 100/(19/18) = 94.736842..., Gerber 101.0101... (symmetric);
+ * convention "zero" (default): 100 for all four. SWT / Walker with S_m = -150, S_a = 100:
+ * S_max = -50 <= 0 -> 0 (no damage). */
+static void test_mean_stress(void)
+{
+    FtFatigueParams p;
+    params_basquin(&p, 100.0, 1e6, 5.0, 0.0);
+    CTX("mean-stress corrections, S_a 100, S_m 50");
+    p.msc = FT_MSC_NONE;
+    CHECK(ft_msc_equivalent(&p, 100.0, 50.0) == 100.0);
+    p.msc = FT_MSC_GOODMAN;
+    CHECK(ft_fatigue_validate(&p) == FT_FAT_OK);
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, 50.0), 111.11111111111111, 1e-15);
+    p.msc = FT_MSC_GERBER;
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, 50.0), 101.01010101010101, 1e-15);
+    p.msc = FT_MSC_SODERBERG;
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, 50.0), 120.0, 1e-15);
+    p.msc = FT_MSC_MORROW;
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, 50.0), 105.88235294117648, 1e-15);
+    p.msc = FT_MSC_SWT;
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, 50.0), 122.47448713915891, 1e-15);
+    p.msc = FT_MSC_WALKER;
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, 50.0), 117.60790225246735, 1e-14);
+    p.walker_gamma = 0.5; /* Walker with gamma 1/2 is SWT */
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, 50.0), 122.47448713915891, 1e-14);
+    p.walker_gamma = 0.6;
+
+    CTX("compressive mean, convention zero (default)");
+    p.msc = FT_MSC_GOODMAN;
+    CHECK(ft_msc_equivalent(&p, 100.0, -50.0) == 100.0);
+    p.msc = FT_MSC_GERBER;
+    CHECK(ft_msc_equivalent(&p, 100.0, -50.0) == 100.0);
+    p.msc = FT_MSC_SODERBERG;
+    CHECK(ft_msc_equivalent(&p, 100.0, -50.0) == 100.0);
+    p.msc = FT_MSC_MORROW;
+    CHECK(ft_msc_equivalent(&p, 100.0, -50.0) == 100.0);
+    p.msc = FT_MSC_SWT;
+    CHECK(ft_msc_equivalent(&p, 100.0, -150.0) == 0.0);
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, -50.0), sqrt(50.0 * 100.0), 1e-15);
+    p.msc = FT_MSC_WALKER;
+    CHECK(ft_msc_equivalent(&p, 100.0, -150.0) == 0.0);
+    CTX("compressive mean, convention as is");
+    p.mean_compr = FT_MEAN_COMPR_ASIS;
+    p.msc = FT_MSC_GOODMAN;
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, -50.0), 90.909090909090907, 1e-15);
+    p.msc = FT_MSC_GERBER;
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, -50.0), 101.01010101010101, 1e-15);
+    p.msc = FT_MSC_SODERBERG;
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, -50.0), 85.714285714285708, 1e-15);
+    p.msc = FT_MSC_MORROW;
+    CHECK_REL(ft_msc_equivalent(&p, 100.0, -50.0), 94.736842105263150, 1e-15);
+
+    CTX("undefined regimes -> NaN and an error code");
+    p.mean_compr = FT_MEAN_COMPR_ZERO;
+    p.msc = FT_MSC_GOODMAN;
+    CHECK(isnan(ft_msc_equivalent(&p, 10.0, 500.0)));
+    CHECK(ft_msc_check(&p, 10.0, 500.0) == FT_FAT_ERR_MEAN_SU);
+    CHECK(ft_msc_check(&p, 10.0, 499.0) == FT_FAT_OK);
+    p.msc = FT_MSC_GERBER;
+    CHECK(ft_msc_check(&p, 10.0, 600.0) == FT_FAT_ERR_MEAN_SU);
+    CHECK(ft_msc_check(&p, 10.0, -600.0) == FT_FAT_OK); /* clamped to 0 */
+    p.mean_compr = FT_MEAN_COMPR_ASIS;
+    CHECK(ft_msc_check(&p, 10.0, -600.0) == FT_FAT_ERR_MEAN_SU);
+    CHECK(isnan(ft_msc_equivalent(&p, 10.0, -600.0)));
+    p.mean_compr = FT_MEAN_COMPR_ZERO;
+    p.msc = FT_MSC_SODERBERG;
+    CHECK(ft_msc_check(&p, 10.0, 300.0) == FT_FAT_ERR_MEAN_SY);
+    p.msc = FT_MSC_MORROW;
+    CHECK(ft_msc_check(&p, 10.0, 950.0) == FT_FAT_ERR_MEAN_SIGF);
+    CHECK(ft_msc_check(&p, -1.0, 0.0) == FT_FAT_ERR_INPUT);
+    CHECK(ft_msc_check(&p, 1.0, NAN) == FT_FAT_ERR_INPUT);
+
+    CTX("an invalid cycle poisons the accumulator (flag + NaN), with a clear message");
+    {
+        FtDamageAcc a;
+        char msg[512];
+        p.msc = FT_MSC_GOODMAN;
+        ft_damage_init(&a);
+        ft_damage_add_cycle(&a, &p, 200.0, 0.0, 1.0);
+        CHECK(a.flags == 0u && ft_damage_value(&a) > 0.0);
+        ft_damage_add_cycle(&a, &p, 60.0, 600.0, 0.5);
+        CHECK(a.flags == FT_DMG_INVALID_MEAN);
+        CHECK(isnan(ft_damage_value(&a)));
+        CHECK(a.invalid_cycles == 0.5 && a.cycles == 1.5 && a.err_code == FT_FAT_ERR_MEAN_SU);
+        CHECK(ft_fatigue_status_message(0u, &a, &p, msg, sizeof msg) == 1);
+        CHECK(strstr(msg, "Goodman") && strstr(msg, "600") && strstr(msg, "500"));
+    }
+
+    CTX("mean correction inside the damage: Goodman, S_a 100, S_m 50");
+    {
+        FtDamageAcc a;
+        p.msc = FT_MSC_GOODMAN;
+        ft_damage_init(&a);
+        ft_damage_add_cycle(&a, &p, 200.0, 50.0, 1.0);
+        CHECK_REL(ft_damage_value(&a), 1.0 / (1e6 * pow(111.11111111111111 / 100.0, -5.0)),
+                  1e-14);
+    }
+}
+
+/* ---------------------------------------------------------------- Miner -------------- */
+/* Two-level block: n1 = 1000 cycles at S_a = 200, then n2 = 5000 at S_a = 150, Basquin
+ * N = 1e6 (S/100)^-5:  N1 = 1e6/2^5 = 31250, N2 = 1e6/1.5^5 = 1e6/7.59375.
+ * Miner by hand: D = 1000/31250 + 5000 * 7.59375e-6 = 0.032 + 0.03796875 = 0.06996875.
+ * Through rainflow the history 200 (-200 200)x1000 (-150 150)x5000 -150 also closes the
+ * transition: block 1 gives 2000 half cycles of range 400; block 2 gives 5000 full cycles
+ * of range 300 (each -150..150 inside the 200..-150 excursion); the residue is
+ * -200 200 -150: halves of ranges 400 (already one of the 2000) and 350 (S_a 175, mean
+ * 25): D = 0.06996875 + 0.5 * 1.75^5 / 1e6 = 0.06996875 + 8.20654296875e-6
+ *        = 0.06997695654296875. */
+static void test_two_level_miner(void)
+{
+    FtFatigueParams p;
+    FtDamageAcc a;
+    FtRainflowState s;
+    int i;
+    params_basquin(&p, 100.0, 1e6, 5.0, 0.0);
+    CTX("two-level block, direct Miner");
+    ft_damage_init(&a);
+    for (i = 0; i < 1000; i++) ft_damage_add_cycle(&a, &p, 400.0, 0.0, 1.0);
+    for (i = 0; i < 5000; i++) ft_damage_add_cycle(&a, &p, 300.0, 0.0, 1.0);
+    CHECK_REL(ft_damage_value(&a), 0.06996875, 1e-13);
+    CTX("two-level block through rainflow");
+    ft_rf_init(&s, 0.0);
+    ft_damage_init(&a);
+    ft_rf_push(&s, 200.0, &p, &a);
+    for (i = 0; i < 1000; i++) {
+        ft_rf_push(&s, -200.0, &p, &a);
+        ft_rf_push(&s, 200.0, &p, &a);
+    }
+    for (i = 0; i < 5000; i++) {
+        ft_rf_push(&s, -150.0, &p, &a);
+        ft_rf_push(&s, 150.0, &p, &a);
+    }
+    ft_rf_push(&s, -150.0, &p, &a);
+    ft_rf_finish(&s, &p, &a);
+    CHECK_REL(ft_damage_value(&a), 0.06997695654296875, 1e-13);
+    CHECK(a.cycles == 6000.5);
+}
+
+/* ---------------------------------------------------------------- validation --------- */
+static void test_validation(void)
+{
+    FtFatigueParams p;
+    char msg[512];
+    params_basquin(&p, 100.0, 1e6, 0.0, 0.0);
+    CTX("validation: slope 0");
+    CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_SLOPE);
+    CHECK(ft_fatigue_validate(&p) == FT_SN_ERR_SLOPE);
+    CHECK(ft_fatigue_error_message(ft_fatigue_validate(&p), &p, msg, sizeof msg) ==
+          FT_SN_ERR_SLOPE);
+    CHECK(strstr(msg, "slope") != NULL);
+    p.sn.m = -3.0;
+    CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_SLOPE);
+    p.sn.m = NAN;
+    CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_SLOPE);
+    p.sn.m = 5.0;
+    CHECK(ft_sn_validate(&p.sn) == FT_FAT_OK);
+    p.sn.N_ref = 0.0;
+    CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_REF);
+    p.sn.N_ref = 1e6;
+    p.sn.marin[1] = 0.0;
+    CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_MARIN);
+    p.sn.marin[1] = 1.0;
+    p.sn.S_e = -1.0;
+    CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_ENDURANCE);
+    p.sn.S_e = 0.0;
+    p.sn.kind = 99;
+    CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_KIND);
+    CTX("validation: knee");
+    ft_sn_init_knee(&p.sn, 100.0, 2e6, 0.4, 50.0, 0.0, 1, 0.0); /* Haibach m2 = -0.2 */
+    CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_SLOPE);
+    ft_fatigue_error_message(FT_SN_ERR_SLOPE, &p, msg, sizeof msg);
+    CHECK(strstr(msg, "m2") != NULL);
+    ft_sn_init_knee(&p.sn, 100.0, 2e6, 3.0, 0.0, 5.0, 0, 0.0);
+    CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_KNEE);
+    CTX("validation: table");
+    {
+        const double S1[3] = {400.0, 200.0, 300.0}, S2[3] = {400.0, 200.0, 100.0};
+        const double N1[3] = {1e4, 1e5, 1e7}, N2[3] = {1e4, 1e3, 1e7};
+        ft_sn_init_table(&p.sn, 3, S1, N1); /* S not decreasing */
+        CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_TABLE);
+        ft_sn_init_table(&p.sn, 3, S2, N2); /* a segment with a negative slope */
+        CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_TABLE);
+        ft_sn_init_table(&p.sn, 1, S2, N1);
+        CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_TABLE);
+        ft_sn_init_table(&p.sn, 3, S2, N1);
+        CHECK(ft_sn_validate(&p.sn) == FT_FAT_OK);
+    }
+    CTX("validation: material constants");
+    params_basquin(&p, 100.0, 1e6, 5.0, 0.0);
+    p.msc = FT_MSC_GOODMAN;
+    p.S_u = 0.0;
+    CHECK(ft_fatigue_validate(&p) == FT_FAT_ERR_SU);
+    ft_fatigue_error_message(FT_FAT_ERR_SU, &p, msg, sizeof msg);
+    CHECK(strstr(msg, "Goodman") && strstr(msg, "S_u"));
+    p.S_u = 500.0;
+    p.msc = FT_MSC_WALKER;
+    p.walker_gamma = 1.5;
+    CHECK(ft_fatigue_validate(&p) == FT_FAT_ERR_GAMMA);
+    p.walker_gamma = 0.6;
+    p.msc = 42;
+    CHECK(ft_fatigue_validate(&p) == FT_FAT_ERR_MSC);
+    p.msc = FT_MSC_SODERBERG;
+    p.S_y = -1.0;
+    CHECK(ft_fatigue_validate(&p) == FT_FAT_ERR_SY);
+    p.S_y = 300.0;
+    p.mean_compr = 7;
+    CHECK(ft_fatigue_validate(&p) == FT_FAT_ERR_COMPR);
+    p.mean_compr = 0;
+    CHECK(ft_fatigue_validate(&p) == FT_FAT_OK);
+    CTX("validation: S_m >= S_u message");
+    p.msc = FT_MSC_GOODMAN;
+    CHECK(ft_msc_check(&p, 10.0, 500.0) == FT_FAT_ERR_MEAN_SU);
+    ft_fatigue_error_message(FT_FAT_ERR_MEAN_SU, &p, msg, sizeof msg);
+    CHECK(strstr(msg, "ultimate") != NULL);
+    CTX("validation: the batch refuses invalid parameters");
+    {
+        FtRainflowState s;
+        FtDamageAcc a;
+        const double S[6] = {1, 0, 0, 0, 0, 0}, L[2] = {1.0, -1.0};
+        ft_cpu_fatigue_init(1, 0.0, &s, &a);
+        p.sn.m = -1.0;
+        CHECK(ft_cpu_fatigue_batch(1, 1, 1, S, 2, L, FT_EQ_SIGNED_VON_MISES, &p, &s, &a) ==
+              FT_BATCH_EPARAMS);
+        p.sn.m = 5.0;
+        CHECK(ft_cpu_fatigue_batch(1, 0, 1, S, 2, L, FT_EQ_SIGNED_VON_MISES, &p, &s, &a) ==
+              FT_BATCH_EARGS);
+        CHECK(ft_cpu_fatigue_batch(1, 1, 1, S, 2, L, 17, &p, &s, &a) == FT_BATCH_EARGS);
+        CHECK(ft_cpu_fatigue_batch(1, 1, 1, S, 2, L, FT_EQ_SIGNED_VON_MISES, &p, &s, &a) ==
+              FT_BATCH_OK);
+    }
+}
+
+/* ---------------------------------------------------------------- accumulation ------- */
+static void test_damage_merge(void)
+{
+    FtFatigueParams p;
+    FtDamageAcc whole, merged, part;
+    int i, k = 0;
+    params_basquin(&p, 100.0, 1e6, 5.0, 10.0);
+    ft_damage_init(&whole);
+    ft_damage_init(&merged);
+    ft_damage_init(&part);
+    for (i = 0; i < 200000; i++) {
+        const double rng = 400.0 * urand() * urand(), mean = 50.0 * (urand() - 0.5);
+        const double cnt = (urand() < 0.1) ? 0.5 : 1.0;
+        ft_damage_add_cycle(&whole, &p, rng, mean, cnt);
+        ft_damage_add_cycle(&part, &p, rng, mean, cnt);
+        if (i == k) { /* random chunk boundaries */
+            ft_damage_merge(&merged, &part);
+            ft_damage_init(&part);
+            k += irand(1, 5000);
+        }
+    }
+    ft_damage_merge(&merged, &part);
+    CTX("per-chunk accumulators merged == one accumulator");
+    CHECK_REL(ft_damage_value(&merged), ft_damage_value(&whole), 1e-15);
+    CHECK(merged.cycles == whole.cycles && merged.max_range == whole.max_range);
+}
+
+/* ---------------------------------------------------------------- equivalent stress -- */
+static void rand_stress(double s[6], double scale)
+{
+    int c;
+    for (c = 0; c < 6; c++) s[c] = scale * (2.0 * urand() - 1.0);
+}
+
+static void test_equivalent(void)
+{
+    int i, j, ok;
+    double n[FT_CP_NPLANES][3];
+    CTX("critical-plane normals");
+    CHECK(ft_critical_plane_count() == 25);
+    ok = 1;
+    for (i = 0; i < FT_CP_NPLANES; i++) {
+        ft_critical_plane_normals(i, n[i]);
+        if (fabs(n[i][0] * n[i][0] + n[i][1] * n[i][1] + n[i][2] * n[i][2] - 1.0) > 1e-15)
+            ok = 0;
+    }
+    CHECK(ok);
+    ok = 1;
+    for (i = 0; i < FT_CP_NPLANES; i++)
+        for (j = 0; j < i; j++)
+            if (fabs(n[i][0] * n[j][0] + n[i][1] * n[j][1] + n[i][2] * n[j][2]) > 1.0 - 1e-9)
+                ok = 0; /* all distinct planes */
+    CHECK(ok);
+    CHECK(n[0][0] == 1.0 && n[1][1] == 1.0 && n[2][2] == 1.0);
+    {
+        /* covering: every direction within 22.4 deg of a normal (cos^2 >= 0.855) */
+        double worst = 1.0;
+        for (i = 0; i < 100000; i++) {
+            double d[3], nn, best = 0.0;
+            do {
+                d[0] = 2 * urand() - 1;
+                d[1] = 2 * urand() - 1;
+                d[2] = 2 * urand() - 1;
+                nn = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+            } while (nn > 1.0 || nn < 1e-6);
+            for (j = 0; j < FT_CP_NPLANES; j++) {
+                const double c = (d[0] * n[j][0] + d[1] * n[j][1] + d[2] * n[j][2]);
+                if (c * c / nn > best) best = c * c / nn;
+            }
+            if (best < worst) worst = best;
+        }
+        CHECK(worst >= 0.8553);
+        printf("  25 critical planes: worst cos^2 to the nearest normal %.4f (%.2f deg)\n",
+               worst, acos(sqrt(worst)) * 180.0 / 3.14159265358979323846);
+    }
+    CTX("normal stress");
+    ok = 1;
+    for (i = 0; i < 1000; i++) {
+        double s[6], A[3][3], v[3], want = 0.0;
+        int a, b;
+        rand_stress(s, 100.0);
+        A[0][0] = s[FT_XX]; A[1][1] = s[FT_YY]; A[2][2] = s[FT_ZZ];
+        A[1][2] = A[2][1] = s[FT_YZ]; A[0][2] = A[2][0] = s[FT_XZ]; A[0][1] = A[1][0] = s[FT_XY];
+        ft_critical_plane_normals(i % FT_CP_NPLANES, v);
+        for (a = 0; a < 3; a++)
+            for (b = 0; b < 3; b++) want += v[a] * A[a][b] * v[b];
+        if (fabs(ft_normal_stress(s, v) - want) > 1e-12) ok = 0;
+    }
+    CHECK(ok);
+    {
+        const double sx[6] = {70, 0, 0, 0, 0, 0};
+        double e[FT_CP_NPLANES];
+        CHECK(ft_equivalent_stress(FT_EQ_CRITICAL_PLANE, sx, e) == 25);
+        CHECK(e[0] == 70.0 && e[1] == 0.0 && fabs(e[3] - 35.0) < 1e-13);
+    }
+
+    CTX("sign of the absolute maximum principal stress (no eigenvalues) vs eigenvalues");
+    ok = 1;
+    for (i = 0; i < 200000; i++) {
+        double s[6], p[3];
+        rand_stress(s, 1.0);
+        if (i % 4 == 1) s[FT_XX] = s[FT_YY] = s[FT_ZZ] = 0.0; /* near pure shear */
+        if (i % 4 == 2) { s[FT_YZ] = s[FT_XZ] = 0.0; }          /* plane shear */
+        ft_principal_stresses(s, p);
+        if (fabs(p[0] + p[2]) > 1e-9 && ft_absmax_principal_sign(s) != (p[0] + p[2] > 0 ? 1 : -1))
+            ok = 0;
+    }
+    CHECK(ok);
+    {
+        const double ten[6] = {100, 0, 0, 0, 0, 0}, com[6] = {-100, 0, 0, 0, 0, 0};
+        const double shear[6] = {0, 0, 0, 0, 0, 50}, hyd[6] = {-5, -5, -5, 0, 0, 0};
+        const double bi[6] = {1, -2, 0, 0, 0, 0};
+        CHECK(ft_absmax_principal_sign(ten) == 1 && ft_absmax_principal_sign(com) == -1);
+        CHECK(ft_absmax_principal_sign(shear) == 1); /* tie -> + */
+        CHECK(ft_absmax_principal_sign(hyd) == -1);
+        CHECK(ft_absmax_principal_sign(bi) == -1);
+        CHECK_CLOSE(ft_signed_von_mises(com), -100.0, 1e-12);
+        CHECK_CLOSE(ft_signed_von_mises(ten), 100.0, 1e-12);
+        CHECK_CLOSE(ft_signed_von_mises(bi), -ft_von_mises(bi), 0.0);
+        CHECK_CLOSE(ft_signed_von_mises_trace(bi), -ft_von_mises(bi), 0.0);
+        CHECK_CLOSE(ft_max_abs_principal(bi), -2.0, 1e-14);
+        CHECK_CLOSE(ft_max_abs_principal(ten), 100.0, 1e-12);
+        CHECK(ft_equivalent_channels(FT_EQ_SIGNED_VON_MISES) == 1);
+        CHECK(ft_equivalent_channels(FT_EQ_CRITICAL_PLANE) == FT_CP_NPLANES);
+        CHECK(ft_equivalent_channels(-1) == 0);
+    }
+}
+
+/* ---------------------------------------------------------------- batch -------------- */
+static void fill_loads(double *L, int nsteps, int nchan, unsigned seed_shift)
+{
+    int t, k;
+    for (k = 0; k < nchan; k++) {
+        const double w1 = 0.013 * (k + 1) + 0.001 * seed_shift, w2 = 0.171 / (k + 1);
+        double walk = 0.0;
+        for (t = 0; t < nsteps; t++) {
+            walk = 0.98 * walk + 0.2 * (urand() - 0.5);
+            L[(size_t)t * nchan + k] = sin(w1 * t + k) + 0.3 * sin(w2 * t) + walk;
+        }
+    }
+}
+
+static void test_batch_vs_reference(void)
+{
+    enum { LD = 41, I0 = 4, NN = 33, NCH = 3, NT = 1600 };
+    static double S[NCH * LD * 6], L[NT * NCH];
+    int kind, i;
+    FtFatigueParams p;
+    params_basquin(&p, 100.0, 1e6, 5.0, 20.0);
+    p.msc = FT_MSC_GOODMAN;
+    p.S_u = 1e4;
+    for (i = 0; i < NCH * LD * 6; i++) S[i] = 120.0 * (2.0 * urand() - 1.0);
+    fill_loads(L, NT, NCH, 1);
+    for (kind = 0; kind < 4; kind++) {
+        const int nc = ft_equivalent_channels(kind);
+        const double gate = (kind == 1) ? 5.0 : 0.0;
+        FtRainflowState *rf = malloc(sizeof *rf * NN * nc);
+        FtDamageAcc *acc = malloc(sizeof *acc * NN * nc);
+        double *Dref = malloc(sizeof *Dref * NN * nc), *Cref = malloc(sizeof *Cref * NN * nc);
+        double Dnode[NN];
+        int worst[NN], t0 = 0, rc, ok = 1, okc = 1;
+        CTX("batch vs reference, eq kind %d (gate %g)", kind, gate);
+        CHECK(ft_cpu_fatigue_init(NN * nc, gate, rf, acc) == FT_BATCH_OK);
+        while (t0 < NT) { /* random time chunks; the node range split in two calls */
+            const int len = irand(1, 400), nt = (t0 + len < NT) ? len : NT - t0;
+            const int split = irand(0, NN);
+            rc = ft_cpu_fatigue_batch(split, LD, NCH, S + 6 * I0, nt, L + (size_t)t0 * NCH,
+                                      kind, &p, rf, acc);
+            rc |= ft_cpu_fatigue_batch(NN - split, LD, NCH, S + 6 * (I0 + split), nt,
+                                       L + (size_t)t0 * NCH, kind, &p, rf + split * nc,
+                                       acc + split * nc);
+            CHECK(rc == FT_BATCH_OK);
+            t0 += nt;
+        }
+        rc = ft_cpu_fatigue_reference(NN, LD, NCH, S + 6 * I0, NT, L, kind, &p, gate, Dref, Cref);
+        CHECK(rc == FT_BATCH_OK);
+        for (i = 0; i < NN * nc; i++) {
+            FtDamageAcc snap = acc[i];
+            ft_rf_finish(rf + i, &p, &snap);
+            if (!(ft_damage_value(&snap) == Dref[i])) ok = 0; /* identical operations */
+            if (snap.cycles != Cref[i] || rf[i].flags != 0u) okc = 0;
+        }
+        CHECK(ok);
+        CHECK(okc);
+        CHECK(ft_cpu_fatigue_damage(NN, nc, rf, acc, &p, Dnode, worst) == FT_BATCH_OK);
+        ok = 1;
+        for (i = 0; i < NN; i++) {
+            double m = -1.0;
+            int j;
+            for (j = 0; j < nc; j++) m = (Dref[i * nc + j] > m) ? Dref[i * nc + j] : m;
+            if (Dnode[i] != m || Dref[i * nc + worst[i]] != m || !(m > 0.0)) ok = 0;
+        }
+        CHECK(ok);
+        free(rf);
+        free(acc);
+        free(Dref);
+        free(Cref);
+    }
+}
+
+static void throughput(void)
+{
+    enum { NN = 2000, NT = 20000, NCH = 3 };
+    const int kinds[3] = {FT_EQ_SIGNED_VON_MISES_TRACE, FT_EQ_SIGNED_VON_MISES,
+                          FT_EQ_CRITICAL_PLANE};
+    const char *names[3] = {"signed von Mises (trace sign)", "signed von Mises (abs-max sign)",
+                            "critical plane (25 normals)"};
+    double *S = malloc(sizeof *S * NCH * NN * 6), *L = malloc(sizeof *L * NT * NCH);
+    FtFatigueParams p;
+    int i, q;
+    params_basquin(&p, 100.0, 1e6, 5.0, 0.0);
+    p.msc = FT_MSC_GOODMAN;
+    p.S_u = 1e4;
+    for (i = 0; i < NCH * NN * 6; i++) S[i] = 100.0 * (2.0 * urand() - 1.0);
+    fill_loads(L, NT, NCH, 2);
+    printf("  throughput of ft_cpu_fatigue_batch, %d channels (printed, not asserted):\n", NCH);
+    for (q = 0; q < 3; q++) {
+        const int nc = ft_equivalent_channels(kinds[q]);
+        const int nn = (nc > 1) ? NN / 10 : NN; /* critical plane: 200 nodes x 25 channels */
+        FtRainflowState *rf = malloc(sizeof *rf * nn * nc);
+        FtDamageAcc *acc = malloc(sizeof *acc * nn * nc);
+        double t0, dt, cyc = 0.0;
+        ft_cpu_fatigue_init(nn * nc, 0.0, rf, acc);
+        t0 = now_s();
+        for (i = 0; i < NT; i += 5000) /* 4 time chunks, states carried */
+            ft_cpu_fatigue_batch(nn, NN, NCH, S, 5000, L + (size_t)i * NCH, kinds[q], &p, rf,
+                                 acc);
+        dt = now_s() - t0;
+        for (i = 0; i < nn * nc; i++) cyc += acc[i].cycles;
+        printf("    %-32s %5d nodes x %d steps: %.3f s, %.3g node-steps/s, %.3g cycles/node-step"
+               "/channel\n",
+               names[q], nn, NT, dt, (double)nn * NT / dt, cyc / ((double)nn * NT * nc));
+        free(rf);
+        free(acc);
+    }
+    free(S);
+    free(L);
+}
+
+int main(void)
+{
+    printf("test_fatigue: ASTM E1049 rainflow, S-N curves, mean stress, Miner, batch\n");
+    test_astm_example();
+    test_rainflow_properties();
+    test_residue_overflow();
+    test_sn_curves();
+    test_mean_stress();
+    test_two_level_miner();
+    test_validation();
+    test_damage_merge();
+    test_equivalent();
+    test_batch_vs_reference();
+    throughput();
+    printf("%d passed, %d failed\n", g_pass, g_fail);
+    return g_fail ? 1 : 0;
+}
