@@ -216,6 +216,10 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
   f = &c.fatigue;
   PetscCheck(f->enabled, comm, PETSC_ERR_USER_INPUT, "%s: no fatigue section: `ftwin fatigue` needs one (inputs/CASE_FORMAT.md)", c.path);
   if (opt->output) snprintf(f->output, sizeof f->output, "%s", opt->output);
+  PetscCheck(strcmp(f->output, f->basis) && strcmp(f->output, c.output_file), comm, PETSC_ERR_USER_INPUT,
+             "%s: fatigue output '%s' would overwrite the basis (the finite-element results): choose another file", c.path, f->output);
+  PetscCheck(f->nchannels <= FT_FATIGUE_MAX_CHANNELS, comm, PETSC_ERR_USER_INPUT, "%s:%d: fatigue.channels: %d channels, at most %d",
+             c.path, f->line, f->nchannels, FT_FATIGUE_MAX_CHANNELS);
   PetscCheck(!opt->backend || strcmp(opt->backend, "cuda"), comm, PETSC_ERR_SUP,
              "--backend cuda: the fatigue stage has no CUDA backend yet (unfinished); use --backend cpu");
   PetscCheck(!FtFatigueParamsFromCase(f, &par), comm, PETSC_ERR_USER_INPUT, "%s: fatigue.material: invalid fatigue parameters", c.path);
