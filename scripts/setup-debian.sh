@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ftwin needs (idempotent: installs only what is missing).
-# Usage: scripts/setup-debian.sh [--with-slurm] [--with-ccx]
+# Usage: scripts/setup-debian.sh [--with-slurm] [--with-ccx] [--with-paraview]
+# (--with-paraview: ParaView and its Python, for the test that opens the XDMF output; large)
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       petsc-dev libhdf5-openmpi-dev hdf5-tools libopenmpi-dev openmpi-bin
@@ -9,7 +10,8 @@ for a in "$@"; do
   case "$a" in
     --with-slurm) pkgs+=(slurm-wlm munge) ;;
     --with-ccx)   pkgs+=(calculix-ccx) ;;
-    *) echo "setup-debian.sh: unknown option '$a' (known: --with-slurm --with-ccx)" >&2; exit 2 ;;
+    --with-paraview) pkgs+=(paraview python3-paraview) ;;
+    *) echo "setup-debian.sh: unknown option '$a' (known: --with-slurm --with-ccx --with-paraview)" >&2; exit 2 ;;
   esac
 done
 missing=()

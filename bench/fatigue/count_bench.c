@@ -2,7 +2,7 @@
  *
  *   gcc -O2 -std=c11 -I/work/main/kernels bench/fatigue/count_bench.c \
  *       /work/main/kernels/cpu/ft_cpu_fatigue.c -lm -o count_bench
- *   count_bench HISTORY.f64 [REPEATS] [PKG_CYCLES.txt]
+ *   count_bench HISTORY.f64 [REPEATS] [PKG_EXTRACT.txt PKG_COUNT.txt]
  *
  * HISTORY.f64: raw little-endian float64 samples. Timed (best of REPEATS, default 5):
  *   cycles  ft_rf_init, ft_rf_push_cycles per sample, ft_rf_finish_cycles: every cycle stored
@@ -10,10 +10,13 @@
  *           produces them;
  *   count   ft_rf_push with no accumulator (acc = NULL): the counting state advances, cycles
  *           are formed and dropped (the cost of the counting itself).
- * PKG_CYCLES.txt (optional): "range mean count" per line, the package's extract_cycles output
- * (bench/fatigue/rainflow_bench.py writes it). The check: the multiset of (range, count)
- * aggregated by range (the package's count_cycles) is the same as ftwin's, and so is the
- * multiset of (range, mean, count) triples, within 1e-9 relative to the largest range.
+ * PKG_EXTRACT.txt, PKG_COUNT.txt (optional): the `rainflow` package's extract_cycles output
+ * ("range mean count" per line) and count_cycles output ("range count" per line), as
+ * bench/fatigue/rainflow_bench.py writes them. The check: ftwin's cycles, aggregated by range,
+ * are count_cycles' list (same multiset of ranges with the same counts), and ftwin's
+ * (range, mean, count) triples are extract_cycles' (same multiset); ranges and means within
+ * 1e-9 relative to the largest range (ranges closer than that are merged on both sides),
+ * counts within 1e-9.
  * Exit status 0 when the check passes (or is not asked for), 1 when it fails. */
 #define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
@@ -63,7 +66,8 @@ int main(int argc, char **argv)
     FtCycle *cyc;
     unsigned flags = 0;
     if (argc < 2) {
-        fprintf(stderr, "usage: %s HISTORY.f64 [REPEATS] [PKG_CYCLES.txt]\n", argv[0]);
+        fprintf(stderr, "usage: %s HISTORY.f64 [REPEATS] [PKG_EXTRACT.txt PKG_COUNT.txt]\n",
+                argv[0]);
         return 2;
     }
     if (argc > 2) reps = atoi(argv[2]);
@@ -115,7 +119,7 @@ int main(int argc, char **argv)
     printf("ftwin ft_rf_push (count only, no damage): best of %d %.4f s  %.4g samples/s\n", reps,
            best_cnt, (double)n / best_cnt);
 
-    if (argc > 3) {
+    if (argc > 4) {
         FILE *pf = fopen(argv[3], "r");
         FtCycle *pk = NULL;
         long np = 0, pcap = 0, na, npa, bad = 0;
@@ -157,7 +161,23 @@ int main(int argc, char **argv)
                    nbad ? "FAIL" : "ok", np, nbad);
             bad += nbad;
         }
-        /* (range, count) aggregated by range: the package's count_cycles */
+        /* (range, count) aggregated by range vs the package's count_cycles list */
+        pf = fopen(argv[4], "r");
+        if (!pf) {
+            perror(argv[4]);
+            return 2;
+        }
+        np = 0;
+        c.mean = 0.0;
+        while (fscanf(pf, "%lf %lf", &c.range, &c.count) == 2) {
+            if (np == pcap) {
+                pcap = pcap ? 2 * pcap : 1 << 16;
+                pk = realloc(pk, (size_t)pcap * sizeof *pk);
+            }
+            pk[np++] = c;
+        }
+        fclose(pf);
+        qsort(pk, (size_t)np, sizeof *pk, cmp_cycle);
         na = aggregate(cyc, ncyc, tol);
         npa = aggregate(pk, np, tol);
         if (na != npa) {
@@ -172,9 +192,9 @@ int main(int argc, char **argv)
                 if (fabs(pk[i].range - cyc[i].range) > tol || fabs(pk[i].count - cyc[i].count) > 1e-9)
                     nbad++;
             }
-            printf("check count_cycles (range -> count): %s (%ld distinct ranges, %.1f cycles, %ld "
-                   "differ)\n",
-                   nbad ? "FAIL" : "ok", na, tot, nbad);
+            printf("check count_cycles (range -> count): %s (%ld ranges in the package's list, %ld "
+                   "after merging ranges within tol, %.1f cycles, %ld differ)\n",
+                   nbad ? "FAIL" : "ok", np, na, tot, nbad);
             bad += nbad;
         }
         free(pk);

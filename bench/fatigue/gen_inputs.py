@@ -5,6 +5,9 @@
   gen_inputs.py history OUT.csv STEPS [NCHAN]  CSV load history, channels ch0..ch{NCHAN-1}
   gen_inputs.py signal  OUT.f64 SAMPLES        one random history (raw little-endian float64)
   gen_inputs.py case    OUT.yaml BASIS HISTORY EQUIV OUTPUT MESH [NCHAN]   a fatigue case file
+  gen_inputs.py sdump   OUT.f64 BASIS NODES [NCHAN]  unit stresses of the first NODES nodes,
+                        [NCHAN][NODES][6] raw float64 (for stage_bench.c)
+  gen_inputs.py cycles  RESULT.h5 STEPS   mean counted cycles per node-step of an ftwin result
 
 Basis: the layout `ftwin fatigue` reads (/mesh/coordinates [N][3] f64, /mesh/topology [E][4] i64,
 /mesh/region [E] i32, /load_cases/<name>/stress [N][6] f64 Voigt xx yy zz yz xz xy in Pa, root
@@ -130,5 +133,17 @@ if __name__ == "__main__":
         write_signal(out, int(sys.argv[3]))
     elif what == "case":
         write_case(out, *sys.argv[3:8], int(sys.argv[8]) if len(sys.argv) > 8 else 6)
+    elif what == "sdump":
+        import h5py
+        nodes, nchan = int(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) > 5 else 6
+        with h5py.File(sys.argv[3], "r") as f:
+            S = np.stack([f[f"/load_cases/lc{k}/stress"][:nodes] for k in range(nchan)])
+        S.astype("<f8").tofile(out)
+    elif what == "cycles":
+        import h5py
+        with h5py.File(out, "r") as f:
+            c = f["/fatigue/cycles"][:]
+            d = f["/fatigue/damage"][:]
+        print(f"{c.mean() / int(sys.argv[3]):.4f} {np.isnan(d).sum()} {np.nanmax(d):.4g}")
     else:
         sys.exit(__doc__)

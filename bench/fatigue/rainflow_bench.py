@@ -1,12 +1,13 @@
 """Times the PyPI `rainflow` package on one history (run with the venv of bench/fatigue/run.sh).
 
-  rainflow_bench.py HISTORY.f64 CYCLES_OUT.txt [REPEATS]
+  rainflow_bench.py HISTORY.f64 EXTRACT_OUT.txt COUNT_OUT.txt [REPEATS]
 
 HISTORY.f64: raw little-endian float64. Times (best of REPEATS, default 3) rainflow.count_cycles
 and list(rainflow.extract_cycles) on the numpy array (what a user passes) and on a Python list
 (x.tolist(), conversion not timed; the package iterates element by element, list items are
-cheaper to handle than numpy scalars). Writes extract_cycles' (range, mean, count) per line to
-CYCLES_OUT.txt for count_bench's check, and prints one summary line per timing.
+cheaper to handle than numpy scalars). Writes extract_cycles' "range mean count" per line to
+EXTRACT_OUT.txt and count_cycles' "range count" per line to COUNT_OUT.txt, for count_bench's
+check, and prints one summary line per timing.
 """
 import sys
 import time
@@ -27,7 +28,7 @@ def best(f, reps):
 
 def main():
     x = np.fromfile(sys.argv[1], dtype="<f8")
-    reps = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    reps = int(sys.argv[4]) if len(sys.argv) > 4 else 3
     xl = x.tolist()
     n = len(x)
     print(f"rainflow package {getattr(rainflow, '__version__', '?')}, numpy {np.__version__}, "
@@ -45,6 +46,9 @@ def main():
     with open(sys.argv[2], "w") as f:
         for rng, mean, count, _, _ in ec:
             f.write(f"{rng!r} {mean!r} {count!r}\n")
+    with open(sys.argv[3], "w") as f:
+        for rng, count in cc:
+            f.write(f"{rng!r} {count!r}\n")
 
 
 if __name__ == "__main__":
