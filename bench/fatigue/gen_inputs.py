@@ -4,7 +4,8 @@
   gen_inputs.py basis   OUT.h5 NODES [NLC]     unit stress fields of NLC load cases lc0..lc{NLC-1}
   gen_inputs.py history OUT.csv STEPS [NCHAN]  CSV load history, channels ch0..ch{NCHAN-1}
   gen_inputs.py signal  OUT.f64 SAMPLES        one random history (raw little-endian float64)
-  gen_inputs.py case    OUT.yaml BASIS HISTORY EQUIV OUTPUT MESH [NCHAN]   a fatigue case file
+  gen_inputs.py case    OUT.yaml BASIS HISTORY EQUIV OUTPUT MESH [NCHAN [GATE]]  a fatigue case
+                        (material S355J2 of inputs/materials.yaml, Goodman, gate in Pa, default 0)
   gen_inputs.py sdump   OUT.f64 BASIS NODES [NCHAN]  unit stresses of the first NODES nodes,
                         [NCHAN][NODES][6] raw float64 (for stage_bench.c)
   gen_inputs.py cycles  RESULT.h5 STEPS   mean counted cycles per node-step of an ftwin result
@@ -110,17 +111,18 @@ fatigue:
   material: S355J2
   equivalent_stress: {equiv}
   mean_stress: goodman
+  gate: {gate}
   output: {output}
 """
 
 
-def write_case(path, basis, hist, equiv, output, mesh, nchan):
+def write_case(path, basis, hist, equiv, output, mesh, nchan, gate=0.0):
     lcs = "\n".join(f"    - name: lc{k}\n      traction: [{{region: xmax, value: [1.0e6, 0, 0]}}]"
                     for k in range(nchan))
     chans = "\n".join(f"    - {{name: ch{k}, load_case: lc{k}, scale: 1.0}}" for k in range(nchan))
     with open(path, "w") as f:
         f.write(CASE.format(equiv=equiv, mesh=mesh, load_cases=lcs, basis=basis, history=hist,
-                            channels=chans, output=output))
+                            channels=chans, output=output, gate=gate))
 
 
 if __name__ == "__main__":
@@ -132,7 +134,8 @@ if __name__ == "__main__":
     elif what == "signal":
         write_signal(out, int(sys.argv[3]))
     elif what == "case":
-        write_case(out, *sys.argv[3:8], int(sys.argv[8]) if len(sys.argv) > 8 else 6)
+        write_case(out, *sys.argv[3:8], int(sys.argv[8]) if len(sys.argv) > 8 else 6,
+                   float(sys.argv[9]) if len(sys.argv) > 9 else 0.0)
     elif what == "sdump":
         import h5py
         nodes, nchan = int(sys.argv[4]), int(sys.argv[5]) if len(sys.argv) > 5 else 6

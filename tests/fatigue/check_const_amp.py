@@ -61,6 +61,24 @@ for name, hi, lo, amp in (("reversed", 1.0, -1.0, 100e6), ("goodman", 1.5, 0.5, 
         checks.append(("%s, %d rank(s): life_hours = duration / D, rel diff %.2e" % (name, ranks, lrel), lrel < 1e-6))
         checks.append(("%s, %d rank(s): hot-spot table sorted and equal to the field max" % (name, ranks),
                        abs(hs[0] - D.max()) <= 1e-15 * D.max() and np.all(np.diff(hs) <= 0)))
+# a basis whose region_names attribute is a variable-length UTF-8 string, as h5py writes it
+vbasis = os.path.join(a.work, "vlen_basis.h5")
+shutil.copy(os.path.join(a.work, "results", "basis.h5"), vbasis)
+with h5py.File(vbasis, "a") as f:
+    del f.attrs["region_names"]
+    f.attrs["region_names"] = "body_vlen"
+vcase = os.path.join(a.work, "vlen.yaml")
+with open(case) as f:
+    text = f.read().replace("  history: history.csv", "  basis: %s\n  history: history.csv" % vbasis)
+with open(vcase, "w") as f:
+    f.write(text)
+vout = os.path.join(a.work, "vlen_out.h5")
+p = run_ftwin(a.ftwin, vcase, 1, a.mpirun, extra=["-q", "--output", vout], command="fatigue")
+assert p.returncode == 0, p.stdout + p.stderr
+with h5py.File(vout, "r") as f:
+    names = f.attrs["region_names"]
+checks.append(("variable-length region_names in the basis read back as %r" % names, names in (b"body_vlen", "body_vlen")))
+
 failed = 0
 for what, ok in checks:
     failed += not ok
