@@ -1451,7 +1451,7 @@ int FtCaseParse(const char *path, const char *text, FtCase *c, char *errmsg, siz
   C.order      = 2;
   C.T_ref      = 293.15;
   C.write_xdmf = 1;
-  C.rtol       = 1e-10;
+  C.rtol       = 1e-8;
   if (strlen(X.file) >= sizeof C.path) {
     errf(&X, NULL, "", "case file path too long");
     return -1;

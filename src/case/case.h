@@ -136,7 +136,7 @@ typedef struct {
   FtLoadCase    *loads;       int nloads;
   char   output_file[FT_PATH_MAX]; /* resolved relative to the case file's folder */
   int    write_xdmf;          /* default 1 */
-  double rtol;                /* default 1e-10; -ksp_rtol overrides */
+  double rtol;                /* default 1e-8; -ksp_rtol overrides */
   FtFatigueCase fatigue;
 } FtCase;
 

@@ -271,3 +271,48 @@ PetscErrorCode FtGmshLabelLowerDimGroups(DM dm, const char *path)
   free(elems);
   PetscFunctionReturn(0);
 }
+
+PetscErrorCode FtMeshCheckDuplicateVertices(DM dm, const char *casepath, const char *meshfile)
+{
+  PetscMPIInt rank;
+  long long   ndup = 0;
+  double      where[3] = {0, 0, 0};
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(PetscObjectComm((PetscObject)dm), &rank));
+  if (rank == 0) {
+    PetscInt           vStart, vEnd, nv;
+    VertexKey         *keys;
+    Vec                coords;
+    PetscSection       cs;
+    const PetscScalar *xa;
+    PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
+    nv = vEnd - vStart;
+    PetscCall(PetscMalloc1(nv + 1, &keys));
+    PetscCall(DMGetCoordinatesLocal(dm, &coords));
+    PetscCall(DMGetCoordinateSection(dm, &cs));
+    PetscCall(VecGetArrayRead(coords, &xa));
+    for (PetscInt v = vStart; v < vEnd; v++) {
+      PetscInt off;
+      PetscCall(PetscSectionGetOffset(cs, v, &off));
+      for (int i = 0; i < 3; i++) keys[v - vStart].x[i] = PetscRealPart(xa[off + i]);
+      keys[v - vStart].v = v;
+    }
+    PetscCall(VecRestoreArrayRead(coords, &xa));
+    qsort(keys, (size_t)nv, sizeof *keys, CmpVertex);
+    for (PetscInt i = 1; i < nv; i++)
+      if (!CmpVertex(&keys[i - 1], &keys[i])) {
+        if (!ndup) memcpy(where, keys[i].x, sizeof where);
+        ndup++;
+      }
+    PetscCall(PetscFree(keys));
+  }
+  PetscCallMPI(MPI_Bcast(&ndup, 1, MPI_LONG_LONG, 0, PetscObjectComm((PetscObject)dm)));
+  PetscCallMPI(MPI_Bcast(where, 3, MPI_DOUBLE, 0, PetscObjectComm((PetscObject)dm)));
+  PetscCheck(!ndup, PetscObjectComm((PetscObject)dm), PETSC_ERR_USER_INPUT,
+             "%s: mesh '%s' has %lld duplicate nodes (distinct nodes at the same position, the first at (%g, %g, %g) in mesh "
+             "units): the elements on either side are not connected, a crack the model does not intend; re-mesh "
+             "(e.g. gmsh -nt 1, or Coherence / Geometry.Tolerance)",
+             casepath, meshfile, ndup, where[0], where[1], where[2]);
+  PetscFunctionReturn(0);
+}

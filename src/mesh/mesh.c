@@ -146,6 +146,7 @@ PetscErrorCode FtMeshLoad(MPI_Comm comm, const FtCase *c, DM *dmOut)
                c->path, c->mesh_file, DMPolytopeTypes[ct]);
   }
   PetscCall(PetscObjectSetName((PetscObject)dm, "mesh"));
+  PetscCall(FtMeshCheckDuplicateVertices(dm, c->path, c->mesh_file));
   PetscCall(FtGmshLabelLowerDimGroups(dm, c->mesh_file));
 
   if (size > 1) {

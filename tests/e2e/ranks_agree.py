@@ -30,7 +30,7 @@ for i, (case, ranks) in enumerate(runs, 1):
     os.makedirs(out, exist_ok=True)
     h5 = os.path.join(out, "result.h5")
     p = run_ftwin(a.ftwin, os.path.abspath(case), ranks, a.mpirun,
-                  extra=["-q", "--output", h5, "-ksp_rtol", "1e-10"])
+                  extra=["-q", "--output", h5, "-ksp_rtol", "1e-10", "-thermal_ksp_rtol", "1e-10"])
     if p.returncode != 0:
         print(p.stdout, p.stderr)
         sys.exit("ftwin failed: %s on %d ranks" % (case, ranks))

@@ -862,6 +862,273 @@ static void test_equivalent(void)
     }
 }
 
+/* ------------------------------------------- fast equivalent stresses vs eigenvalues -- */
+/* The signed von Mises sign and the largest-magnitude principal stress are computed
+ * without the full eigen-decomposition (kernels/ft_equivalent.h, division-free sign test
+ * and one trigonometric eigenvalue). Reference: ft_principal_stresses (ft_elasticity.h,
+ * trigonometric + deflation refinement), i.e. the former implementation
+ *   ft_max_abs_principal = (p1 + p3 >= 0) ? p1 : p3,  sign = that of p1 + p3. */
+
+/* The former ft_absmax_principal_sign (divisions by p, second square root), kept here only
+ * to report how often it disagreed with the eigenvalues (not asserted). */
+static int former_absmax_sign(const double s[6])
+{
+    const double q = (s[FT_XX] + s[FT_YY] + s[FT_ZZ]) / 3.0;
+    const double d0 = s[FT_XX] - q, d1 = s[FT_YY] - q, d2 = s[FT_ZZ] - q;
+    const double off = s[FT_XY] * s[FT_XY] + s[FT_XZ] * s[FT_XZ] + s[FT_YZ] * s[FT_YZ];
+    const double pp = sqrt((d0 * d0 + d1 * d1 + d2 * d2 + 2.0 * off) / 6.0);
+    double u, r;
+    if (!(pp > 0.0)) return (q >= 0.0) ? 1 : -1;
+    u = q / pp;
+    if (u >= 0.5) return 1;
+    if (u <= -0.5) return -1;
+    {
+        const double b00 = d0 / pp, b11 = d1 / pp, b22 = d2 / pp;
+        const double b01 = s[FT_XY] / pp, b02 = s[FT_XZ] / pp, b12 = s[FT_YZ] / pp;
+        r = 0.5 * (b00 * (b11 * b22 - b12 * b12) - b01 * (b01 * b22 - b12 * b02) +
+                   b02 * (b01 * b12 - b11 * b02));
+    }
+    return (r >= u * (4.0 * u * u - 3.0)) ? 1 : -1;
+}
+
+/* s = R diag(l) R^T (Voigt) with a random rotation R (unit quaternion), or R = I. */
+static void stress_from_eigs(const double l[3], int rotate, double s[6])
+{
+    double R[3][3], A[3][3], a, b, c, d, n;
+    int i, j, k;
+    if (!rotate) {
+        s[FT_XX] = l[0]; s[FT_YY] = l[1]; s[FT_ZZ] = l[2];
+        s[FT_YZ] = s[FT_XZ] = s[FT_XY] = 0.0;
+        return;
+    }
+    do {
+        a = 2.0 * urand() - 1.0; b = 2.0 * urand() - 1.0;
+        c = 2.0 * urand() - 1.0; d = 2.0 * urand() - 1.0;
+        n = a * a + b * b + c * c + d * d;
+    } while (n > 1.0 || n < 1e-3);
+    n = 1.0 / sqrt(n);
+    a *= n; b *= n; c *= n; d *= n;
+    R[0][0] = a * a + b * b - c * c - d * d; R[0][1] = 2 * (b * c - a * d); R[0][2] = 2 * (b * d + a * c);
+    R[1][0] = 2 * (b * c + a * d); R[1][1] = a * a - b * b + c * c - d * d; R[1][2] = 2 * (c * d - a * b);
+    R[2][0] = 2 * (b * d - a * c); R[2][1] = 2 * (c * d + a * b); R[2][2] = a * a - b * b - c * c + d * d;
+    for (i = 0; i < 3; i++)
+        for (j = 0; j < 3; j++) {
+            A[i][j] = 0.0;
+            for (k = 0; k < 3; k++) A[i][j] += R[i][k] * l[k] * R[j][k];
+        }
+    s[FT_XX] = A[0][0]; s[FT_YY] = A[1][1]; s[FT_ZZ] = A[2][2];
+    s[FT_YZ] = 0.5 * (A[1][2] + A[2][1]); s[FT_XZ] = 0.5 * (A[0][2] + A[2][0]);
+    s[FT_XY] = 0.5 * (A[0][1] + A[1][0]);
+}
+
+static double pow10_rand(double lo, double hi) { return pow(10.0, lo + (hi - lo) * urand()); }
+
+enum { EQF_UNIFORM, EQF_GENERAL, EQF_PAIR, EQF_CORNER, EQF_SHEAR, EQF_UNIAXIAL, EQF_HYDRO, EQF_NCAT };
+static const char *const eqf_names[EQF_NCAT] = {
+    "uniform random entries", "random eigenvalues, rotated", "nearly repeated pair (gap 1e-16..1)",
+    "corner: repeated pair and 2q = +-p", "pure shear / near pure shear", "uniaxial / biaxial",
+    "(near) hydrostatic and zero"};
+
+/* A test tensor of category cat at unit scale (stresses ~1; the caller scales it). */
+static void eqf_tensor(int cat, double s[6])
+{
+    double l[3];
+    const int rot = (irand(0, 9) != 0); /* 10 % axis-aligned */
+    int c;
+    switch (cat) {
+    case EQF_UNIFORM:
+        for (c = 0; c < 6; c++) s[c] = 2.0 * urand() - 1.0;
+        return;
+    case EQF_GENERAL:
+        for (c = 0; c < 3; c++) l[c] = 2.0 * urand() - 1.0;
+        break;
+    case EQF_PAIR: { /* l0 and l1 a pair (gap g, 5 % exactly repeated), l2 elsewhere */
+        const double g = irand(0, 19) ? pow10_rand(-16.0, 0.0) : 0.0;
+        l[0] = 2.0 * urand() - 1.0;
+        l[1] = l[0] + (irand(0, 1) ? g : -g);
+        l[2] = l[0] + (irand(0, 1) ? 1.0 : -1.0) * (0.2 + 2.0 * urand());
+        break;
+    }
+    case EQF_CORNER: { /* deviator (1,1,-2) or (2,-1,-1) (x p), 2q = +-p, each perturbed */
+        const double p = 0.5 + urand(), sg = irand(0, 1) ? 1.0 : -1.0;
+        const double q = (irand(0, 1) ? 0.5 : -0.5) * p;
+        l[0] = q + sg * p;
+        l[1] = q + sg * p;
+        l[2] = q - 2.0 * sg * p;
+        for (c = 0; c < 3; c++) l[c] += (2.0 * urand() - 1.0) * pow10_rand(-17.0, -3.0);
+        break;
+    }
+    case EQF_SHEAR: { /* diag(t + e, m, -t): p1 + p3 = e = 0 (pure shear for m = 0) in 1/4
+                       * of the cases, else |e| = 1e-16..1e-2 t; m = 0 or in (-t, t) */
+        const double t = 0.1 + urand();
+        l[0] = t + (irand(0, 3) ? (2.0 * urand() - 1.0) * t * pow10_rand(-16.0, -2.0) : 0.0);
+        l[1] = irand(0, 1) ? 0.0 : (2.0 * urand() - 1.0) * 0.99 * t;
+        l[2] = -t;
+        if (!irand(0, 9)) { /* simple shear tau_k in one off-diagonal entry */
+            for (c = 0; c < 6; c++) s[c] = 0.0;
+            s[irand(3, 5)] = (irand(0, 1) ? t : -t);
+            return;
+        }
+        break;
+    }
+    case EQF_UNIAXIAL:
+        l[0] = (irand(0, 1) ? 1.0 : -1.0) * (0.1 + urand());
+        l[1] = irand(0, 1) ? 0.0 : 2.0 * urand() - 1.0; /* biaxial half of the time */
+        l[2] = 0.0;
+        break;
+    default: { /* hydrostatic h (1/4 exact, 1/16 zero) + a deviator of relative size 1e-12..1 */
+        const double h = irand(0, 15) ? (2.0 * urand() - 1.0) : 0.0;
+        const double e = irand(0, 3) ? pow10_rand(-12.0, 0.0) : 0.0;
+        for (c = 0; c < 3; c++) l[c] = h + e * (2.0 * urand() - 1.0);
+        break;
+    }
+    }
+    stress_from_eigs(l, rot, s);
+}
+
+static void test_equivalent_fast(void)
+{
+    const double scales[3] = {1.0, 1e-6, 1e9}; /* MPa-like, tiny, Pa-of-GPa-like */
+    const long nbase = 360000; /* x 3 scales = 1.08e6 tensors */
+    long n[EQF_NCAT] = {0}, nsign[EQF_NCAT] = {0}, bad_sign[EQF_NCAT] = {0};
+    long bad_val[EQF_NCAT] = {0}, bad_vm[EQF_NCAT] = {0}, bad_cons[EQF_NCAT] = {0};
+    long former_bad[EQF_NCAT] = {0}, undecided[EQF_NCAT] = {0}, pair_path[EQF_NCAT] = {0};
+    long bad_scale = 0;
+    long shear_exact = 0, shear_exact_neg = 0, bad_special = 0;
+    double maxdv[EQF_NCAT] = {0.0}, maxdv_tie = 0.0, former_worst = 0.0;
+    long i;
+    int k, cat;
+    for (i = 0; i < nbase; i++) {
+        double base[6], sgn1 = 0.0;
+        int exact_shear;
+        cat = (int)(i % EQF_NCAT);
+        eqf_tensor(cat, base);
+        exact_shear = (cat == EQF_SHEAR && base[FT_XX] + base[FT_YY] + base[FT_ZZ] == 0.0 &&
+                       ft__dev_det(base, 0.0) == 0.0);
+        for (k = 0; k < 3; k++) {
+            double s[6], p[3], vm, q, scale, v, sv, e;
+            int c, sg, sref, j;
+            for (c = 0; c < 6; c++) s[c] = scales[k] * base[c];
+            ft_principal_stresses(s, p);
+            vm = ft_von_mises(s);
+            q = (s[FT_XX] + s[FT_YY] + s[FT_ZZ]) / 3.0;
+            scale = vm + fabs(q);
+            sg = ft_absmax_principal_sign(s);
+            v = ft_max_abs_principal(s);
+            sv = ft_signed_von_mises(s);
+            n[cat]++;
+            /* the internal paths taken (for the printout) */
+            j = ft__absmax_sign_test(q, vm / 3.0, ft__dev_det(s, q));
+            if (vm > 0.0 && j == 0) undecided[cat]++;
+            if (vm > 0.0 && j != 0 &&
+                j * 13.5 * ft__dev_det(s, q) / (vm * vm * vm) <= -0.9990625813841648)
+                pair_path[cat]++; /* rho = sg J3 / (2 p^3), p = vm / 3 */
+            /* |signed von Mises| is ft_von_mises, bit for bit, with the abs-max sign */
+            if (!(fabs(sv) == vm && (sv > 0.0 || sv < 0.0 || vm == 0.0) &&
+                  (vm == 0.0 || (sv > 0.0) == (sg > 0))))
+                bad_vm[cat]++;
+            if (ft_equivalent_stress(FT_EQ_SIGNED_VON_MISES, s, &e) != 1 || !(e == sv)) bad_vm[cat]++;
+            if (ft_equivalent_stress(FT_EQ_MAX_ABS_PRINCIPAL, s, &e) != 1 || !(e == v)) bad_cons[cat]++;
+            /* the value is the eigenvalue the sign picks (ties included), to 1e-13 */
+            if (!(fabs(v - (sg > 0 ? p[0] : p[2])) <= 1e-13 * scale)) bad_cons[cat]++;
+            if (fabs(p[0] + p[2]) > 1e-12 * vm) { /* sign well defined: same as the eigenvalues */
+                sref = (p[0] + p[2] > 0.0) ? 1 : -1;
+                nsign[cat]++;
+                if (sg != sref) bad_sign[cat]++;
+                if (former_absmax_sign(s) != sref) {
+                    former_bad[cat]++;
+                    if (fabs(p[0] + p[2]) / vm > former_worst) former_worst = fabs(p[0] + p[2]) / vm;
+                }
+                if (!(fabs(v - (sref > 0 ? p[0] : p[2])) <= 1e-13 * scale)) bad_val[cat]++;
+                if (fabs(v - (sref > 0 ? p[0] : p[2])) / scale > maxdv[cat])
+                    maxdv[cat] = fabs(v - (sref > 0 ? p[0] : p[2])) / scale;
+                /* same sign at every scale */
+                if (k == 0) sgn1 = sg;
+                else if (sgn1 != 0.0 && sg != (int)sgn1) bad_scale++;
+            } else { /* ill-defined sign (tie): the magnitude is still right */
+                const double mag = fabs(p[0]) > fabs(p[2]) ? fabs(p[0]) : fabs(p[2]);
+                if (!(fabs(fabs(v) - mag) <= 1e-13 * scale)) bad_val[cat]++;
+                if (fabs(fabs(v) - mag) / scale > maxdv_tie) maxdv_tie = fabs(fabs(v) - mag) / scale;
+                if (k == 0) sgn1 = 0.0;
+            }
+            if (exact_shear) { /* pure shear up to rounding: tie -> + at every scale */
+                shear_exact++;
+                if (sg != 1 || !(sv == vm) || !(v > 0.0)) shear_exact_neg++;
+            }
+        }
+    }
+    for (cat = 0; cat < EQF_NCAT; cat++) {
+        CTX("fast equivalents vs ft_principal_stresses: %s", eqf_names[cat]);
+        CHECK(bad_sign[cat] == 0);
+        CHECK(bad_val[cat] == 0);
+        CHECK(bad_vm[cat] == 0);
+        CHECK(bad_cons[cat] == 0);
+        printf("  %-37s %6ld tensors, %6ld with a defined sign: %ld sign / %ld value "
+               "differences, max |dv| %.2g (sigma_vm + |q|); sign on eigenvalues %ld, value "
+               "from ft_principal_stresses %ld; former sign test wrong %ld\n",
+               eqf_names[cat], n[cat], nsign[cat], bad_sign[cat], bad_val[cat], maxdv[cat],
+               undecided[cat], pair_path[cat], former_bad[cat]);
+    }
+    CTX("fast equivalents: same sign at scales 1, 1e-6, 1e9");
+    CHECK(bad_scale == 0);
+    CTX("fast equivalents: exact pure shear (rotated) takes the + sign");
+    CHECK(shear_exact > 1000 && shear_exact_neg == 0);
+    printf("  ties (|p1+p3| <= 1e-12 sigma_vm): max ||v| - max(|p1|,|p3|)| %.2g (sigma_vm + |q|);"
+           " %ld exact pure shears, all +; former sign test wrong up to |p1+p3| = %.2g sigma_vm\n",
+           maxdv_tie, shear_exact, former_worst);
+
+    /* special tensors with known results */
+    CTX("fast equivalents: special tensors");
+    for (k = 0; k < 3; k++) {
+        const double f = scales[k];
+        const double zero[6] = {0, 0, 0, 0, 0, 0};
+        double hyd[6] = {-5, -5, -5, 0, 0, 0}, hp[6] = {7, 7, 7, 0, 0, 0};
+        double ux[6] = {0, 0, 0, 0, 0, 0}, sh[6] = {0, 0, 0, 0, 0, 0};
+        double l[3], s[6];
+        int c;
+        for (c = 0; c < 6; c++) {
+            hyd[c] *= f;
+            hp[c] *= f;
+        }
+        CHECK(ft_absmax_principal_sign(zero) == 1 && ft_max_abs_principal(zero) == 0.0 &&
+              ft_signed_von_mises(zero) == 0.0);
+        CHECK(ft_absmax_principal_sign(hyd) == -1 && ft_absmax_principal_sign(hp) == 1);
+        CHECK_REL(ft_max_abs_principal(hyd), -5.0 * f, 4e-16);
+        CHECK_REL(ft_max_abs_principal(hp), 7.0 * f, 4e-16);
+        CHECK(ft_signed_von_mises(hyd) == 0.0 && ft_signed_von_mises(hp) == 0.0);
+        for (c = 0; c < 6; c++) { /* uniaxial along each axis and simple shear in each plane */
+            ux[c] = (c % 2) ? 300.0 * f : -300.0 * f;
+            CHECK_REL(ft_max_abs_principal(ux), c < 3 ? ux[c] : 300.0 * f, 1e-15);
+            CHECK_REL(ft_signed_von_mises(ux), c < 3 ? ux[c] : sqrt(3.0) * 300.0 * f, 1e-15);
+            ux[c] = 0.0;
+            sh[c < 3 ? c + 3 : c] = 0.0;
+        }
+        for (c = 3; c < 6; c++) {
+            sh[c] = -40.0 * f; /* pure shear: tie, + sign, magnitude tau */
+            CHECK(ft_absmax_principal_sign(sh) == 1);
+            CHECK_REL(ft_max_abs_principal(sh), 40.0 * f, 1e-15);
+            CHECK_REL(ft_signed_von_mises(sh), sqrt(3.0) * 40.0 * f, 1e-15);
+            sh[c] = 0.0;
+        }
+        for (c = 0; c < 200; c++) { /* rotated uniaxial: value sigma, signed von Mises sigma */
+            l[0] = (c % 2 ? 1.0 : -1.0) * (1.0 + urand()) * 100.0 * f;
+            l[1] = l[2] = 0.0;
+            stress_from_eigs(l, 1, s);
+            if (!(fabs(ft_max_abs_principal(s) - l[0]) <= 1e-13 * fabs(l[0]) &&
+                  fabs(ft_signed_von_mises(s) - l[0]) <= 1e-13 * fabs(l[0]) &&
+                  ft_absmax_principal_sign(s) == (l[0] > 0 ? 1 : -1)))
+                bad_special++;
+            /* exactly repeated pair (equibiaxial / uniaxial + hydrostatic): accurate value */
+            l[1] = l[0];
+            l[2] = -0.3 * l[0];
+            stress_from_eigs(l, 1, s);
+            if (!(fabs(ft_max_abs_principal(s) - l[0]) <= 1e-13 * fabs(l[0])))
+                bad_special++;
+        }
+        CHECK(bad_special == 0);
+    }
+}
+
 /* ---------------------------------------------------------------- batch -------------- */
 static void fill_loads(double *L, int nsteps, int nchan, unsigned seed_shift)
 {
@@ -985,6 +1252,7 @@ int main(void)
     test_validation();
     test_damage_merge();
     test_equivalent();
+    test_equivalent_fast();
     test_batch_vs_reference();
     throughput();
     printf("%d passed, %d failed\n", g_pass, g_fail);
