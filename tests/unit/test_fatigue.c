@@ -1018,7 +1018,7 @@ static void test_equivalent_fast(void)
             sv = ft_signed_von_mises(s);
             n[cat]++;
             /* the internal paths taken (for the printout) */
-            j = ft__absmax_sign_test(q, vm / 3.0, ft__dev_det(s, q));
+            j = ft__absmax_sign_test(q, ft__von_mises_sq(s) / 9.0, ft__dev_det(s, q));
             if (vm > 0.0 && j == 0) undecided[cat]++;
             if (vm > 0.0 && j != 0 &&
                 j * 13.5 * ft__dev_det(s, q) / (vm * vm * vm) <= -0.9990625813841648)
@@ -1076,6 +1076,21 @@ static void test_equivalent_fast(void)
     printf("  ties (|p1+p3| <= 1e-12 sigma_vm): max ||v| - max(|p1|,|p3|)| %.2g (sigma_vm + |q|);"
            " %ld exact pure shears, all +; former sign test wrong up to |p1+p3| = %.2g sigma_vm\n",
            maxdv_tie, shear_exact, former_worst);
+
+    CTX("fast equivalents: largest root of t^3 - 3t - 2 rho without acos/cos");
+    {
+        double worst = 0.0;
+        for (i = 0; i <= 200000; i++) { /* rho in [rho_pair, 1], denser towards rho_pair */
+            const double u = (double)i / 200000.0;
+            const double rho = -0.9990625813841648 + (1.0 + 0.9990625813841648) * u * u;
+            const double d = fabs(ft__cubic_top_root(rho) - 2.0 * cos(acos(rho) / 3.0));
+            if (d > worst) worst = d;
+        }
+        CHECK(worst <= 4e-15);
+        CHECK(fabs(ft__cubic_top_root(1.0) - 2.0) <= 4.5e-16);
+        CHECK(fabs(ft__cubic_top_root(0.0) - sqrt(3.0)) <= 4.5e-16);
+        printf("  ft__cubic_top_root vs 2 cos(acos(rho)/3) on [-0.99906, 1]: max |diff| %.2g\n", worst);
+    }
 
     /* special tensors with known results */
     CTX("fast equivalents: special tensors");
