@@ -24,6 +24,7 @@ MESHES=(
   "le11.msh               le11.geo            msh41  h 0.08 hA 0.02"
   "thick_cylinder.msh     thick_cylinder.geo  msh41  h 0.01"
   "bracket.msh            bracket.geo         msh41  h 6 hf 2"
+  "bracket_coarse.msh     bracket.geo         msh41  h 10 hf 4"
 )
 
 status=0

@@ -262,6 +262,37 @@ PetscErrorCode FtSpaceRegionNodes(const FtSpace *s, const char *region, PetscInt
   }
   PetscCall(PetscFree(pts));
   PetscCall(PetscSortRemoveDupsInt(&k, *nodes));
+  /* Union over ranks. A node on the rim of a region (an edge or vertex of its boundary) can be
+     owned by a rank that holds none of the region's faces touching it: only the rank holding such
+     a face finds it. Without the union the node's owner would not constrain it, and whether it is
+     constrained would depend on the partition (found by the calibration's 1 vs 2 rank test: base
+     plate rim nodes of a fixed-temperature face). Marks are added into the owners (local to
+     global, ADD) and sent back to every copy (global to local). */
+  {
+    Vec          loc, glob;
+    PetscScalar *a;
+    PetscCall(DMGetLocalVector(s->dm1, &loc));
+    PetscCall(DMGetGlobalVector(s->dm1, &glob));
+    PetscCall(VecSet(loc, 0.0));
+    PetscCall(VecSet(glob, 0.0));
+    PetscCall(VecGetArray(loc, &a));
+    for (PetscInt i = 0; i < k; i++) a[(*nodes)[i]] = 1.0;
+    PetscCall(VecRestoreArray(loc, &a));
+    PetscCall(DMLocalToGlobal(s->dm1, loc, ADD_VALUES, glob));
+    PetscCall(DMGlobalToLocal(s->dm1, glob, INSERT_VALUES, loc));
+    PetscCall(VecGetArray(loc, &a));
+    k = 0;
+    for (PetscInt i = 0; i < s->nnodes; i++)
+      if (PetscRealPart(a[i]) > 0.5) k++;
+    PetscCall(PetscFree(*nodes));
+    PetscCall(PetscMalloc1(k + 1, nodes));
+    k = 0;
+    for (PetscInt i = 0; i < s->nnodes; i++)
+      if (PetscRealPart(a[i]) > 0.5) (*nodes)[k++] = i;
+    PetscCall(VecRestoreArray(loc, &a));
+    PetscCall(DMRestoreGlobalVector(s->dm1, &glob));
+    PetscCall(DMRestoreLocalVector(s->dm1, &loc));
+  }
   *n = k;
   PetscFunctionReturn(0);
 }

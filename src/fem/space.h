@@ -40,7 +40,9 @@ typedef struct {
 PetscErrorCode FtSpaceCreate(DM dm, const FtCase *c, FtSpace *s);
 PetscErrorCode FtSpaceDestroy(FtSpace *s);
 
-/* The nodes on the closure of a region (a volume, surface, curve or point group), sorted. */
+/* The local nodes (owned and ghost) on the closure of a region (a volume, surface, curve or point
+ * group), sorted: the union over ranks, so a node is listed on every rank that has it whichever
+ * rank holds the region's faces. Collective. */
 PetscErrorCode FtSpaceRegionNodes(const FtSpace *s, const char *region, PetscInt *n, PetscInt **nodes);
 
 /* Boundary faces of a surface region on this rank, each as a face-local element:

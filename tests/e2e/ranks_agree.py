@@ -19,11 +19,13 @@ ap.add_argument("--mpirun", default="mpirun")
 ap.add_argument("--case", required=True)
 ap.add_argument("--out", required=True)
 ap.add_argument("--tol", type=float, default=1e-8)
+ap.add_argument("--repeat", type=int, default=1, help="run the 2-rank case this many times (the partition can differ "
+                "run to run; each run must agree with the 1-rank one)")
 ap.add_argument("--case2", help="compare --case and --case2 on 1 rank (e.g. one mesh in two file formats) "
                 "instead of --case on 1 and 2 ranks")
 a = ap.parse_args()
 
-runs = [(a.case, 1), (a.case2, 1)] if a.case2 else [(a.case, 1), (a.case, 2)]
+runs = [(a.case, 1), (a.case2, 1)] if a.case2 else [(a.case, 1)] + [(a.case, 2)] * a.repeat
 results = {}
 for i, (case, ranks) in enumerate(runs, 1):
     out = os.path.join(a.out, "run%d" % i)
@@ -37,7 +39,9 @@ for i, (case, ranks) in enumerate(runs, 1):
     results[i] = h5
 
 failed = 0
-with h5py.File(results[1], "r") as f1, h5py.File(results[2], "r") as f2:
+total = 0
+for other in range(2, len(runs) + 1):
+  with h5py.File(results[1], "r") as f1, h5py.File(results[other], "r") as f2:
     x1, x2 = f1["/mesh/coordinates"][...], f2["/mesh/coordinates"][...]
     names = []
     f1.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) and o.shape[0] == x1.shape[0]
@@ -53,7 +57,9 @@ with h5py.File(results[1], "r") as f1, h5py.File(results[2], "r") as f2:
         if scale == 0:
             print("%-40s is zero everywhere: FAIL" % n)
         failed += not ok
-        print("%-40s max rel diff between the runs %.3e %s" % (n, rel, "ok" if ok else "FAIL"))
-    print("ranks in run 2:", f2.attrs["mpi_ranks"])
+        total += 1
+        print("run %d: %-40s max rel diff to run 1 %.3e %s" % (other, n, rel, "ok" if ok else "FAIL"))
+    print("ranks in run %d:" % other, f2.attrs["mpi_ranks"])
+names = [None] * total
 print("%d passed, %d failed" % (len(names) - failed, failed))
 sys.exit(1 if failed else 0)
