@@ -58,6 +58,28 @@ int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nst
                          const double *L, int eq_kind, const FtFatigueParams *par,
                          FtRainflowState *rf, FtDamageAcc *acc);
 
+/* Same counting as ft_cpu_fatigue_batch, but the stress history of a block of nodes is formed
+ * as a GEMM per time chunk (BLAS, column-major view of the row-major arrays):
+ *   Sig[t][6*nb] = L[t][0..nchan) x S[0..nchan)[6*nb]   (nb nodes of the block, ld stride),
+ * by dgemm, or by sgemm when single != 0 (S and L rounded to float, the history in float; the
+ * equivalent stress, counting and damage stay in double). Then ft_equivalent_stress and
+ * ft_rf_push per node exactly as ft_cpu_fatigue_batch. Differs from it only by the rounding of
+ * the sums (order of the k-sum inside BLAS; float rounding with single). Memory: a scratch
+ * history of block x time-chunk values, allocated per call. Same layouts and return values
+ * (3 when out of memory; FT_BATCH_EARGS also when 6 ld > INT_MAX, BLAS dimensions are int).
+ * Measured (tests/unit/test_fatigue_gemm.c, bench/fatigue/README.md section 5):
+ *  - double: Debian's reference BLAS sums in the same order without FMA, so the result is
+ *    bit for bit ft_cpu_fatigue_batch's; OpenBLAS (FMA) differs by ~2e-16 relative.
+ *  - single: damage within ~1e-7 relative (1e-5 for critical-plane normal stresses that
+ *    cancel), but on long dense histories float rounding flips near-tie decisions of the
+ *    counting at a few nodes (benchmark: 1-4 of 512 nodes x 20000 steps, damage 1e-3 off);
+ *    and it is not faster (the counting dominates). Prefer double.
+ *  - speed: with the reference BLAS about as fast as ft_cpu_fatigue_batch; with OpenBLAS
+ *    1.1-1.5x faster (signed von Mises, 6 channels: 25 vs 37 ns per node-step, one core). */
+int ft_cpu_fatigue_batch_gemm(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                              const double *L, int eq_kind, const FtFatigueParams *par,
+                              int single, FtRainflowState *rf, FtDamageAcc *acc);
+
 /* Snapshot damage per node: D[i] = max_j ft_damage_value(acc[i*nc+j] + ft_rf_finish tail)
  * (critical channel / plane); NaN if any channel of the node is invalid (flags).
  * worst[i] (if worst != NULL) = the channel j of the maximum (-1 when D[i] is NaN).

@@ -1,7 +1,7 @@
 #!/bin/bash
 # ftwin fatigue benchmark (see bench/fatigue/README.md for the recorded results).
 #
-# usage: bench/fatigue/run.sh [PART...]     PART: e2e count stages profile (default: all four)
+# usage: bench/fatigue/run.sh [PART...]     PART: e2e count stages profile gemm (default: all five)
 #   e2e      end-to-end `ftwin fatigue` on a synthetic basis (6 load cases) and a 6-channel random
 #            history, 1 and 2 MPI ranks, for signed_von_mises, max_principal, critical_plane
 #            (+ signed_von_mises and critical_plane with a 1 MPa hysteresis gate)
@@ -9,11 +9,19 @@
 #            ftwin's kernel (count_bench.c), with a cycle-by-cycle check that both agree
 #   stages   where the time of the node x step loop goes (stage_bench.c, 200 nodes)
 #   profile  perf record / perf report of small end-to-end runs (if perf is usable)
+#   gemm     fused superposition (ft_cpu_fatigue_batch) vs BLAS dgemm / sgemm superposition
+#            (ft_cpu_fatigue_batch_gemm), gemm_bench.c on NODES_GEMM nodes: a sweep of the block
+#            sizes (nodes x time steps), then the table at the compiled-in default
 # environment:
 #   FTWIN      ftwin binary (default /tmp/fb-build/bin/ftwin; built there if missing)
 #   REPEAT     end-to-end runs per row; every run is listed (default 2)
 #   STEPS      history length (default 20000)
 #   NODES_SVM NODES_MP NODES_CP   nodes per kind (default 20000 5000 2000: 10-60 s per run)
+#   NODES_GEMM nodes of the gemm part (default 512, the first ones of basis_2000.h5)
+#   SWEEP      gemm part: 0 skips the block-size sweep (default 1)
+#   BLAS_DIR   gemm part: a folder with another libblas.so.3 (e.g. OpenBLAS unpacked from
+#              libopenblas0-serial's .deb with dpkg-deb -x): sweep and table run a second time
+#              with LD_LIBRARY_PATH=BLAS_DIR
 #   PY         python with h5py + numpy (default /usr/bin/python3, Debian packages)
 # Everything goes to bench/fatigue/work/ (gitignored); the printed report is also saved there
 # as report-<UTC date>.txt.
@@ -28,12 +36,14 @@ STEPS=${STEPS:-20000}
 NODES_SVM=${NODES_SVM:-20000}
 NODES_MP=${NODES_MP:-5000}
 NODES_CP=${NODES_CP:-2000}
+NODES_GEMM=${NODES_GEMM:-512}
+SWEEP=${SWEEP:-1}
 PY=${PY:-/usr/bin/python3}
 GEN="$PY $here/gen_inputs.py"
 MPIRUN=(mpirun --allow-run-as-root --oversubscribe)
 MESH=$root/meshes/cube_n2.msh # the parser needs a mesh section; `ftwin fatigue` does not read it
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(e2e count stages profile)
+[ ${#parts[@]} -eq 0 ] && parts=(e2e count stages profile gemm)
 report=$work/report-$(date -u +%Y%m%dT%H%M%SZ).txt
 exec > >(tee "$report") 2>&1
 
@@ -154,6 +164,40 @@ if has profile; then
   else
     echo "# perf not usable here: skipped"
   fi
+fi
+# ------------------------------------------------------------------ gemm --------------------
+if has gemm; then
+  echo
+  echo "## superposition by BLAS GEMM vs fused (gemm_bench.c: first $NODES_GEMM nodes of basis_2000.h5, the e2e history)"
+  blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo '?')
+  echo "# BLAS: -lblas -> $blas ($(dpkg -S "$blas" 2>/dev/null | cut -d: -f1 || echo '?'))"
+  [ -s "$work/basis_2000.h5" ] || $GEN basis "$work/basis_2000.h5" 2000 6
+  $GEN sdump "$work/S$NODES_GEMM.f64" "$work/basis_2000.h5" "$NODES_GEMM" 6
+  gb=(gcc -O2 -std=c11 -I"$root/kernels" "$here/gemm_bench.c" "$root/kernels/cpu/ft_cpu_fatigue.c" -lblas -lm)
+  "${gb[@]}" -o "$work/gemm_bench"
+  blas_dirs=("")
+  [ -n "${BLAS_DIR:-}" ] && blas_dirs+=("$BLAS_DIR")
+  for bdir in "${blas_dirs[@]}"; do
+    export LD_LIBRARY_PATH=$bdir
+    echo "# ---- libblas.so.3 used: $(ldd "$work/gemm_bench" 2>/dev/null | awk '/libblas/ {print $3}' || echo '?') (LD_LIBRARY_PATH='$bdir')"
+    if [ "$SWEEP" != 0 ]; then
+      echo "# block sweep: 6 channels, gemm_d / gemm_s, best of 2 (gcc -O2 -DFT_GEMM_BLOCK_NODES=NB -DFT_GEMM_TCHUNK=TC); load before: $(load1)"
+      printf '%-5s %-5s %-9s %8s %8s %8s %8s\n' NB TC scratch svm_d svm_s mp_d mp_s
+      for nb in 16 32 64 128 256; do
+        for tc in 64 128 256 512 1024; do
+          "${gb[@]}" -DFT_GEMM_BLOCK_NODES=$nb -DFT_GEMM_TCHUNK=$tc -o "$work/gemm_bench_sweep"
+          "$work/gemm_bench_sweep" "$work/S$NODES_GEMM.f64" "$NODES_GEMM" "$hist" 2 svm,mp 6 gemm_d,gemm_s \
+            | awk -v nb=$nb -v tc=$tc '$3 ~ /^gemm_/ {v[$1 "_" substr($3, 6)] = $4}
+                END {printf "%-5d %-5d %6.0fKiB %8.2f %8.2f %8.2f %8.2f\n", nb, tc, nb * 6 * tc * 8 / 1024,
+                     v["svm_d"], v["svm_s"], v["mp_d"], v["mp_s"]}'
+        done
+      done
+      echo "# (ns per node-step; scratch = the double history of one block)"
+    fi
+    echo "# default blocking; $(gcc --version | head -1); load before: $(load1)"
+    "$work/gemm_bench" "$work/S$NODES_GEMM.f64" "$NODES_GEMM" "$hist" 3 svm,mp 3,6
+  done
+  unset LD_LIBRARY_PATH
 fi
 echo
 echo "# done $(date -u '+%Y-%m-%d %H:%M:%S UTC'); uptime: $(uptime); report: $report"

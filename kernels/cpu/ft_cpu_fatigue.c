@@ -2,6 +2,7 @@
  * by the tests, and host-only message helpers. Layouts and contracts: ft_fatigue_batch.h.
  * Parallel over nodes with OpenMP when compiled with -fopenmp (each node owns its
  * rainflow states and accumulators, so iterations are independent). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,192 @@ int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nst
                      rf + (size_t)i * (size_t)nc, acc + (size_t)i * (size_t)nc);
     }
     return FT_BATCH_OK;
+}
+
+/* ------------------------------------------------------------- GEMM superposition ---- */
+/* BLAS level 3 (Fortran symbols, no cblas.h): C = alpha op(A) op(B) + beta C, column-major.
+ * The two trailing size_t are gfortran's hidden lengths of the CHARACTER arguments transa /
+ * transb (always 1 here); C implementations of BLAS (OpenBLAS) ignore them. */
+extern void dgemm_(const char *transa, const char *transb, const int *m, const int *n,
+                   const int *k, const double *alpha, const double *a, const int *lda,
+                   const double *b, const int *ldb, const double *beta, double *c,
+                   const int *ldc, size_t len_transa, size_t len_transb);
+extern void sgemm_(const char *transa, const char *transb, const int *m, const int *n,
+                   const int *k, const float *alpha, const float *a, const int *lda,
+                   const float *b, const int *ldb, const float *beta, float *c,
+                   const int *ldc, size_t len_transa, size_t len_transb);
+
+/* Blocking of ft_cpu_fatigue_batch_gemm: nodes per block and steps per time chunk. The
+ * scratch history of one block is FT_GEMM_BLOCK_NODES x 6 x FT_GEMM_TCHUNK values (32 x 6 x
+ * 128 doubles = 192 KiB). The sweep of bench/fatigue/run.sh gemm (README there) found the
+ * time flat within noise from 48 KiB to ~3 MiB of scratch and worse only beyond L3 shares
+ * (12 MiB): the superposition is a small part of the time. 192 KiB is chosen to stay in L2
+ * also on CPUs with 256-512 KiB of L2, next to the block's rainflow states (~570 bytes per
+ * counted signal: 450 KiB for 32 nodes of the 25-plane critical plane). Overridable with -D
+ * for such sweeps. */
+#ifndef FT_GEMM_BLOCK_NODES
+#define FT_GEMM_BLOCK_NODES 32
+#endif
+#ifndef FT_GEMM_TCHUNK
+#define FT_GEMM_TCHUNK 128
+#endif
+
+/* Counting of one node from a precomputed stress history h (double or float): the stress
+ * of step t is h[t*tstride + c], c = 0..5 (Voigt), widened to double; then the equivalent
+ * stress and ft_rf_push exactly as fatigue_node does. Written once as a macro for the two
+ * element types so that the per-sample loop has no type test; one loop per equivalent kind
+ * (as in fatigue_node). */
+#define FT_DEFINE_NODE_FROM_HISTORY(NAME, T)                                                \
+    static void NAME(int nsteps, const T *h, size_t tstride, int eq_kind,                   \
+                     const FtFatigueParams *par, FtRainflowState *rf, FtDamageAcc *acc)     \
+    {                                                                                       \
+        double sig[6];                                                                      \
+        int t, c, j;                                                                        \
+        switch (eq_kind) {                                                                  \
+        case FT_EQ_SIGNED_VON_MISES:                                                        \
+            FT_HIST_LOOP(ft_rf_push(rf, ft_signed_von_mises(sig), par, acc))                \
+            break;                                                                          \
+        case FT_EQ_SIGNED_VON_MISES_TRACE:                                                  \
+            FT_HIST_LOOP(ft_rf_push(rf, ft_signed_von_mises_trace(sig), par, acc))          \
+            break;                                                                          \
+        case FT_EQ_MAX_ABS_PRINCIPAL:                                                       \
+            FT_HIST_LOOP(ft_rf_push(rf, ft_max_abs_principal(sig), par, acc))               \
+            break;                                                                          \
+        case FT_EQ_CRITICAL_PLANE: {                                                        \
+            double nrm[FT_CP_NPLANES][3];                                                   \
+            for (j = 0; j < FT_CP_NPLANES; j++) ft_critical_plane_normals(j, nrm[j]);       \
+            FT_HIST_LOOP(for (j = 0; j < FT_CP_NPLANES; j++)                                \
+                             ft_rf_push(rf + j, ft_normal_stress(sig, nrm[j]), par, acc + j)) \
+            break;                                                                          \
+        }                                                                                   \
+        default:                                                                            \
+            break;                                                                          \
+        }                                                                                   \
+    }
+#define FT_HIST_LOOP(BODY)                                                                 \
+    for (t = 0; t < nsteps; t++) {                                                         \
+        for (c = 0; c < 6; c++) sig[c] = (double)h[(size_t)t * tstride + (size_t)c];      \
+        BODY;                                                                              \
+    }
+FT_DEFINE_NODE_FROM_HISTORY(node_from_history_d, double)
+FT_DEFINE_NODE_FROM_HISTORY(node_from_history_f, float)
+#undef FT_HIST_LOOP
+#undef FT_DEFINE_NODE_FROM_HISTORY
+
+/* Per-thread scratch of ft_cpu_fatigue_batch_gemm: the block's history (double or float)
+ * and, for sgemm, the float copies of the block's unit stresses and of the load chunk. */
+typedef struct {
+    double *hd; /* [FT_GEMM_TCHUNK][6 * FT_GEMM_BLOCK_NODES]  (dgemm) */
+    float *hf;  /* same, float (sgemm) */
+    float *sf;  /* [nchan][6 * nb]  S of the block, float */
+    float *lf;  /* [FT_GEMM_TCHUNK][nchan]  L chunk, float */
+} GemmScratch;
+
+static int gemm_scratch_alloc(GemmScratch *w, int nchan, int single)
+{
+    const size_t nh = (size_t)FT_GEMM_TCHUNK * 6 * FT_GEMM_BLOCK_NODES;
+    memset(w, 0, sizeof *w);
+    if (!single) return (w->hd = (double *)malloc(nh * sizeof *w->hd)) != NULL;
+    w->hf = (float *)malloc(nh * sizeof *w->hf);
+    w->sf = (float *)malloc((size_t)nchan * 6 * FT_GEMM_BLOCK_NODES * sizeof *w->sf);
+    w->lf = (float *)malloc((size_t)FT_GEMM_TCHUNK * (size_t)nchan * sizeof *w->lf);
+    return w->hf && w->sf && w->lf;
+}
+
+static void gemm_scratch_free(GemmScratch *w)
+{
+    free(w->hd);
+    free(w->hf);
+    free(w->sf);
+    free(w->lf);
+}
+
+/* One block of nb nodes (S, rf, acc already offset to its first node), all nsteps steps in
+ * chunks of tc <= FT_GEMM_TCHUNK. Row-major X[r][c] with row stride ldx is the column-major
+ * matrix X^T with leading dimension ldx, so the row-major product
+ *   H[t][6i+c] = sum_k L[t][k] S[k][6i+c]        (t < tc, i < nb, c < 6)
+ * is, column-major, H^T (6nb x tc, ld 6nb) = S^T (6nb x nchan, ld 6 ld) L^T (nchan x tc,
+ * ld nchan): one GEMM 'N','N' with m = 6 nb, n = tc, k = nchan per chunk. Node i then reads
+ * its stress of step t at H + t*6nb + 6i (stride 6nb between steps). */
+static void gemm_block(int nb, int ld, int nchan, const double *S, int nsteps,
+                       const double *L, int eq_kind, const FtFatigueParams *par, int single,
+                       GemmScratch *w, FtRainflowState *rf, FtDamageAcc *acc)
+{
+    const int nc = ft_equivalent_channels(eq_kind);
+    const int m = 6 * nb, lds = 6 * ld;
+    const double one = 1.0, zero = 0.0;
+    const float onef = 1.0f, zerof = 0.0f;
+    int t0, i, k, q;
+    if (single) /* S of the block rounded to float, contiguous: sf[k*m + q] */
+        for (k = 0; k < nchan; k++)
+            for (q = 0; q < m; q++)
+                w->sf[(size_t)k * (size_t)m + (size_t)q] =
+                    (float)S[(size_t)k * (size_t)lds + (size_t)q];
+    for (t0 = 0; t0 < nsteps; t0 += FT_GEMM_TCHUNK) {
+        const int tc = nsteps - t0 < FT_GEMM_TCHUNK ? nsteps - t0 : FT_GEMM_TCHUNK;
+        const double *Lc = L + (size_t)t0 * (size_t)nchan;
+        if (single) {
+            for (q = 0; q < tc * nchan; q++) w->lf[q] = (float)Lc[q];
+            sgemm_("N", "N", &m, &tc, &nchan, &onef, w->sf, &m, w->lf, &nchan, &zerof, w->hf,
+                   &m, 1, 1);
+            for (i = 0; i < nb; i++)
+                node_from_history_f(tc, w->hf + 6 * (size_t)i, (size_t)m, eq_kind, par,
+                                    rf + (size_t)i * (size_t)nc, acc + (size_t)i * (size_t)nc);
+        } else {
+            dgemm_("N", "N", &m, &tc, &nchan, &one, S, &lds, Lc, &nchan, &zero, w->hd, &m, 1,
+                   1);
+            for (i = 0; i < nb; i++)
+                node_from_history_d(tc, w->hd + 6 * (size_t)i, (size_t)m, eq_kind, par,
+                                    rf + (size_t)i * (size_t)nc, acc + (size_t)i * (size_t)nc);
+        }
+    }
+}
+
+#if defined(_OPENMP)
+#define FT_OMP_PARALLEL _Pragma("omp parallel")
+#define FT_OMP_FOR_BLOCKS _Pragma("omp for schedule(dynamic, 1)")
+#define FT_OMP_ATOMIC_WRITE _Pragma("omp atomic write")
+#else
+#define FT_OMP_ATOMIC_WRITE
+#define FT_OMP_PARALLEL
+#define FT_OMP_FOR_BLOCKS
+#endif
+
+/* Blocks of FT_GEMM_BLOCK_NODES nodes (the last one shorter), each counted over the whole
+ * call's history by gemm_block; with OpenMP the blocks are shared among the threads, each
+ * with its own scratch. BLAS takes int dimensions, hence the extra limit 6 ld <= INT_MAX. */
+int ft_cpu_fatigue_batch_gemm(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                              const double *L, int eq_kind, const FtFatigueParams *par,
+                              int single, FtRainflowState *rf, FtDamageAcc *acc)
+{
+    const int nc = ft_equivalent_channels(eq_kind);
+    int rc = check_args(nnodes, ld, nchan, S, nsteps, L, eq_kind, par);
+    int nblocks, out_of_memory = 0;
+    if (rc) return rc;
+    if (ld > INT_MAX / 6) return FT_BATCH_EARGS;
+    if (nnodes == 0 || nsteps == 0) return FT_BATCH_OK;
+    if (!rf || !acc) return FT_BATCH_EARGS;
+    nblocks = (nnodes + FT_GEMM_BLOCK_NODES - 1) / FT_GEMM_BLOCK_NODES;
+    FT_OMP_PARALLEL
+    {
+        GemmScratch w;
+        int b;
+        const int ok = gemm_scratch_alloc(&w, nchan, single);
+        FT_OMP_FOR_BLOCKS
+        for (b = 0; b < nblocks; b++) {
+            const int i0 = b * FT_GEMM_BLOCK_NODES;
+            const int nb = nnodes - i0 < FT_GEMM_BLOCK_NODES ? nnodes - i0 : FT_GEMM_BLOCK_NODES;
+            if (!ok) {
+                FT_OMP_ATOMIC_WRITE
+                out_of_memory = 1; /* every thread still runs the loop (omp for rule) */
+                continue;
+            }
+            gemm_block(nb, ld, nchan, S + 6 * (size_t)i0, nsteps, L, eq_kind, par, single, &w,
+                       rf + (size_t)i0 * (size_t)nc, acc + (size_t)i0 * (size_t)nc);
+        }
+        gemm_scratch_free(&w);
+    }
+    return out_of_memory ? 3 : FT_BATCH_OK;
 }
 
 int ft_cpu_fatigue_damage(int nnodes, int nc, const FtRainflowState *rf,

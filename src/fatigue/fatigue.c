@@ -212,48 +212,91 @@ static const char *MeanStressName(int msc)
   return msc >= 0 && msc <= 6 ? names[msc] : "?";
 }
 
-PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
+
+/* The basis dataset of channel k: the unit stress [nodes][6] of its load case. */
+static void ChannelStressDataset(const FtCase *c, int k, char *dset, size_t len)
 {
-  FtCase           c;
-  FtFatigueCase   *f;
-  FtFatigueParams  par;
-  FtHistory        hist = {0};
-  PetscMPIInt      rank, size;
-  hid_t            fapl, file;
-  hsize_t          dims[2];
-  int              nd, nen, eq, nc, nchan, herr = 0;
-  long long        N, E, start, n, cstart, ncl;
-  double          *S, *X, *D, *range, *cycles, *life_h, *rem_h, duration, t0 = FtWallTime();
-  int             *worst;
-  long long       *topo;
-  int             *creg;
-  FtRainflowState *rf;
-  FtDamageAcc     *acc;
-  char             path[FT_PATH_MAX], err[2048] = "", regions[2048] = "";
-  HotSpot         *hs = NULL;
-  int              nhs = 0;
+  snprintf(dset, len, "/load_cases/%s/stress", c->loads[c->fatigue.channels[k].load_case].name);
+}
+
+/* Opens the basis `basis` collectively (MPI-IO) for reading and checks that it is an ftwin
+ * result file with every channel's load case; N = its number of nodes. The caller closes it. */
+static PetscErrorCode OpenBasis(MPI_Comm comm, const FtCase *c, const char *basis, hid_t *file, long long *N)
+{
+  const FtFatigueCase *f = &c->fatigue;
+  PetscMPIInt          rank;
+  hid_t                fapl;
+  hsize_t              dims[2];
+  int                  nd;
+  char                 path[FT_PATH_MAX];
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCallMPI(MPI_Comm_size(comm, &size));
+  {
+    FILE *probe = rank == 0 ? fopen(basis, "r") : NULL;
+    int   ok    = rank ? 1 : probe != NULL;
+    if (probe) fclose(probe);
+    PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
+    PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "%s: fatigue.basis: cannot open '%s' (run `ftwin run %s` first)", c->path, basis, c->path);
+  }
+  snprintf(path, sizeof path, "%s", basis);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  H5CHK(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access");
+  H5CHK(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "file access");
+  *file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+  H5Pclose(fapl);
+  PetscCheck(*file >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: fatigue.basis: '%s' is not an HDF5 file", c->path, path);
+  PetscCheck(H5PathExists(*file, "/mesh/coordinates") && H5PathExists(*file, "/mesh/topology"), comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: fatigue.basis: '%s' is not an ftwin result file (no /mesh)", c->path, path);
+  for (int k = 0; k < f->nchannels; k++) {
+    char dset[256];
+    ChannelStressDataset(c, k, dset, sizeof dset);
+    PetscCheck(H5PathExists(*file, dset), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s:%d: fatigue.channels: the basis '%s' has no load case '%s' (was it made from this case? rerun `ftwin run`)", c->path,
+               f->channels[k].line, path, c->loads[f->channels[k].load_case].name);
+  }
+  PetscCall(DatasetDims(*file, path, "/mesh/coordinates", dims, &nd));
+  *N = (long long)dims[0];
+  PetscFunctionReturn(0);
+}
+
+/* Case-level checks shared by FtFatigueRun (before it reads the history) and FtFatigueCompute. */
+static PetscErrorCode CheckSettings(MPI_Comm comm, const FtCase *c, const char *basis, const char *output, FtFatigueParams *par)
+{
+  const FtFatigueCase *f = &c->fatigue;
+
+  PetscFunctionBeginUser;
+  PetscCheck(f->enabled, comm, PETSC_ERR_USER_INPUT, "%s: no fatigue section: `ftwin fatigue` needs one (inputs/CASE_FORMAT.md)", c->path);
+  PetscCheck(!output || (strcmp(output, basis) && strcmp(output, c->output_file)), comm, PETSC_ERR_USER_INPUT,
+             "%s: fatigue output '%s' would overwrite the basis (the finite-element results): choose another file", c->path, output);
+  PetscCheck(f->nchannels <= FT_FATIGUE_MAX_CHANNELS, comm, PETSC_ERR_USER_INPUT, "%s:%d: fatigue.channels: %d channels, at most %d",
+             c->path, f->line, f->nchannels, FT_FATIGUE_MAX_CHANNELS);
+  PetscCheck(!FtFatigueParamsFromCase(f, par), comm, PETSC_ERR_USER_INPUT, "%s: fatigue.material: invalid fatigue parameters", c->path);
+  if (output) PetscCall(FtCheckWritable(comm, c->path, "fatigue.output", output));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
+{
+  FtCase          c;
+  FtFatigueCase  *f;
+  FtFatigueParams par;
+  FtHistory       hist = {0};
+  PetscMPIInt     rank;
+  int             herr = 0;
+  char            err[2048] = "";
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCall(FtCaseLoadCollective(comm, opt->case_path, &c));
   f = &c.fatigue;
-  PetscCheck(f->enabled, comm, PETSC_ERR_USER_INPUT, "%s: no fatigue section: `ftwin fatigue` needs one (inputs/CASE_FORMAT.md)", c.path);
   if (opt->output) snprintf(f->output, sizeof f->output, "%s", opt->output);
-  PetscCheck(strcmp(f->output, f->basis) && strcmp(f->output, c.output_file), comm, PETSC_ERR_USER_INPUT,
-             "%s: fatigue output '%s' would overwrite the basis (the finite-element results): choose another file", c.path, f->output);
-  PetscCheck(f->nchannels <= FT_FATIGUE_MAX_CHANNELS, comm, PETSC_ERR_USER_INPUT, "%s:%d: fatigue.channels: %d channels, at most %d",
-             c.path, f->line, f->nchannels, FT_FATIGUE_MAX_CHANNELS);
+  PetscCall(CheckSettings(comm, &c, f->basis, f->output, &par));
   PetscCheck(!opt->backend || strcmp(opt->backend, "cuda"), comm, PETSC_ERR_SUP,
              "--backend cuda: the fatigue stage has no CUDA backend yet (unfinished); use --backend cpu");
-  PetscCheck(!FtFatigueParamsFromCase(f, &par), comm, PETSC_ERR_USER_INPUT, "%s: fatigue.material: invalid fatigue parameters", c.path);
-  PetscCall(FtCheckWritable(comm, c.path, "fatigue.output", f->output));
-  eq    = f->equivalent;
-  nc    = ft_equivalent_channels(eq);
-  nchan = f->nchannels;
 
   /* History: rank 0 reads, everyone gets it. */
-  if (rank == 0) herr = FtHistoryReadCSV(f, &hist, err, sizeof err);
+  if (rank == 0) herr = FtHistoryRead(f, &hist, err, sizeof err);
   PetscCallMPI(MPI_Bcast(&herr, 1, MPI_INT, 0, comm));
   if (herr) {
     PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
@@ -261,42 +304,129 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
     SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s", err);
   }
   PetscCallMPI(MPI_Bcast(&hist.nsteps, 1, MPI_LONG, 0, comm));
-  hist.nchan = nchan;
+  hist.nchan = f->nchannels;
   if (rank) {
     hist.time = malloc(sizeof(double) * (size_t)hist.nsteps);
-    hist.L    = malloc(sizeof(double) * (size_t)hist.nsteps * (size_t)nchan);
+    hist.L    = malloc(sizeof(double) * (size_t)hist.nsteps * (size_t)hist.nchan);
+    PetscCheck(hist.time && hist.L, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for a history of %ld steps", hist.nsteps);
   }
   PetscCallMPI(MPI_Bcast(hist.time, (int)hist.nsteps, MPI_DOUBLE, 0, comm));
-  PetscCallMPI(MPI_Bcast(hist.L, (int)(hist.nsteps * nchan), MPI_DOUBLE, 0, comm));
-  duration = hist.time[hist.nsteps - 1] - hist.time[0];
-  PetscCall(FtLogInfo("history %s: %ld steps over %.6g s, %d channel%s", f->history, hist.nsteps, duration, nchan, nchan > 1 ? "s" : ""));
+  PetscCallMPI(MPI_Bcast(hist.L, (int)(hist.nsteps * hist.nchan), MPI_DOUBLE, 0, comm));
+  PetscCall(FtLogInfo("history %s: %ld steps over %.6g s, %d channel%s", f->history, hist.nsteps,
+                      hist.time[hist.nsteps - 1] - hist.time[0], hist.nchan, hist.nchan > 1 ? "s" : ""));
+
+  PetscCall(FtFatigueCompute(comm, &c, &hist, f->basis, f->output, NULL));
+  FtHistoryFree(&hist);
+  FtCaseFree(&c);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0 reads the rows `nodes` of each channel's stress dataset (an HDF5 point selection, in
+ * the given order, independent I/O) and broadcasts them. */
+PetscErrorCode FtFatigueReadBasisNodes(MPI_Comm comm, const char *basis_path, const FtCase *c, int nnodes, const long long *nodes,
+                                       double *S)
+{
+  const char *basis = basis_path ? basis_path : c->fatigue.basis;
+  const int   nchan = c->fatigue.nchannels;
+  PetscMPIInt rank;
+  hid_t       file;
+  long long   N;
+  int         bad = -1, ierr = 0;
+  char        path[FT_PATH_MAX];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCheck(nnodes >= 0, comm, PETSC_ERR_ARG_OUTOFRANGE, "FtFatigueReadBasisNodes: %d nodes asked for", nnodes);
+  snprintf(path, sizeof path, "%s", basis);
+  PetscCall(OpenBasis(comm, c, basis, &file, &N));
+  for (int i = 0; i < nnodes && bad < 0; i++)
+    if (nodes[i] < 0 || nodes[i] >= N) bad = i;
+  if (bad >= 0) {
+    H5Fclose(file);
+    SETERRQ(comm, PETSC_ERR_ARG_OUTOFRANGE, "%s: fatigue.basis: '%s' has %lld nodes, node %lld (entry %d) does not exist", c->path, basis,
+            N, nodes[bad], bad);
+  }
+  if (rank == 0 && nnodes > 0) {
+    hsize_t *coord = malloc(sizeof(hsize_t) * 2 * 6 * (size_t)nnodes);
+    hsize_t  mdim  = (hsize_t)nnodes * 6;
+    if (!coord) ierr = 1;
+    for (int i = 0; coord && i < nnodes; i++)
+      for (int q = 0; q < 6; q++) {
+        coord[2 * (6 * i + q)]     = (hsize_t)nodes[i];
+        coord[2 * (6 * i + q) + 1] = (hsize_t)q;
+      }
+    for (int k = 0; k < nchan && !ierr; k++) {
+      char  dset[256];
+      hid_t ds, fs, ms;
+      ChannelStressDataset(c, k, dset, sizeof dset);
+      ds = H5Dopen2(file, dset, H5P_DEFAULT);
+      fs = ds >= 0 ? H5Dget_space(ds) : -1;
+      ms = H5Screate_simple(1, &mdim, NULL);
+      if (ds < 0 || fs < 0 || ms < 0 || H5Sselect_elements(fs, H5S_SELECT_SET, mdim, coord) < 0 ||
+          H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, &S[(size_t)k * nnodes * 6]) < 0)
+        ierr = 2 + k;
+      if (ms >= 0) H5Sclose(ms);
+      if (fs >= 0) H5Sclose(fs);
+      if (ds >= 0) H5Dclose(ds);
+    }
+    free(coord);
+  }
+  H5Fclose(file);
+  PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
+  PetscCheck(ierr != 1, comm, PETSC_ERR_MEM, "out of memory reading %d nodes of the basis '%s'", nnodes, basis);
+  PetscCheck(!ierr, comm, PETSC_ERR_FILE_READ, "%s: fatigue.basis: HDF5 failed reading the stress of load case '%s' in '%s'", c->path,
+             c->loads[c->fatigue.channels[PetscMax(ierr - 2, 0)].load_case].name, basis);
+  if (nnodes > 0) PetscCallMPI(MPI_Bcast(S, nchan * nnodes * 6, MPI_DOUBLE, 0, comm));
+  PetscFunctionReturn(0);
+}
+
+/* sigma_i(t) = sum_k S_k(node i) L_k(t) per node, equivalent stress, rainflow, Miner: see
+ * fatigue.h and README.md "Fatigue method". Steps: read this rank's block of the basis, count
+ * chunk by chunk, damage and life per node, gather the hot spots, their regions and per-channel
+ * damages, then (when output is given) write the results file and its XDMF. */
+PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output,
+                                FtFatigueSummary *summary)
+{
+  return FtFatigueComputeEx(comm, c, hist, basis_path, output, summary, NULL, NULL);
+}
+
+PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output,
+                                  FtFatigueSummary *summary, FtFatigueExtraWriter writer, void *writer_ctx)
+{
+  FtFatigueSummary sum;
+  const FtFatigueCase *f     = &c->fatigue;
+  const char          *basis = basis_path ? basis_path : f->basis;
+  FtFatigueParams      par;
+  PetscMPIInt          rank, size;
+  hid_t                fapl, file;
+  hsize_t              dims[2];
+  int                  nd, nen, eq, nc, nchan;
+  long long            N, E, start, n, cstart, ncl;
+  double              *S, *X, *D, *range, *cycles, *life_h, *rem_h, duration, t0 = FtWallTime();
+  int                 *worst;
+  long long           *topo;
+  int                 *creg;
+  FtRainflowState     *rf;
+  FtDamageAcc         *acc;
+  char                 path[FT_PATH_MAX], regions[2048] = "";
+  HotSpot             *hs = NULL;
+  int                  nhs = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(comm, &rank));
+  PetscCallMPI(MPI_Comm_size(comm, &size));
+  PetscCall(CheckSettings(comm, c, basis, output, &par));
+  PetscCheck(hist->nchan == f->nchannels && hist->nsteps >= 2, comm, PETSC_ERR_ARG_SIZ,
+             "%s: a history of %ld steps with %d channels for a fatigue section with %d channels (at least 2 steps)", c->path, hist->nsteps,
+             hist->nchan, f->nchannels);
+  eq       = f->equivalent;
+  nc       = ft_equivalent_channels(eq);
+  nchan    = f->nchannels;
+  duration = hist->time[hist->nsteps - 1] - hist->time[0];
 
   /* Basis: unit stress fields of the channels' load cases, this rank's block of nodes. */
-  {
-    FILE *probe = rank == 0 ? fopen(f->basis, "r") : NULL;
-    int   ok    = rank ? 1 : probe != NULL;
-    if (probe) fclose(probe);
-    PetscCallMPI(MPI_Bcast(&ok, 1, MPI_INT, 0, comm));
-    PetscCheck(ok, comm, PETSC_ERR_FILE_OPEN, "%s: fatigue.basis: cannot open '%s' (run `ftwin run %s` first)", c.path, f->basis, c.path);
-  }
-  snprintf(path, sizeof path, "%s", f->basis);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  H5CHK(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access");
-  H5CHK(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "file access");
-  file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-  H5Pclose(fapl);
-  PetscCheck(file >= 0, comm, PETSC_ERR_FILE_UNEXPECTED, "%s: fatigue.basis: '%s' is not an HDF5 file", c.path, path);
-  PetscCheck(H5PathExists(file, "/mesh/coordinates") && H5PathExists(file, "/mesh/topology"), comm, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: fatigue.basis: '%s' is not an ftwin result file (no /mesh)", c.path, path);
-  for (int k = 0; k < nchan; k++) {
-    char dset[256];
-    snprintf(dset, sizeof dset, "/load_cases/%s/stress", c.loads[f->channels[k].load_case].name);
-    PetscCheck(H5PathExists(file, dset), comm, PETSC_ERR_FILE_UNEXPECTED,
-               "%s:%d: fatigue.channels: the basis '%s' has no load case '%s' (was it made from this case? rerun `ftwin run`)", c.path,
-               f->channels[k].line, path, c.loads[f->channels[k].load_case].name);
-  }
-  PetscCall(DatasetDims(file, path, "/mesh/coordinates", dims, &nd));
-  N = (long long)dims[0];
+  PetscCall(OpenBasis(comm, c, basis, &file, &N));
+  snprintf(path, sizeof path, "%s", basis);
   PetscCall(DatasetDims(file, path, "/mesh/topology", dims, &nd));
   E   = (long long)dims[0];
   nen = (int)dims[1];
@@ -312,31 +442,31 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
   PetscCall(ReadRows(file, path, "/mesh/region", H5T_NATIVE_INT, 0, cstart, ncl, creg));
   for (int k = 0; k < nchan; k++) {
     char dset[256];
-    snprintf(dset, sizeof dset, "/load_cases/%s/stress", c.loads[f->channels[k].load_case].name);
+    ChannelStressDataset(c, k, dset, sizeof dset);
     PetscCall(ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 6, start, n, &S[(size_t)k * n * 6]));
   }
   H5Fclose(file);
-  PetscCall(FtLogInfo("basis %s: %lld nodes, %lld cells; %lld nodes on this rank", f->basis, N, E, n));
+  PetscCall(FtLogInfo("basis %s: %lld nodes, %lld cells; %lld nodes on this rank", basis, N, E, n));
 
   /* Counting: every node's equivalent-stress history, chunk by chunk, state carried. */
   PetscCall(PetscMalloc2((size_t)n * nc + 1, &rf, (size_t)n * nc + 1, &acc));
   ft_cpu_fatigue_init((int)(n * nc), f->gate, rf, acc);
   {
     double tc = FtWallTime();
-    long   next = hist.nsteps / 10;
-    for (long t = 0; t < hist.nsteps; t += FT_FATIGUE_CHUNK) {
-      int nt = (int)PetscMin(FT_FATIGUE_CHUNK, hist.nsteps - t);
-      int rc = ft_cpu_fatigue_batch((int)n, (int)n, nchan, S, nt, &hist.L[(size_t)t * nchan], eq, &par, rf, acc);
+    long   next = hist->nsteps / 10;
+    for (long t = 0; t < hist->nsteps; t += FT_FATIGUE_CHUNK) {
+      int nt = (int)PetscMin(FT_FATIGUE_CHUNK, hist->nsteps - t);
+      int rc = ft_cpu_fatigue_batch((int)n, (int)n, nchan, S, nt, &hist->L[(size_t)t * nchan], eq, &par, rf, acc);
       PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_LIB, "fatigue batch failed (code %d)", rc);
-      if (t + nt >= next && hist.nsteps > 10 * FT_FATIGUE_CHUNK) {
+      if (t + nt >= next && hist->nsteps > 10 * FT_FATIGUE_CHUNK) {
         double el = FtWallTime() - tc;
-        PetscCall(FtLogInfo("fatigue: %3.0f%% of %ld steps, %.3g node-steps/s", 100.0 * (t + nt) / hist.nsteps, hist.nsteps,
+        PetscCall(FtLogInfo("fatigue: %3.0f%% of %ld steps, %.3g node-steps/s", 100.0 * (t + nt) / hist->nsteps, hist->nsteps,
                             el > 0 ? (double)N * (t + nt) / el : 0));
-        next += hist.nsteps / 10;
+        next += hist->nsteps / 10;
       }
     }
-    PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)", N, hist.nsteps, FtWallTime() - tc,
-                        (double)N * hist.nsteps / PetscMax(FtWallTime() - tc, 1e-9)));
+    PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)", N, hist->nsteps, FtWallTime() - tc,
+                        (double)N * hist->nsteps / PetscMax(FtWallTime() - tc, 1e-9)));
   }
 
   /* Damage, life and worst range per node. */
@@ -407,7 +537,7 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
     for (int h = 0; h < nhs; h++)
       if (hs[h].node >= start && hs[h].node < start + n)
         for (int k = 0; k < nchan; k++)
-          chd[h * nchan + k] = SoloDamage(&S[(hs[h].node - start) * 6], n, nchan, k, &hist, eq, &par, f->gate);
+          chd[h * nchan + k] = SoloDamage(&S[(hs[h].node - start) * 6], n, nchan, k, hist, eq, &par, f->gate);
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, chd, nhs * nchan, MPI_DOUBLE, MPI_SUM, comm));
     for (int h = 0; h < nhs; h++) {
       hs[h].region = reg[h];
@@ -423,8 +553,27 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
                           f->channels[hs[0].dominant].name));
     }
 
-    /* Output: <output>.tmp, then rename. */
+    /* What the caller wants back: the first hot spot is the worst node (NaN damage first). */
     {
+      memset(&sum, 0, sizeof sum);
+      sum.worst_node = -1;
+      if (nhs) {
+        sum.history_damage        = hs[0].damage;
+        sum.max_damage            = f->prior_damage + hs[0].damage;
+        sum.min_life_hours        = hs[0].life_hours;
+        sum.min_remaining_hours   = hs[0].remaining_hours;
+        sum.min_life_cycles_equiv = hs[0].damage > 0 ? hs[0].cycles / hs[0].damage : isnan(hs[0].damage) ? NAN : INFINITY;
+        sum.worst_range           = hs[0].range;
+        sum.worst_node            = hs[0].node;
+        memcpy(sum.worst_x, hs[0].x, sizeof sum.worst_x);
+      }
+      sum.nhot      = nhs;
+      sum.hot_nodes = malloc(sizeof(long long) * (size_t)(nhs + 1));
+      PetscCheck(sum.hot_nodes, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %d hot-spot nodes", nhs);
+      for (int i = 0; i < nhs; i++) sum.hot_nodes[i] = hs[i].node;
+    }
+    /* Output (when asked for): <output>.tmp, then rename. */
+    if (output) {
       char      tmp[FT_PATH_MAX], xtmp[FT_PATH_MAX], xfinal[FT_PATH_MAX], date[64] = "", settings[4096];
       long      pid = (long)getpid();
       hid_t     g, gh;
@@ -438,7 +587,7 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
         strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tmv);
       }
       PetscCallMPI(MPI_Bcast(date, sizeof date, MPI_CHAR, 0, comm));
-      FtTmpName(f->output, pid, tmp, sizeof tmp);
+      FtTmpName(output, pid, tmp, sizeof tmp);
       snprintf(path, sizeof path, "%s", tmp);
       /* the hot spot's rainflow histogram, computed by its owner */
       PetscCall(PetscCalloc1(FT_HIST_NR * FT_HIST_NM, &hist2d));
@@ -446,7 +595,7 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
       memset(medges, 0, sizeof medges);
       if (nhs && hs[0].node >= start && hs[0].node < start + n) {
         long long i = hs[0].node - start;
-        HotSpotHistogram(&S[i * 6], n, nchan, &hist, eq, worst[i] >= 0 ? worst[i] : 0, f->gate, hist2d, redges, medges);
+        HotSpotHistogram(&S[i * 6], n, nchan, hist, eq, worst[i] >= 0 ? worst[i] : 0, f->gate, hist2d, redges, medges);
       }
       PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, hist2d, FT_HIST_NR * FT_HIST_NM, MPI_DOUBLE, MPI_SUM, comm));
       PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, redges, FT_HIST_NR + 1, MPI_DOUBLE, MPI_SUM, comm));
@@ -456,7 +605,7 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
       H5CHK(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "file access");
       file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
       H5Pclose(fapl);
-      PetscCheck(file >= 0, comm, PETSC_ERR_FILE_OPEN, "%s: fatigue.output: cannot create '%s'", c.path, path);
+      PetscCheck(file >= 0, comm, PETSC_ERR_FILE_OPEN, "%s: fatigue.output: cannot create '%s'", c->path, path);
       H5CHK(g = H5Gcreate2(file, "mesh", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "mesh");
       PetscCall(FtH5WriteRows(g, path, "coordinates", H5T_NATIVE_DOUBLE, N, 3, start, n, X));
       PetscCall(FtH5WriteRows(g, path, "topology", H5T_NATIVE_LLONG, E, nen, cstart, ncl, topo));
@@ -538,7 +687,7 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
                                  EquivalentName(eq), f->gate, f->prior_damage);
         for (int k = 0; k < nchan && used < sizeof settings; k++)
           used += (size_t)snprintf(settings + used, sizeof settings - used, " %s -> %s x %g (offset %g)", f->channels[k].name,
-                                   c.loads[f->channels[k].load_case].name, f->channels[k].scale, f->channels[k].offset);
+                                   c->loads[f->channels[k].load_case].name, f->channels[k].scale, f->channels[k].offset);
       }
       PetscCall(FtH5AttrString(g, path, "settings", settings));
       PetscCall(FtH5AttrString(g, path, "history_file", f->history));
@@ -548,31 +697,32 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
                                "life_hours = history duration / damage per history (Palmgren-Miner, D = 1 at failure); "
                                "remaining_life_hours uses 1 - prior_damage"));
       H5Gclose(g);
-      PetscCall(FtH5WriteRows(file, path, "case_file", H5T_NATIVE_CHAR, strlen(c.text), 0, 0, rank ? 0 : strlen(c.text), c.text));
+      PetscCall(FtH5WriteRows(file, path, "case_file", H5T_NATIVE_CHAR, strlen(c->text), 0, 0, rank ? 0 : strlen(c->text), c->text));
       PetscCall(FtH5AttrString(file, path, "ftwin_version", FTWIN_VERSION));
       PetscCall(FtH5AttrString(file, path, "date", date));
       PetscCall(FtH5AttrScalar(file, path, "mpi_ranks", H5T_NATIVE_INT, &size));
-      PetscCall(FtH5AttrString(file, path, "basis_file", f->basis));
-      PetscCall(FtH5AttrString(file, path, "case_path", c.path));
+      PetscCall(FtH5AttrString(file, path, "basis_file", basis));
+      PetscCall(FtH5AttrString(file, path, "case_path", c->path));
       PetscCall(FtH5AttrString(file, path, "region_names", regions));
       PetscCall(FtH5AttrString(file, path, "backend", "cpu"));
+      if (writer) PetscCall(writer(file, path, &sum, writer_ctx)); /* the caller's groups, before the file is put in place */
       PetscCheck(H5Fclose(file) >= 0, comm, PETSC_ERR_FILE_WRITE, "HDF5 failed closing '%s'", path);
       PetscCall(PetscFree(hist2d));
       /* XDMF beside it, then both renamed into place by rank 0 */
       {
-        size_t len = strlen(f->output);
-        snprintf(xfinal, sizeof xfinal, "%.*s.xdmf", (int)(len > 3 && !strcmp(f->output + len - 3, ".h5") ? len - 3 : len), f->output);
+        size_t len = strlen(output);
+        snprintf(xfinal, sizeof xfinal, "%.*s.xdmf", (int)(len > 3 && !strcmp(output + len - 3, ".h5") ? len - 3 : len), output);
       }
       FtTmpName(xfinal, pid, xtmp, sizeof xtmp);
       if (rank == 0) {
         FILE *x = fopen(xtmp, "w");
         char  t[FT_PATH_MAX], base[FT_PATH_MAX];
-        snprintf(t, sizeof t, "%s", f->output);
+        snprintf(t, sizeof t, "%s", output);
         snprintf(base, sizeof base, "%s", basename(t));
         if (!x) ierr = 1;
         else {
           const char *fields[] = {"damage", "life_hours", "remaining_life_hours", "worst_range", "cycles"};
-          fprintf(x, "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n  <Domain>\n    <Grid Name=\"%s_fatigue\" GridType=\"Uniform\">\n", c.name);
+          fprintf(x, "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n  <Domain>\n    <Grid Name=\"%s_fatigue\" GridType=\"Uniform\">\n", c->name);
           fprintf(x, "      <Topology TopologyType=\"%s\" NumberOfElements=\"%lld\">\n", nen == 10 ? "Tetrahedron_10" : "Tetrahedron", E);
           fprintf(x, "        <DataItem Dimensions=\"%lld %d\" NumberType=\"Int\" Precision=\"8\" Format=\"HDF\">%s:/mesh/topology</DataItem>\n      </Topology>\n", E, nen, base);
           fprintf(x, "      <Geometry GeometryType=\"XYZ\">\n        <DataItem Dimensions=\"%lld 3\" NumberType=\"Float\" Precision=\"8\" Format=\"HDF\">%s:/mesh/coordinates</DataItem>\n      </Geometry>\n", N, base);
@@ -582,7 +732,7 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
           fprintf(x, "    </Grid>\n  </Domain>\n</Xdmf>\n");
           if (fclose(x)) ierr = 1;
         }
-        if (!ierr && rename(tmp, f->output)) ierr = 1;
+        if (!ierr && rename(tmp, output)) ierr = 1;
         if (!ierr && rename(xtmp, xfinal)) ierr = 1;
         if (ierr) {
           unlink(tmp);
@@ -590,17 +740,17 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
         }
       }
       PetscCallMPI(MPI_Bcast(&ierr, 1, MPI_INT, 0, comm));
-      PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "%s: fatigue.output: could not put '%s' in place", c.path, f->output);
-      PetscCall(FtLogInfo("wrote %s and %s (%.2f s in all)", f->output, xfinal, FtWallTime() - t0));
+      PetscCheck(!ierr, comm, PETSC_ERR_FILE_WRITE, "%s: fatigue.output: could not put '%s' in place", c->path, output);
+      PetscCall(FtLogInfo("wrote %s and %s (%.2f s in all)", output, xfinal, FtWallTime() - t0));
     }
     PetscCall(PetscFree2(reg, chd));
   }
+  if (summary) *summary = sum;
+  else free(sum.hot_nodes);
   PetscCall(PetscFree(hs));
   PetscCall(PetscFree6(D, range, cycles, life_h, rem_h, worst));
   PetscCall(PetscFree2(rf, acc));
   PetscCall(PetscFree3(S, X, topo));
   PetscCall(PetscFree(creg));
-  FtHistoryFree(&hist);
-  FtCaseFree(&c);
   PetscFunctionReturn(0);
 }

@@ -7,9 +7,58 @@
  * chunks (kernels/ft_fatigue_batch.h). Results do not depend on the number of ranks. */
 #ifndef FT_FATIGUE_H
 #define FT_FATIGUE_H
+#include <hdf5.h>
 #include <petscsys.h>
 
+#include "fatigue/history.h"
 #include "run.h"
 
+/* What FtFatigueCompute hands back; the same values on every rank. The worst node is the first
+ * of the hot-spot table (/fatigue/hot_spots): the largest damage, or a node whose damage is NaN
+ * (a cycle outside the mean-stress correction's range), which then makes the values below NaN. */
+typedef struct {
+  double    max_damage;            /* prior_damage + the worst node's damage per history */
+  double    history_damage;        /* the worst node's damage per history alone (/fatigue/damage) */
+  double    min_life_hours;        /* the worst node's life: duration / 3600 / history_damage (inf when 0) */
+  double    min_remaining_hours;   /* the same with 1 - prior_damage left (/fatigue/remaining_life_hours) */
+  double    min_life_cycles_equiv; /* cycles to failure at this duty: the worst node's counted cycles per
+                                      history (half cycles 0.5, /fatigue/cycles) / history_damage */
+  double    worst_range;           /* the worst node's largest equivalent-stress range [Pa] */
+  long long worst_node;            /* global basis node index of the worst node (-1 when the basis has none) */
+  double    worst_x[3];            /* its position [m] */
+  long long *hot_nodes;            /* the hot-spot nodes (global indices), worst first; malloc'd, caller frees */
+  int        nhot;                 /* min(fatigue.hot_spots, nodes) */
+} FtFatigueSummary;
+
+/* `ftwin fatigue CASE.yaml`: reads the case and its history (FtHistoryRead on rank 0, broadcast)
+ * and calls FtFatigueCompute with the case's fatigue.basis and fatigue.output (opt->output
+ * overrides the latter). */
 PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt);
+
+/* The fatigue computation of case c (its fatigue section: channels, material, settings) for a
+ * history already in memory. hist must hold the same values on every rank of comm, with
+ * hist->nchan == c->fatigue.nchannels and L[t][k] the load-case multiplier of channel k (as
+ * FtHistoryRead makes it). basis_path: the `ftwin run` results holding the channels' unit load
+ * cases (NULL: c->fatigue.basis). output_path: the results file to write (the layout of
+ * README.md "Fatigue method"), replaced atomically; NULL writes no file. summary (may be NULL):
+ * filled on every rank; free summary->hot_nodes. Collective on comm. */
+PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output_path,
+                                FtFatigueSummary *summary);
+
+/* FtFatigueCompute with a hook: writer (may be NULL) is called collectively with the output file
+ * open (after the fatigue datasets, before it is closed and renamed into place) and the summary,
+ * so a caller adds its own groups to the same file atomically (ftwin calibrate writes
+ * /calibration). An error in writer leaves no output file. */
+typedef PetscErrorCode (*FtFatigueExtraWriter)(hid_t file, const char *path, const FtFatigueSummary *summary, void *ctx);
+PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output_path,
+                                  FtFatigueSummary *summary, FtFatigueExtraWriter writer, void *writer_ctx);
+
+/* The raw unit stress (Voigt xx yy zz yz xz xy, Pa, not scaled by the channel) of the given
+ * global basis nodes, for every channel's load case, on every rank:
+ *   S[(k * nnodes + i) * 6 + c] = component c of /load_cases/<load case of fatigue.channels[k]>/stress
+ *                                 at node nodes[i]   (k < nchannels, i < nnodes).
+ * basis_path NULL: c->fatigue.basis. A node outside [0, nodes of the basis) is an error naming
+ * it. Collective on comm; nodes must be the same on every rank. */
+PetscErrorCode FtFatigueReadBasisNodes(MPI_Comm comm, const char *basis_path, const FtCase *c, int nnodes, const long long *nodes,
+                                       double *S);
 #endif
