@@ -4,6 +4,7 @@
  *   ftwin info                         build options, MPI size, visible GPUs
  *   ftwin run CASE.yaml [-q] [-o OUT.h5] [--backend auto|cpu|cuda] [PETSc options]
  *   ftwin fatigue CASE.yaml [-q] [-o OUT.h5]
+ *   ftwin calibrate CASE.yaml [-q] [-o ASSET.h5] [--backend B] [PETSc/TAO options]
  *
  * Our own arguments are taken out of argv before PETSc sees the rest, so every PETSc option
  * (-ksp_type, -pc_type, -ksp_monitor, -log_view, -thermal_ksp_*, ...) works as usual. */
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "build_info.h"
+#include "assim/calibrate.h"
 #include "fatigue/fatigue.h"
 #include "run.h"
 #include "util/backend.h"
@@ -24,6 +26,9 @@ static const char *usage =
   "  run CASE.yaml     solve the case (thermal, then mechanical, stresses) and write its HDF5/XDMF\n"
   "  fatigue CASE.yaml damage, life and hot spots from the case's basis (the run's results) and its\n"
   "                    load history (the case's fatigue section), without solving again\n"
+  "  calibrate CASE.yaml  the asset run: clean the sensor data (sensors section), identify the loads,\n"
+  "                    fit the calibration parameters (TAO BRGN, options -cal_tao_*), fatigue from the\n"
+  "                    calibrated model and identified loads, life with a band; all into the asset's HDF5\n"
   "  info              build options, MPI ranks and visible CUDA devices\n"
   "  --version         print the version\n"
   "options:\n"
@@ -105,7 +110,7 @@ int main(int argc, char **argv)
       }
       output = argv[++i];
     } else if (!command && a[0] != '-') command = a;
-    else if (command && (!strcmp(command, "run") || !strcmp(command, "fatigue")) && !casePath && a[0] != '-') casePath = a;
+    else if (command && (!strcmp(command, "run") || !strcmp(command, "fatigue") || !strcmp(command, "calibrate")) && !casePath && a[0] != '-') casePath = a;
     else rest[nrest++] = argv[i];
   }
   rest[nrest] = NULL;
@@ -114,7 +119,7 @@ int main(int argc, char **argv)
     free(rest);
     return 2;
   }
-  if (strcmp(command, "run") && strcmp(command, "fatigue") && strcmp(command, "info")) {
+  if (strcmp(command, "run") && strcmp(command, "fatigue") && strcmp(command, "calibrate") && strcmp(command, "info")) {
     fprintf(stderr, "ftwin: error: unknown command '%s'\n%s", command, usage);
     free(rest);
     return 2;
@@ -135,7 +140,9 @@ int main(int argc, char **argv)
     if (!strcmp(command, "info")) ierr = Info();
     else {
       FtRunOptions opt = {casePath, backend, output};
-      ierr             = !strcmp(command, "run") ? FtRun(PETSC_COMM_WORLD, &opt) : FtFatigueRun(PETSC_COMM_WORLD, &opt);
+      if (!strcmp(command, "run")) ierr = FtRun(PETSC_COMM_WORLD, &opt);
+      else if (!strcmp(command, "calibrate")) ierr = FtCalibrateRun(PETSC_COMM_WORLD, &opt);
+      else ierr = FtFatigueRun(PETSC_COMM_WORLD, &opt);
     }
   }
   PetscFinalize();

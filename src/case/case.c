@@ -2,10 +2,11 @@
  *
  * Every error is one line: `<file>:<line>: <key.path>: <problem>[, got <value>]`.
  * The sections are read in a fixed order (name, mesh, materials, reference_temperature,
- * thermal, mechanical, output, solver, fatigue) whatever their order in the file, so that cross
- * references (load case -> thermal case, prescribed -> constraints, gravity -> material densities,
- * fatigue channel -> load case, fatigue.basis -> output.file) can be checked while reading. The
- * first error found is reported.
+ * thermal, mechanical, output, solver, fatigue, sensors, calibration) whatever their order in the
+ * file, so that cross references (load case -> thermal case, prescribed -> constraints, gravity ->
+ * material densities, fatigue channel -> load case, fatigue.basis -> output.file, load cell ->
+ * fatigue channel, calibration parameter -> material region / convection entry / load case,
+ * calibration -> sensors) can be checked while reading. The first error found is reported.
  *
  * A fatigue material given by name is read from a material library (another YAML file, see
  * find_library); errors inside it name the library file and its line.
@@ -214,6 +215,21 @@ static int get_number(Ctx *X, const yaml_node_t *n, const char *path, double *v)
   char b[80];
   if (n->type != YAML_SCALAR_NODE || is_empty(n) || parse_double(sval(n), v))
     return errf(X, n, path, "expected a number, got %s", desc(n, b, sizeof b));
+  return 0;
+}
+
+/* A whole number k >= lo (and <= 1e9, so it fits an int everywhere it is used). */
+static int get_whole(Ctx *X, const yaml_node_t *n, const char *path, long lo, long *v)
+{
+  char  b[80], *end;
+  long  k  = lo - 1;
+  if (n->type == YAML_SCALAR_NODE && !is_empty(n) && !isspace((unsigned char)sval(n)[0])) {
+    errno = 0;
+    k     = strtol(sval(n), &end, 10);
+    if (*end || errno) k = lo - 1;
+  }
+  if (k < lo || k > 1000000000L) return errf(X, n, path, "must be a whole number >= %ld, got %s", lo, desc(n, b, sizeof b));
+  *v = k;
   return 0;
 }
 
@@ -849,6 +865,9 @@ static const EnumName msc_names[] = {{"none", FT_MSC_NONE},           {"goodman"
                                      {"walker", FT_MSC_WALKER},       {NULL, 0}};
 static const EnumName compr_names[] = {{"zero", FT_MEAN_COMPR_ZERO}, {"as_is", FT_MEAN_COMPR_ASIS}, {NULL, 0}};
 static const EnumName sn_names[]    = {{"basquin", FT_SN_BASQUIN}, {"knee", FT_SN_KNEE}, {"table", FT_SN_TABLE}, {NULL, 0}};
+/* fatigue.superposition: FtFatigueCase.superposition; fatigue.precision: FtFatigueCase.single_precision */
+static const EnumName superposition_names[] = {{"fused", 0}, {"gemm", 1}, {NULL, 0}};
+static const EnumName precision_names[]     = {{"double", 0}, {"single", 1}, {NULL, 0}};
 
 static const char *enum_name(const EnumName *e, int value)
 {
@@ -1252,7 +1271,8 @@ static int parse_channels(Ctx *X, const yaml_node_t *s, const char *path, FtCase
 static int parse_fatigue(Ctx *X, const yaml_node_t *m, FtCase *c)
 {
   static const char *const keys[] = {"basis",  "history", "time_column",  "channels", "material", "library", "equivalent_stress",
-                                     "mean_stress", "compressive_mean", "gate", "hot_spots", "prior_damage", "output", NULL};
+                                     "mean_stress", "compressive_mean", "gate", "hot_spots", "prior_damage", "output", "superposition",
+                                     "precision", NULL};
   FtFatigueCase *F = &c->fatigue;
   char           cp[PATHLEN], b[80];
   yaml_node_t   *v;
@@ -1279,15 +1299,16 @@ static int parse_fatigue(Ctx *X, const yaml_node_t *m, FtCase *c)
     if (!(F->gate >= 0)) return errf(X, v, cp, "must be >= 0, got %s", sval(v));
   }
   if ((v = get(X, m, "fatigue", "hot_spots", cp))) {
-    char *end;
-    long  k = 0;
-    if (v->type == YAML_SCALAR_NODE && !is_empty(v) && !isspace((unsigned char)sval(v)[0])) {
-      errno = 0;
-      k     = strtol(sval(v), &end, 10);
-      if (*end || errno) k = 0;
-    }
-    if (k < 1 || k > 1000000000L) return errf(X, v, cp, "must be a whole number >= 1, got %s", desc(v, b, sizeof b));
+    long k;
+    if (get_whole(X, v, cp, 1, &k)) return -1;
     F->hot_spots = (int)k;
+  }
+  if ((v = get(X, m, "fatigue", "superposition", cp)) && get_enum(X, v, cp, superposition_names, &F->superposition)) return -1;
+  if ((v = get(X, m, "fatigue", "precision", cp))) {
+    if (get_enum(X, v, cp, precision_names, &F->single_precision)) return -1;
+    if (F->single_precision && F->superposition != 1)
+      return errf(X, v, cp, "single needs superposition: gemm (the fused superposition is double precision only), got %s",
+                  desc(v, b, sizeof b));
   }
   if ((v = get(X, m, "fatigue", "prior_damage", cp))) {
     if (get_number(X, v, cp, &F->prior_damage)) return -1;
@@ -1361,10 +1382,490 @@ int FtFatigueParamsFromCase(const FtFatigueCase *f, FtFatigueParams *p)
   return ft_fatigue_validate(p);
 }
 
+/* ----------------------------------------------------------------------------------------- */
+/* Sensors                                                                                   */
+
+/* A reading y in the sensor's unit is y_SI = to_si * y + si_offset in SI (strain, m, K). Load
+   cells are not converted: they read a fatigue channel's history value, in that channel's own
+   unit, so every load unit maps to (1, 0). */
+typedef struct {
+  const char *unit;
+  double      to_si, si_offset;
+} UnitDef;
+
+static const UnitDef strain_units[] = {{"strain", 1, 0}, {"microstrain", 1e-6, 0}, {NULL, 0, 0}};
+static const UnitDef displacement_units[] = {{"m", 1, 0}, {"mm", 1e-3, 0}, {"um", 1e-6, 0}, {NULL, 0, 0}};
+static const UnitDef temperature_units[] = {{"K", 1, 0}, {"degC", 1, 273.15}, {NULL, 0, 0}};
+static const UnitDef load_units[] = {{"N", 1, 0},   {"kN", 1, 0}, {"MN", 1, 0},   {"N*m", 1, 0},
+                                     {"kN*m", 1, 0}, {"1", 1, 0},  {NULL, 0, 0}};
+
+/* Sensor types as written in the file; a rosette (SENSOR_ROSETTE) becomes three strain gauges. */
+enum { SENSOR_ROSETTE = 4 };
+static const EnumName sensor_type_names[] = {{"strain", FT_SENSOR_STRAIN},
+                                             {"rosette", SENSOR_ROSETTE},
+                                             {"displacement", FT_SENSOR_DISPLACEMENT},
+                                             {"temperature", FT_SENSOR_TEMPERATURE},
+                                             {"load", FT_SENSOR_LOAD},
+                                             {NULL, 0}};
+static const EnumName measures_names[] = {{"mechanical", 1}, {"total", 0}, {NULL, 0}};
+
+/* Where a sensor came from, for duplicate-id messages: its sensors.list index, and whether it
+   is one of the three gauges of a rosette. */
+typedef struct {
+  int index, rosette;
+} SensorOrigin;
+
+/* Per type (indexed by FT_SENSOR_* and SENSOR_ROSETTE): what it is called in messages, its
+   units and the keys it takes. */
+static const char *sensor_what(int type)
+{
+  static const char *const what[] = {"strain sensor", "displacement sensor", "temperature sensor", "load cell", "rosette"};
+  return what[type];
+}
+
+static const UnitDef *sensor_units(int type)
+{
+  switch (type) {
+  case FT_SENSOR_STRAIN:
+  case SENSOR_ROSETTE: return strain_units;
+  case FT_SENSOR_DISPLACEMENT: return displacement_units;
+  case FT_SENSOR_TEMPERATURE: return temperature_units;
+  default: return load_units;
+  }
+}
+
+static const char *const *sensor_keys(int type)
+{
+  static const char *const strain[] = {"id", "type", "position", "direction", "unit", "noise", "range", "measures", NULL};
+  static const char *const rosette[] = {"id", "type", "position", "directions", "unit", "noise", "range", "measures", NULL};
+  static const char *const displacement[] = {"id", "type", "position", "direction", "unit", "noise", "range", NULL};
+  static const char *const temperature[] = {"id", "type", "position", "unit", "noise", "range", NULL};
+  static const char *const load[] = {"id", "type", "channel", "unit", "noise", "range", NULL};
+  switch (type) {
+  case FT_SENSOR_STRAIN: return strain;
+  case SENSOR_ROSETTE: return rosette;
+  case FT_SENSOR_DISPLACEMENT: return displacement;
+  case FT_SENSOR_TEMPERATURE: return temperature;
+  default: return load;
+  }
+}
+
+/* A direction: a non-zero vector d, stored as the unit vector d / |d|. */
+static int get_direction(Ctx *X, const yaml_node_t *n, const char *path, double d[3])
+{
+  if (get_vec3(X, n, path, d)) return -1;
+  double len = sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+  if (!(len > 0) || !isfinite(len)) return errf(X, n, path, "must be a non-zero vector, got [%g, %g, %g]", d[0], d[1], d[2]);
+  for (int k = 0; k < 3; k++) d[k] /= len;
+  return 0;
+}
+
+/* An interval: a list of 2 numbers [lo, hi] with lo < hi (`lo`, `hi` name them in messages). */
+static int get_interval(Ctx *X, const yaml_node_t *n, const char *path, const char *lo, const char *hi, double v[2])
+{
+  char b[80], ip[PATHLEN];
+  if (n->type != YAML_SEQUENCE_NODE)
+    return errf(X, n, path, "expected a list of 2 numbers [%s, %s], got %s", lo, hi, desc(n, b, sizeof b));
+  if (seq_len(n) != 2) return errf(X, n, path, "expected a list of 2 numbers [%s, %s], got a list of %d", lo, hi, seq_len(n));
+  for (int i = 0; i < 2; i++) {
+    indexed(ip, path, i);
+    if (get_number(X, seq_at(X, n, i), ip, &v[i])) return -1;
+  }
+  if (!(v[0] < v[1]))
+    return errf(X, n, path, "expected [%s, %s] with %s < %s, got [%s, %s]", lo, hi, lo, hi, sval(seq_at(X, n, 0)), sval(seq_at(X, n, 1)));
+  return 0;
+}
+
+/* Does the file name end in `ext` (".csv"), ignoring case? */
+static int has_ext(const char *file, const char *ext)
+{
+  size_t n = strlen(file), k = strlen(ext);
+  if (n <= k) return 0;
+  for (size_t i = 0; i < k; i++)
+    if (tolower((unsigned char)file[n - k + i]) != ext[i]) return 0;
+  return file[n - k - 1] != '/';
+}
+
+/* The unit of a sensor: one of the units of its type; sets unit, to_si and si_offset. */
+static int get_sensor_unit(Ctx *X, const yaml_node_t *n, const char *path, int type, FtSensor *s)
+{
+  char           b[80], list[128] = "";
+  const UnitDef *u = sensor_units(type);
+  if (n->type == YAML_SCALAR_NODE)
+    for (int i = 0; u[i].unit; i++)
+      if (!strcmp(sval(n), u[i].unit)) {
+        strcpy(s->unit, u[i].unit);
+        s->to_si     = u[i].to_si;
+        s->si_offset = u[i].si_offset;
+        return 0;
+      }
+  for (int i = 0; u[i].unit; i++) {
+    if (i) strncat(list, ", ", sizeof list - strlen(list) - 1);
+    strncat(list, u[i].unit, sizeof list - strlen(list) - 1);
+  }
+  if (n->type == YAML_SCALAR_NODE && !is_empty(n))
+    return errf(X, n, path, "unit '%s' does not fit a %s; use %s", sval(n), sensor_what(type), list);
+  return errf(X, n, path, "expected a unit of a %s (%s), got %s", sensor_what(type), list, desc(n, b, sizeof b));
+}
+
+/* The three directions of a rosette, each normalised; no two of them parallel (|cos| < 0.999,
+   i.e. at least 2.6 degrees apart), else the three gauges cannot give three strain components. */
+static int get_rosette_dirs(Ctx *X, const yaml_node_t *n, const char *path, double d[3][3])
+{
+  char b[80], ip[PATHLEN];
+  if (n->type != YAML_SEQUENCE_NODE)
+    return errf(X, n, path, "a rosette needs a list of exactly 3 directions [[x, y, z], ...], got %s", desc(n, b, sizeof b));
+  if (seq_len(n) != 3) return errf(X, n, path, "a rosette needs exactly 3 directions, got a list of %d", seq_len(n));
+  for (int i = 0; i < 3; i++) {
+    indexed(ip, path, i);
+    if (get_direction(X, seq_at(X, n, i), ip, d[i])) return -1;
+    for (int j = 0; j < i; j++) {
+      double cs = d[i][0] * d[j][0] + d[i][1] * d[j][1] + d[i][2] * d[j][2];
+      if (fabs(cs) >= 0.999)
+        return errf(X, seq_at(X, n, i), ip, "parallel to %s[%d] (|cos| = %.4f >= 0.999); a rosette needs three different directions", path,
+                    j, fabs(cs));
+    }
+  }
+  return 0;
+}
+
+/* The fatigue channel a load cell reads: an entry of fatigue.channels. */
+static int get_sensor_channel(Ctx *X, const yaml_node_t *n, const char *path, const FtCase *c, const char *id, int *channel)
+{
+  char name[FT_NAME_MAX], list[512] = "";
+  if (get_string(X, n, path, name, sizeof name)) return -1;
+  if (!c->fatigue.enabled)
+    return errf(X, n, path, "load cell '%s' reads fatigue channel '%s', but the case has no fatigue section (add one with fatigue.channels)",
+                id, name);
+  for (int j = 0; j < c->fatigue.nchannels; j++)
+    if (!strcmp(c->fatigue.channels[j].name, name)) {
+      *channel = j;
+      return 0;
+    }
+  for (int j = 0; j < c->fatigue.nchannels; j++) {
+    if (j) strncat(list, ", ", sizeof list - strlen(list) - 1);
+    strncat(list, c->fatigue.channels[j].name, sizeof list - strlen(list) - 1);
+  }
+  return errf(X, n, path, "no channel named '%s' in fatigue.channels (known: %s)", name, list);
+}
+
+/* One entry of sensors.list -> one FtSensor (three for a rosette) appended to sc->sensors;
+   origin[k] records where sensor k came from (for duplicate-id messages). */
+static int parse_sensor(Ctx *X, const yaml_node_t *e, const char *ep, int index, FtCase *c, SensorOrigin *origin)
+{
+  static const char *const keys[] = {"id", "type", "position", "direction", "directions", "unit", "noise", "range", "measures", "channel", NULL};
+  FtSensorsCase *sc = &c->sensors;
+  FtSensor       s;
+  char           cp[PATHLEN], idp[PATHLEN], b[80], base[FT_NAME_MAX];
+  yaml_node_t   *v, *idv;
+  int            type;
+  double         dirs[3][3];
+  memset(&s, 0, sizeof s);
+  s.channel  = -1;
+  s.range[0] = -INFINITY;
+  s.range[1] = INFINITY;
+  if (expect_map(X, e, ep) || check_keys(X, e, ep, keys)) return -1;
+  s.line = (int)line_of(e);
+  if (!(idv = req(X, e, ep, "id", idp)) || get_name(X, idv, idp, base)) return -1;
+  if (!(v = req(X, e, ep, "type", cp)) || get_enum(X, v, cp, sensor_type_names, &type)) return -1;
+  const char *const *allowed = sensor_keys(type);
+  for (yaml_node_pair_t *p = e->data.mapping.pairs.start; p < e->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = node(X, p->key);
+    if (list_has(allowed, sval(k))) continue;
+    char list[256];
+    join(list, sizeof list, allowed);
+    child(cp, ep, sval(k));
+    return errf(X, k, cp, "not used by a %s (its keys: %s)", sensor_what(type), list);
+  }
+  if (type == SENSOR_ROSETTE && strlen(base) > FT_NAME_MAX - 3)
+    return errf(X, idv, idp, "too long for a rosette id (at most %d characters: its gauges are ID.a, ID.b, ID.c), got %s", FT_NAME_MAX - 3,
+                desc(idv, b, sizeof b));
+  s.type = type == SENSOR_ROSETTE ? FT_SENSOR_STRAIN : type;
+  s.mechanical = s.type == FT_SENSOR_STRAIN;
+
+  if (type == FT_SENSOR_LOAD) {
+    if (!(v = req(X, e, ep, "channel", cp)) || get_sensor_channel(X, v, cp, c, base, &s.channel)) return -1;
+  } else {
+    if (!(v = req(X, e, ep, "position", cp)) || get_vec3(X, v, cp, s.x)) return -1;
+    for (int k = 0; k < 3; k++) s.x[k] *= c->mesh_scale;
+  }
+  if (type == FT_SENSOR_STRAIN || type == FT_SENSOR_DISPLACEMENT)
+    if (!(v = req(X, e, ep, "direction", cp)) || get_direction(X, v, cp, s.dir)) return -1;
+  if (type == SENSOR_ROSETTE)
+    if (!(v = req(X, e, ep, "directions", cp)) || get_rosette_dirs(X, v, cp, dirs)) return -1;
+  if (!(v = req(X, e, ep, "unit", cp)) || get_sensor_unit(X, v, cp, type, &s)) return -1;
+  if (!(v = req(X, e, ep, "noise", cp)) || get_positive(X, v, cp, &s.noise)) return -1;
+  if ((v = get(X, e, ep, "range", cp)) && get_interval(X, v, cp, "lowest", "highest", s.range)) return -1;
+  if ((v = get(X, e, ep, "measures", cp)) && get_enum(X, v, cp, measures_names, &s.mechanical)) return -1;
+
+  int nout = type == SENSOR_ROSETTE ? 3 : 1;
+  for (int r = 0; r < nout; r++) {
+    FtSensor *o = &sc->sensors[sc->nsensors];
+    *o          = s;
+    if (type == SENSOR_ROSETTE) {
+      size_t len = strlen(base); /* <= FT_NAME_MAX - 3, checked above */
+      memcpy(o->id, base, len);
+      o->id[len]     = '.';
+      o->id[len + 1] = (char)('a' + r);
+      o->id[len + 2] = 0;
+      memcpy(o->dir, dirs[r], sizeof o->dir);
+    } else {
+      strcpy(o->id, base);
+    }
+    for (int j = 0; j < sc->nsensors; j++)
+      if (!strcmp(sc->sensors[j].id, o->id))
+        return errf(X, idv, idp, "duplicate sensor id '%s' (%salso sensors.list[%d]%s, line %d)", o->id,
+                    type == SENSOR_ROSETTE ? "a gauge of this rosette; " : "", origin[j].index, origin[j].rosette ? ", a rosette" : "",
+                    sc->sensors[j].line);
+    if (has_ext(sc->data, ".csv") && !strcmp(o->id, sc->time_column))
+      return errf(X, idv, idp, "sensor id '%s' is the time column (sensors.time_column); name the sensor differently", o->id);
+    origin[sc->nsensors].index   = index;
+    origin[sc->nsensors].rosette = type == SENSOR_ROSETTE;
+    sc->nsensors++;
+  }
+  return 0;
+}
+
+static int parse_cleaning(Ctx *X, const yaml_node_t *m, const char *path, FtSensorsCase *sc)
+{
+  static const char *const keys[] = {"spike_threshold", "spike_window", "stuck_seconds", "gap_seconds", "max_bad_fraction", NULL};
+  char         cp[PATHLEN];
+  yaml_node_t *v;
+  if (expect_map(X, m, path) || check_keys(X, m, path, keys)) return -1;
+  if ((v = get(X, m, path, "spike_threshold", cp)) && get_positive(X, v, cp, &sc->spike_threshold)) return -1;
+  if ((v = get(X, m, path, "spike_window", cp))) {
+    long k;
+    if (get_whole(X, v, cp, 1, &k)) return -1;
+    sc->spike_window = (int)k;
+  }
+  if ((v = get(X, m, path, "stuck_seconds", cp)) && get_positive(X, v, cp, &sc->stuck_seconds)) return -1;
+  if ((v = get(X, m, path, "gap_seconds", cp))) {
+    if (get_number(X, v, cp, &sc->gap_seconds)) return -1;
+    if (!(sc->gap_seconds >= 0)) return errf(X, v, cp, "must be >= 0 (0: 5 x the sensor's median step), got %s", sval(v));
+  }
+  if ((v = get(X, m, path, "max_bad_fraction", cp))) {
+    if (get_number(X, v, cp, &sc->max_bad_fraction)) return -1;
+    if (!(sc->max_bad_fraction >= 0 && sc->max_bad_fraction <= 1)) return errf(X, v, cp, "must be in [0, 1], got %s", sval(v));
+  }
+  return 0;
+}
+
+/* The `sensors:` section (after fatigue, whose channels the load cells read). */
+static int parse_sensors(Ctx *X, const yaml_node_t *m, FtCase *c)
+{
+  static const char *const keys[] = {"data", "time_column", "dt", "cleaning", "list", NULL};
+  FtSensorsCase *sc = &c->sensors;
+  char           cp[PATHLEN], b[80];
+  yaml_node_t   *v, *dv;
+  if (is_empty(m)) return 0; /* `sensors:` with nothing: no sensors */
+  if (expect_map(X, m, "sensors") || check_keys(X, m, "sensors", keys)) return -1;
+  sc->enabled          = 1;
+  sc->line             = (int)line_of(m);
+  sc->spike_threshold  = 6;
+  sc->spike_window     = 5;
+  sc->stuck_seconds    = 30;
+  sc->gap_seconds      = 0;
+  sc->max_bad_fraction = 0.5;
+  strcpy(sc->time_column, "time");
+
+  if (!(dv = req(X, m, "sensors", "data", cp)) || resolve_path(X, dv, cp, sc->data)) return -1;
+  int csv = has_ext(sc->data, ".csv");
+  if (!csv && !has_ext(sc->data, ".h5") && !has_ext(sc->data, ".hdf5"))
+    return errf(X, dv, cp, "must end in .csv (CSV) or .h5/.hdf5 (HDF5), got %s", desc(dv, b, sizeof b));
+  if ((v = get(X, m, "sensors", "time_column", cp))) {
+    if (!csv)
+      return errf(X, v, cp, "only for CSV data (an HDF5 file gives each sensor its own /sensors/<id>/time), got %s", desc(v, b, sizeof b));
+    if (get_string(X, v, cp, sc->time_column, sizeof sc->time_column)) return -1;
+  }
+  if ((v = get(X, m, "sensors", "dt", cp)) && get_positive(X, v, cp, &sc->dt)) return -1;
+  if ((v = get(X, m, "sensors", "cleaning", cp)) && parse_cleaning(X, v, cp, sc)) return -1;
+
+  char lp[PATHLEN];
+  yaml_node_t *s = req(X, m, "sensors", "list", lp);
+  if (!s || expect_seq(X, s, lp)) return -1;
+  int n = seq_len(s);
+  if (n == 0) return errf(X, s, lp, "at least one sensor is required");
+  SensorOrigin *origin = calloc((size_t)n * 3, sizeof *origin);
+  sc->sensors          = calloc((size_t)n * 3, sizeof *sc->sensors); /* a rosette makes three */
+  if (!origin || !sc->sensors) {
+    free(origin);
+    return errf(X, s, lp, "out of memory");
+  }
+  int rc = 0;
+  for (int i = 0; i < n && !rc; i++) {
+    char ep[PATHLEN];
+    indexed(ep, lp, i);
+    rc = parse_sensor(X, seq_at(X, s, i), ep, i, c, origin);
+  }
+  free(origin);
+  return rc;
+}
+
+/* ----------------------------------------------------------------------------------------- */
+/* Calibration                                                                               */
+
+static const EnumName param_kind_names[] = {{"modulus", FT_PARAM_MODULUS},       {"expansion", FT_PARAM_EXPANSION},
+                                            {"convection", FT_PARAM_CONVECTION}, {"load_scale", FT_PARAM_LOAD_SCALE},
+                                            {"support", FT_PARAM_SUPPORT},       {NULL, 0}};
+
+/* The region of a modulus or expansion parameter: a region of `materials`. */
+static int check_material_region(Ctx *X, const yaml_node_t *v, const char *path, const FtCase *c, const char *region)
+{
+  char list[512] = "";
+  for (int i = 0; i < c->nmaterials; i++)
+    if (!strcmp(c->materials[i].region, region)) return 0;
+  for (int i = 0; i < c->nmaterials; i++) {
+    if (i) strncat(list, ", ", sizeof list - strlen(list) - 1);
+    strncat(list, c->materials[i].region, sizeof list - strlen(list) - 1);
+  }
+  return errf(X, v, path, "no material region '%s' in materials (known: %s)", region, list);
+}
+
+/* A convection parameter needs convection entries: on `region` (from any thermal case) when it
+   gives one, else anywhere. */
+static int check_convection_region(Ctx *X, const yaml_node_t *at, const char *path, const FtCase *c, const char *region)
+{
+  char list[512] = "";
+  int  any = 0;
+  for (int t = 0; t < c->nthermal; t++)
+    for (int i = 0; i < c->thermal[t].nconvection; i++) {
+      const char *r = c->thermal[t].convection[i].region;
+      if (!region[0] || !strcmp(r, region)) return 0;
+      if (any++) strncat(list, ", ", sizeof list - strlen(list) - 1);
+      strncat(list, r, sizeof list - strlen(list) - 1);
+    }
+  if (!any)
+    return errf(X, at, path, "kind convection scales convection coefficients, but no thermal case has a convection entry");
+  return errf(X, at, path, "no convection entry on region '%s' in the thermal cases (known: %s)", region, list);
+}
+
+static int parse_cal_param(Ctx *X, const yaml_node_t *e, const char *ep, FtCase *c, int i)
+{
+  static const char *const keys[] = {"name", "kind", "region", "load_case", "prior", "sigma", "bounds", NULL};
+  FtCalibrationCase *C = &c->calibration;
+  FtCalParam        *P = &C->params[i];
+  char               cp[PATHLEN], b[80];
+  yaml_node_t       *v, *kv;
+  if (expect_map(X, e, ep) || check_keys(X, e, ep, keys)) return -1;
+  P->line      = (int)line_of(e);
+  P->load_case = -1;
+  P->prior     = 1;
+  if (!(v = req(X, e, ep, "name", cp)) || get_name(X, v, cp, P->name)) return -1;
+  for (int j = 0; j < i; j++)
+    if (!strcmp(C->params[j].name, P->name))
+      return errf(X, v, cp, "duplicate parameter name '%s' (also calibration.parameters[%d], line %d)", P->name, j, C->params[j].line);
+  char kp[PATHLEN];
+  if (!(kv = req(X, e, ep, "kind", kp)) || get_enum(X, kv, kp, param_kind_names, &P->kind)) return -1;
+  if (P->kind == FT_PARAM_SUPPORT) return errf(X, kv, kp, "kind 'support' (elastic support stiffness) is not implemented yet");
+
+  yaml_node_t *rv = get(X, e, ep, "region", cp);
+  if (P->kind == FT_PARAM_LOAD_SCALE && rv)
+    return errf(X, rv, cp, "not used by kind load_scale (it scales a load case: give load_case), got %s", desc(rv, b, sizeof b));
+  if (rv && get_string(X, rv, cp, P->region, sizeof P->region)) return -1;
+  if ((P->kind == FT_PARAM_MODULUS || P->kind == FT_PARAM_EXPANSION) && rv && check_material_region(X, rv, cp, c, P->region)) return -1;
+  if (P->kind == FT_PARAM_CONVECTION && check_convection_region(X, rv ? rv : kv, rv ? cp : kp, c, P->region)) return -1;
+
+  yaml_node_t *lv = get(X, e, ep, "load_case", cp);
+  if (P->kind != FT_PARAM_LOAD_SCALE && lv)
+    return errf(X, lv, cp, "only kind load_scale takes a load case, got %s", desc(lv, b, sizeof b));
+  if (P->kind == FT_PARAM_LOAD_SCALE) {
+    char name[FT_NAME_MAX], list[512] = "";
+    if (!(lv = req(X, e, ep, "load_case", cp)) || get_string(X, lv, cp, name, sizeof name)) return -1;
+    for (int j = 0; j < c->nloads; j++)
+      if (!strcmp(c->loads[j].name, name)) P->load_case = j;
+    if (P->load_case < 0) {
+      for (int j = 0; j < c->nloads; j++) {
+        if (j) strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, c->loads[j].name, sizeof list - strlen(list) - 1);
+      }
+      return errf(X, lv, cp, "no load case named '%s' in mechanical.load_cases (known: %s)", name, list);
+    }
+  }
+
+  if ((v = get(X, e, ep, "prior", cp)) && get_positive(X, v, cp, &P->prior)) return -1;
+  if (!(v = req(X, e, ep, "sigma", cp)) || get_positive(X, v, cp, &P->sigma)) return -1;
+  double bd[2];
+  if (!(v = req(X, e, ep, "bounds", cp)) || get_interval(X, v, cp, "lower", "upper", bd)) return -1;
+  if (!(bd[0] > 0 && bd[0] < P->prior && P->prior < bd[1]))
+    return errf(X, v, cp, "must satisfy 0 < lower < prior (%g) < upper, got [%s, %s]", P->prior, sval(seq_at(X, v, 0)), sval(seq_at(X, v, 1)));
+  P->lower = bd[0];
+  P->upper = bd[1];
+  return 0;
+}
+
+/* The `calibration:` section (after sensors, which it needs, and fatigue, whose output it
+   defaults to). */
+static int parse_calibration(Ctx *X, const yaml_node_t *m, FtCase *c)
+{
+  static const char *const keys[] = {"parameters", "linear_range", "max_outer", "fit_samples", "ensemble", "regularization", "output", NULL};
+  FtCalibrationCase *C = &c->calibration;
+  char               cp[PATHLEN], b[80];
+  yaml_node_t       *v;
+  long               k;
+  if (is_empty(m)) return 0; /* `calibration:` with nothing: no calibration */
+  if (expect_map(X, m, "calibration") || check_keys(X, m, "calibration", keys)) return -1;
+  if (!c->sensors.enabled)
+    return errf(X, m, "calibration", "needs a sensors section (the measurements the parameters are fitted to), but the case has none");
+  C->enabled        = 1;
+  C->line           = (int)line_of(m);
+  C->linear_range   = 0.02;
+  C->max_outer      = 5;
+  C->fit_samples    = 2000;
+  C->ensemble       = 64;
+  C->regularization = 1e-10;
+
+  char         pp[PATHLEN];
+  yaml_node_t *s = req(X, m, "calibration", "parameters", pp);
+  if (!s || expect_seq(X, s, pp)) return -1;
+  int n = seq_len(s);
+  if (n == 0) return errf(X, s, pp, "at least one parameter is required");
+  C->params = calloc((size_t)n, sizeof *C->params);
+  if (!C->params) return errf(X, s, pp, "out of memory");
+  C->nparams = n;
+  for (int i = 0; i < n; i++) {
+    char ep[PATHLEN];
+    indexed(ep, pp, i);
+    if (parse_cal_param(X, seq_at(X, s, i), ep, c, i)) return -1;
+  }
+
+  if ((v = get(X, m, "calibration", "linear_range", cp))) {
+    if (get_number(X, v, cp, &C->linear_range)) return -1;
+    if (!(C->linear_range > 0 && C->linear_range < 1)) return errf(X, v, cp, "must be in (0, 1), got %s", sval(v));
+  }
+  if ((v = get(X, m, "calibration", "max_outer", cp))) {
+    if (get_whole(X, v, cp, 1, &k)) return -1;
+    C->max_outer = (int)k;
+  }
+  if ((v = get(X, m, "calibration", "fit_samples", cp))) {
+    if (get_whole(X, v, cp, 10, &k)) return -1;
+    C->fit_samples = k;
+  }
+  if ((v = get(X, m, "calibration", "ensemble", cp))) {
+    if (get_whole(X, v, cp, 8, &k)) return -1;
+    C->ensemble = (int)k;
+  }
+  if ((v = get(X, m, "calibration", "regularization", cp))) {
+    if (get_number(X, v, cp, &C->regularization)) return -1;
+    if (!(C->regularization >= 0)) return errf(X, v, cp, "must be >= 0, got %s", sval(v));
+  }
+  if ((v = get(X, m, "calibration", "output", cp))) {
+    if (resolve_path(X, v, cp, C->output)) return -1;
+    int basis = c->fatigue.enabled && !strcmp(C->output, c->fatigue.basis);
+    if (basis || !strcmp(C->output, c->output_file))
+      return errf(X, v, cp, "must differ from the FE results (%s), got %s", basis ? c->fatigue.basis : c->output_file, desc(v, b, sizeof b));
+  } else if (c->fatigue.enabled) {
+    strcpy(C->output, c->fatigue.output);
+  } else {
+    return errf(X, m, cp, "missing; give the asset file (it defaults to fatigue.output, but the case has no fatigue section)");
+  }
+  return 0;
+}
+
 static int parse_root(Ctx *X, const yaml_node_t *root, FtCase *c)
 {
   static const char *const keys[] = {"name",       "mesh",   "materials", "reference_temperature", "thermal",
-                                     "mechanical", "output", "solver",    "fatigue",               NULL};
+                                     "mechanical", "output", "solver",    "fatigue",               "sensors",
+                                     "calibration", NULL};
   char cp[PATHLEN], b[80];
   yaml_node_t *v;
   if (root->type != YAML_MAPPING_NODE)
@@ -1390,6 +1891,8 @@ static int parse_root(Ctx *X, const yaml_node_t *root, FtCase *c)
   if (!(v = req(X, root, "", "output", cp)) || parse_output(X, v, c)) return -1;
   if ((v = get(X, root, "", "solver", cp)) && parse_solver(X, v, c)) return -1;
   if ((v = get(X, root, "", "fatigue", cp)) && parse_fatigue(X, v, c)) return -1;
+  if ((v = get(X, root, "", "sensors", cp)) && parse_sensors(X, v, c)) return -1;
+  if ((v = get(X, root, "", "calibration", cp)) && parse_calibration(X, v, c)) return -1;
   return 0;
 }
 
@@ -1563,5 +2066,7 @@ void FtCaseFree(FtCase *c)
   }
   free(c->loads);
   free(c->fatigue.channels);
+  free(c->sensors.sensors);
+  free(c->calibration.params);
   memset(c, 0, sizeof *c);
 }

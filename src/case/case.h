@@ -119,8 +119,91 @@ typedef struct {
   double prior_damage;           /* damage already accumulated before this history (default 0) */
   char   output[FT_PATH_MAX];    /* asset results file */
   char   library[FT_PATH_MAX];   /* material library file the material was taken from ("" when inline) */
+  int    superposition;          /* stress history formed per node in registers (0, `fused`, default) or
+                                    as a GEMM per chunk of nodes and time steps (1, `gemm`, BLAS dgemm/sgemm) */
+  int    single_precision;       /* `precision: single`: the gemm superposition in float (default double) */
   int    line;
 } FtFatigueCase;
+
+/* Sensors (the `sensors:` section): what each sensor measures, where, in which unit, and how
+ * noisy it is. Positions are in mesh units in the file and stored here in metres. A rosette in
+ * the file becomes three strain gauges with ids ID.a, ID.b, ID.c (its three directions).
+ * Readings: y_SI = to_si * reading + si_offset (microstrain: 1e-6, 0; mm: 1e-3, 0; degC: 1,
+ * 273.15; K: 1, 0); load cells read the channel's history value, in the channel's unit. */
+typedef enum {
+  FT_SENSOR_STRAIN       = 0, /* strain gauge: n . eps n along dir (see `measures`) */
+  FT_SENSOR_DISPLACEMENT = 1, /* u . dir at the position */
+  FT_SENSOR_TEMPERATURE  = 2, /* thermocouple: T at the position */
+  FT_SENSOR_LOAD         = 3  /* load cell: the value of fatigue channel `channel` */
+} FtSensorType;
+
+typedef struct {
+  char   id[FT_NAME_MAX]; /* unique; a column name (CSV) or dataset name (HDF5) in the data file */
+  int    type;            /* FtSensorType */
+  double x[3];            /* position [m] (strain, displacement, temperature) */
+  double dir[3];          /* unit vector (strain gauge axis, displacement direction) */
+  int    mechanical;      /* strain gauges: 1 = mechanical strain eps - alpha (T - T_ref) I (a self-
+                             temperature-compensated gauge matched to the material, default),
+                             0 = total strain */
+  int    channel;         /* load cells: index into FtCase.fatigue.channels, else -1 */
+  char   unit[16];        /* unit of the readings, as written in the case file */
+  double to_si, si_offset;/* y_SI = to_si * reading + si_offset (load cells: 1, 0) */
+  double noise;           /* standard deviation of the readings, in `unit`, > 0 */
+  double range[2];        /* physical range of the readings, in `unit` (default -inf, +inf) */
+  int    line;
+} FtSensor;
+
+typedef struct {
+  int       enabled;                  /* 1 when the case has a sensors section */
+  char      data[FT_PATH_MAX];        /* CSV (.csv) or HDF5 (.h5, .hdf5) sensor data file */
+  char      time_column[FT_NAME_MAX]; /* CSV time column (default "time") */
+  double    dt;                       /* common time base step [s]; 0 (default): the smallest
+                                         median sampling step of the sensors */
+  FtSensor *sensors; int nsensors;    /* rosettes expanded into three gauges */
+  /* cleaning thresholds (defaults in brackets) */
+  double    spike_threshold;          /* Hampel filter: |y - median| > t * max(1.4826 MAD, noise) [6] */
+  int       spike_window;             /* half width of the Hampel window, samples [5] */
+  double    stuck_seconds;            /* identical readings for longer than this are stuck [30] */
+  double    gap_seconds;              /* no sample for longer than this: a gap, not interpolated
+                                         across [0: 5 x the sensor's median step] */
+  double    max_bad_fraction;         /* a sensor with more bad samples is dropped [0.5] */
+  int       line;
+} FtSensorsCase;
+
+/* Calibration (the `calibration:` section): uncertain model parameters fitted to the sensor
+ * data, each a multiplier of a nominal case value (1 = as in the case file). */
+typedef enum {
+  FT_PARAM_MODULUS     = 0, /* E of the materials of `region` (all regions if empty) x theta */
+  FT_PARAM_EXPANSION   = 1, /* alpha of the materials of `region` (all if empty) x theta */
+  FT_PARAM_CONVECTION  = 2, /* h of the convection entries on `region` (all if empty) x theta */
+  FT_PARAM_LOAD_SCALE  = 3, /* the stresses, strains and displacements of load case `load_case`
+                               x theta (a load-path / transducer gain factor) */
+  FT_PARAM_SUPPORT     = 4  /* reserved: elastic support stiffness (not implemented: parse error) */
+} FtParamKind;
+
+typedef struct {
+  char   name[FT_NAME_MAX];
+  int    kind;             /* FtParamKind */
+  char   region[FT_NAME_MAX]; /* modulus, expansion: a material region; convection: a surface region */
+  int    load_case;        /* load_scale: index into FtCase.loads, else -1 */
+  double prior, sigma;     /* Gaussian prior: mean (default 1) and standard deviation (> 0) */
+  double lower, upper;     /* bounds, lower < prior < upper, lower > 0 */
+  int    line;
+} FtCalParam;
+
+typedef struct {
+  int         enabled;
+  FtCalParam *params; int nparams;
+  double      linear_range;  /* relative change of a stiffness-type parameter (modulus, expansion,
+                                convection) beyond which the model is re-solved instead of
+                                linearised [0.02] */
+  int         max_outer;     /* re-linearisations (finite-element re-solves) at most [5] */
+  long        fit_samples;   /* time steps used by the parameter fit, spread evenly [2000] */
+  int         ensemble;      /* samples for the life band [64] */
+  double      regularization;/* Tikhonov weight for load identification, relative [1e-10] */
+  char        output[FT_PATH_MAX]; /* asset file (default: fatigue.output) */
+  int         line;
+} FtCalibrationCase;
 
 typedef struct {
   char   path[FT_PATH_MAX];   /* the case file as given */
@@ -138,6 +221,8 @@ typedef struct {
   int    write_xdmf;          /* default 1 */
   double rtol;                /* default 1e-8; -ksp_rtol overrides */
   FtFatigueCase fatigue;
+  FtSensorsCase sensors;
+  FtCalibrationCase calibration;
 } FtCase;
 
 /* Parse `path`. On error returns non-zero and writes one message (file:line: key: problem, value)

@@ -456,7 +456,10 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
     long   next = hist->nsteps / 10;
     for (long t = 0; t < hist->nsteps; t += FT_FATIGUE_CHUNK) {
       int nt = (int)PetscMin(FT_FATIGUE_CHUNK, hist->nsteps - t);
-      int rc = ft_cpu_fatigue_batch((int)n, (int)n, nchan, S, nt, &hist->L[(size_t)t * nchan], eq, &par, rf, acc);
+      /* fatigue.superposition: fused (the stress history formed per node in registers) or gemm
+         (per block of nodes and time steps by BLAS; precision single rounds S and L to float) */
+      int rc = f->superposition ? ft_cpu_fatigue_batch_gemm((int)n, (int)n, nchan, S, nt, &hist->L[(size_t)t * nchan], eq, &par, f->single_precision, rf, acc)
+                                : ft_cpu_fatigue_batch((int)n, (int)n, nchan, S, nt, &hist->L[(size_t)t * nchan], eq, &par, rf, acc);
       PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_LIB, "fatigue batch failed (code %d)", rc);
       if (t + nt >= next && hist->nsteps > 10 * FT_FATIGUE_CHUNK) {
         double el = FtWallTime() - tc;
@@ -681,10 +684,11 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
         size_t used = 0;
         used += (size_t)snprintf(settings + used, sizeof settings - used,
                                  "material %s (%s); S-N kind %d, S_ref %g Pa, N_ref %g, m %g, S_e %g Pa; Marin product %g; "
-                                 "mean stress %s; equivalent stress %s; gate %g Pa; prior damage %g; channels:",
+                                 "mean stress %s; equivalent stress %s; gate %g Pa; prior damage %g; superposition %s; channels:",
                                  f->material.name, f->material.source, f->material.sn_kind, f->material.S_ref, f->material.N_ref,
                                  f->material.m, f->material.S_e, ft_sn_marin(&par.sn), MeanStressName(f->mean_stress),
-                                 EquivalentName(eq), f->gate, f->prior_damage);
+                                 EquivalentName(eq), f->gate, f->prior_damage,
+                                 f->superposition ? (f->single_precision ? "gemm (BLAS, single precision)" : "gemm (BLAS, double)") : "fused (double)");
         for (int k = 0; k < nchan && used < sizeof settings; k++)
           used += (size_t)snprintf(settings + used, sizeof settings - used, " %s -> %s x %g (offset %g)", f->channels[k].name,
                                    c->loads[f->channels[k].load_case].name, f->channels[k].scale, f->channels[k].offset);

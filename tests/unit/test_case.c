@@ -691,7 +691,9 @@ static const char *fatigue_example =
   /* 27 */ "  gate: 1.0e6                       # rainflow hysteresis [Pa]: smaller reversals are ignored (default 0)\n"
   /* 28 */ "  hot_spots: 10                     # how many worst nodes to list (default 10)\n"
   /* 29 */ "  prior_damage: 0.0                 # damage already accumulated, 0 <= D < 1 (default 0)\n"
-  /* 30 */ "  output: results/bracket_fatigue.h5   # required\n";
+  /* 30 */ "  output: results/bracket_fatigue.h5   # required\n"
+  /* 31 */ "  superposition: fused              # fused (default: sigma(t) formed per node) | gemm (a matrix product per chunk, BLAS)\n"
+  /* 32 */ "  precision: double                 # double (default) | single (gemm only: float matrix product)\n";
 
 /* A small library: a knee curve with Marin factors, a table curve, a Basquin curve. */
 static const char *test_library =
@@ -783,6 +785,7 @@ static void test_fatigue_example(void)
     CHECK_NEAR(f->prior_damage, 0, 0);
     snprintf(want, sizeof want, "%s/results/bracket_fatigue.h5", dir);
     CHECK_STR(f->output, want);
+    CHECK(f->superposition == 0 && f->single_precision == 0, "superposition %d single_precision %d", f->superposition, f->single_precision);
 
     FtFatigueParams p;
     CHECK(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "params rejected");
@@ -1287,6 +1290,623 @@ static void test_fatigue_bad(void)
   }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Sensors and calibration sections                                                           */
+
+/* The `sensors:` and `calibration:` examples of inputs/CASE_FORMAT.md, verbatim (the test checks
+   that the document still holds them). */
+static const char *sensors_example =
+  "sensors:\n"
+  "  data: sensors/day1.csv            # required: CSV (.csv) or HDF5 (.h5, .hdf5); layout below\n"
+  "  time_column: time                 # CSV only (default \"time\")\n"
+  "  dt: 1.0                           # common time step [s], > 0 (default: the smallest median sampling step)\n"
+  "  cleaning:                         # optional; every key optional\n"
+  "    spike_threshold: 6              # Hampel filter: |y - median| > t * max(1.4826 MAD, noise) is a spike, > 0 (default 6)\n"
+  "    spike_window: 5                 # half width of the Hampel window [samples], >= 1 (default 5)\n"
+  "    stuck_seconds: 30               # identical readings for longer than this [s] are stuck, > 0 (default 30)\n"
+  "    gap_seconds: 0                  # no sample for longer than this [s] is a gap, >= 0 (default 0: 5 x the median step)\n"
+  "    max_bad_fraction: 0.5           # a sensor with a larger bad fraction is dropped, in [0, 1] (default 0.5)\n"
+  "  list:                             # required, at least one sensor\n"
+  "    - {id: SG1, type: strain, position: [9.5, -9.4, 14.2], direction: [0, 0, 1], unit: microstrain, noise: 5, range: [-3000, 3000]}\n"
+  "    - {id: R1, type: rosette, position: [0, -8, 20], directions: [[1, 0, 0], [1, 0, 1], [0, 0, 1]], unit: microstrain, noise: 5, measures: total}\n"
+  "    - {id: D1, type: displacement, position: [0, 0, 45], direction: [0, 0, -2], unit: mm, noise: 0.001}\n"
+  "    - {id: TC1, type: temperature, position: [30, 0, 6], unit: degC, noise: 0.2, range: [-40, 150]}\n"
+  "    - {id: LC1, type: load, channel: lift_kN, unit: kN, noise: 0.05}\n";
+static const char *calibration_example =
+  "calibration:\n"
+  "  parameters:                       # required, at least one; each multiplies a nominal value of the case\n"
+  "    - {name: E_body, kind: modulus, region: body, prior: 1.0, sigma: 0.05, bounds: [0.7, 1.3]}\n"
+  "    - {name: alpha_all, kind: expansion, sigma: 0.1, bounds: [0.5, 1.5]}\n"
+  "    - {name: h_air, kind: convection, region: ambient, sigma: 0.3, bounds: [0.2, 5]}\n"
+  "    - {name: lift_path, kind: load_scale, load_case: lift, prior: 0.95, sigma: 0.05, bounds: [0.8, 1.2]}\n"
+  "  linear_range: 0.02                # relative change beyond which the model is re-solved, in (0, 1) (default 0.02)\n"
+  "  max_outer: 5                      # finite-element re-solves at most, >= 1 (default 5)\n"
+  "  fit_samples: 2000                 # time steps used by the parameter fit, >= 10 (default 2000)\n"
+  "  ensemble: 64                      # samples for the life band, >= 8 (default 64)\n"
+  "  regularization: 1.0e-10           # Tikhonov weight of the load identification, relative, >= 0 (default 1e-10)\n"
+  "  output: results/bracket_asset.h5  # the asset file (default: fatigue.output)\n";
+
+/* A bracket-like case in mm (thermal case with convection on `ambient`, load cases lift, side,
+   warm, fatigue channels lift_kN, side_kN, base_C) to put the examples in. */
+static const char *sensors_head =
+  "name: bracket\n"
+  "mesh: {file: m.msh, unit: mm}\n"
+  "materials: [{region: body, E: 210e9, nu: 0.3, alpha: 12e-6, k: 45}]\n"
+  "thermal:\n"
+  "  - name: warm_base\n"
+  "    fixed_temperature: [{region: base_top, value: 313.15}]\n"
+  "    convection: [{region: ambient, h: 25, ambient: 293.15}]\n"
+  "mechanical:\n"
+  "  load_cases: [{name: lift}, {name: side}, {name: warm, temperature: warm_base}]\n"
+  "output: {file: results/bracket.h5}\n"
+  "fatigue:\n"
+  "  history: history.csv\n"
+  "  channels:\n"
+  "    - {name: lift_kN, load_case: lift, scale: 0.1}\n"
+  "    - {name: side_kN, load_case: side, scale: 0.5}\n"
+  "    - {name: base_C, load_case: warm, scale: 0.05, offset: 20}\n"
+  "  material: {name: steel, source: test, sn: {type: basquin, S_ref: 900e6, N_ref: 0.5, m: 10}}\n"
+  "  output: results/bracket_fatigue.h5\n";
+
+/* 1-based line of the first line of `text` that contains `s` (0 if none). */
+static int line_with(const char *text, const char *s)
+{
+  const char *p = strstr(text, s);
+  if (!p) return 0;
+  int line = 1;
+  for (const char *q = text; q < p; q++)
+    if (*q == '\n') line++;
+  return line;
+}
+
+static void check_sensor(const FtSensor *s, const char *id, int type, const double x[3], const double dir[3], const char *unit,
+                         double to_si, double si_offset, double noise, double lo, double hi, int mechanical, int channel, int line)
+{
+  CHECK_STR(s->id, id);
+  CHECK(s->type == type, "%s: type %d, expected %d", id, s->type, type);
+  for (int k = 0; k < 3; k++) {
+    CHECK_NEAR(s->x[k], x[k], 1e-15);
+    CHECK_NEAR(s->dir[k], dir[k], 1e-15);
+  }
+  CHECK_STR(s->unit, unit);
+  CHECK_NEAR(s->to_si, to_si, 0);
+  CHECK_NEAR(s->si_offset, si_offset, 0);
+  CHECK_NEAR(s->noise, noise, 0);
+  CHECK(s->range[0] == lo && s->range[1] == hi, "%s: range [%g, %g], expected [%g, %g]", id, s->range[0], s->range[1], lo, hi);
+  CHECK(s->mechanical == mechanical, "%s: mechanical %d, expected %d", id, s->mechanical, mechanical);
+  CHECK(s->channel == channel, "%s: channel %d, expected %d", id, s->channel, channel);
+  CHECK(s->line == line, "%s: line %d, expected %d", id, s->line, line);
+}
+
+static void test_sensors_example(void)
+{
+  char   text[8192], err[2048] = "", want[FT_PATH_MAX + 64], docpath[1024];
+  FtCase c;
+  snprintf(text, sizeof text, "%s%s%s", sensors_head, sensors_example, calibration_example);
+  int rc = load_text(casepath, text, &c, err, sizeof err);
+  CHECK(rc == 0, "sensors example failed: %s", err);
+  if (rc == 0) {
+    const FtSensorsCase *S = &c.sensors;
+    const double         inf = INFINITY, r2 = sqrt(0.5);
+    CHECK(S->enabled == 1, "sensors enabled %d", S->enabled);
+    CHECK(S->line == line_with(text, "  data: sensors/day1.csv"), "sensors line %d", S->line);
+    snprintf(want, sizeof want, "%s/sensors/day1.csv", tmpdir);
+    CHECK_STR(S->data, want);
+    CHECK_STR(S->time_column, "time");
+    CHECK_NEAR(S->dt, 1.0, 0);
+    CHECK_NEAR(S->spike_threshold, 6, 0);
+    CHECK(S->spike_window == 5, "spike_window %d", S->spike_window);
+    CHECK_NEAR(S->stuck_seconds, 30, 0);
+    CHECK_NEAR(S->gap_seconds, 0, 0);
+    CHECK_NEAR(S->max_bad_fraction, 0.5, 0);
+    CHECK(S->nsensors == 7, "nsensors %d (the rosette expands into three gauges)", S->nsensors);
+    if (S->nsensors == 7) {
+      int lsg = line_with(text, "{id: SG1"), lr = line_with(text, "{id: R1"), ld = line_with(text, "{id: D1"),
+          lt = line_with(text, "{id: TC1"), ll = line_with(text, "{id: LC1");
+      /* positions in mm -> m; directions normalised; microstrain 1e-6, mm 1e-3, degC + 273.15 */
+      check_sensor(&S->sensors[0], "SG1", FT_SENSOR_STRAIN, (double[3]){9.5e-3, -9.4e-3, 14.2e-3}, (double[3]){0, 0, 1}, "microstrain",
+                   1e-6, 0, 5, -3000, 3000, 1, -1, lsg);
+      const double rx[3] = {0, -8e-3, 20e-3};
+      check_sensor(&S->sensors[1], "R1.a", FT_SENSOR_STRAIN, rx, (double[3]){1, 0, 0}, "microstrain", 1e-6, 0, 5, -inf, inf, 0, -1, lr);
+      check_sensor(&S->sensors[2], "R1.b", FT_SENSOR_STRAIN, rx, (double[3]){r2, 0, r2}, "microstrain", 1e-6, 0, 5, -inf, inf, 0, -1, lr);
+      check_sensor(&S->sensors[3], "R1.c", FT_SENSOR_STRAIN, rx, (double[3]){0, 0, 1}, "microstrain", 1e-6, 0, 5, -inf, inf, 0, -1, lr);
+      check_sensor(&S->sensors[4], "D1", FT_SENSOR_DISPLACEMENT, (double[3]){0, 0, 45e-3}, (double[3]){0, 0, -1}, "mm", 1e-3, 0, 0.001,
+                   -inf, inf, 0, -1, ld);
+      check_sensor(&S->sensors[5], "TC1", FT_SENSOR_TEMPERATURE, (double[3]){30e-3, 0, 6e-3}, (double[3]){0, 0, 0}, "degC", 1, 273.15,
+                   0.2, -40, 150, 0, -1, lt);
+      check_sensor(&S->sensors[6], "LC1", FT_SENSOR_LOAD, (double[3]){0, 0, 0}, (double[3]){0, 0, 0}, "kN", 1, 0, 0.05, -inf, inf, 0, 0,
+                   ll);
+    }
+    const FtCalibrationCase *C = &c.calibration;
+    CHECK(C->enabled == 1, "calibration enabled %d", C->enabled);
+    CHECK(C->line == line_with(text, "  parameters:"), "calibration line %d", C->line);
+    CHECK(C->nparams == 4, "nparams %d", C->nparams);
+    if (C->nparams == 4) {
+      const FtCalParam *P = C->params;
+      CHECK_STR(P[0].name, "E_body");
+      CHECK(P[0].kind == FT_PARAM_MODULUS && P[0].load_case == -1, "E_body kind %d load_case %d", P[0].kind, P[0].load_case);
+      CHECK_STR(P[0].region, "body");
+      CHECK_NEAR(P[0].prior, 1, 0);
+      CHECK_NEAR(P[0].sigma, 0.05, 0);
+      CHECK_NEAR(P[0].lower, 0.7, 0);
+      CHECK_NEAR(P[0].upper, 1.3, 0);
+      CHECK(P[0].line == line_with(text, "{name: E_body"), "E_body line %d", P[0].line);
+      CHECK_STR(P[1].name, "alpha_all");
+      CHECK(P[1].kind == FT_PARAM_EXPANSION, "alpha kind %d", P[1].kind);
+      CHECK_STR(P[1].region, ""); /* every material */
+      CHECK_NEAR(P[1].prior, 1, 0); /* default */
+      CHECK_NEAR(P[1].sigma, 0.1, 0);
+      CHECK_NEAR(P[1].lower, 0.5, 0);
+      CHECK_NEAR(P[1].upper, 1.5, 0);
+      CHECK(P[2].kind == FT_PARAM_CONVECTION, "h kind %d", P[2].kind);
+      CHECK_STR(P[2].region, "ambient");
+      CHECK_NEAR(P[2].upper, 5, 0);
+      CHECK_STR(P[3].name, "lift_path");
+      CHECK(P[3].kind == FT_PARAM_LOAD_SCALE && P[3].load_case == 0, "lift_path kind %d load_case %d", P[3].kind, P[3].load_case);
+      CHECK_STR(P[3].region, "");
+      CHECK_NEAR(P[3].prior, 0.95, 0);
+      CHECK_NEAR(P[3].lower, 0.8, 0);
+      CHECK_NEAR(P[3].upper, 1.2, 0);
+    }
+    CHECK_NEAR(C->linear_range, 0.02, 0);
+    CHECK(C->max_outer == 5 && C->fit_samples == 2000 && C->ensemble == 64, "max_outer %d fit_samples %ld ensemble %d", C->max_outer,
+          C->fit_samples, C->ensemble);
+    CHECK_NEAR(C->regularization, 1e-10, 0);
+    snprintf(want, sizeof want, "%s/results/bracket_asset.h5", tmpdir);
+    CHECK_STR(C->output, want);
+    FtCaseFree(&c);
+    CHECK(is_zero(&c, sizeof c), "FtCaseFree does not zero a case with sensors and calibration");
+  }
+
+  /* the document holds exactly these examples */
+  char  *doc = NULL;
+  size_t n   = 0;
+  snprintf(docpath, sizeof docpath, "%sinputs/CASE_FORMAT.md", repo_root);
+  FILE *f = fopen(docpath, "rb");
+  CHECK(f != NULL, "cannot open %s", docpath);
+  if (f) {
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    doc = calloc((size_t)len + 1, 1);
+    n   = doc ? fread(doc, 1, (size_t)len, f) : 0;
+    fclose(f);
+    CHECK(n == (size_t)len, "short read of %s", docpath);
+    CHECK(doc && strstr(doc, sensors_example), "%s lacks the sensors example of this test", docpath);
+    CHECK(doc && strstr(doc, calibration_example), "%s lacks the calibration example of this test", docpath);
+    CHECK(doc && strstr(doc, "  superposition: fused") && strstr(doc, "  precision: double"), "%s lacks superposition/precision", docpath);
+    free(doc);
+  }
+}
+
+/* Defaults, the other units, HDF5 data, section order, empty sections, superposition. */
+static void test_sensors_defaults(void)
+{
+  char        err[2048] = "";
+  FtCase      c;
+  const double inf = INFINITY;
+  /* sections in reverse order: calibration and sensors are still read after fatigue; mesh in m */
+  const char *text = "calibration:\n"
+                     "  parameters: [{name: k1, kind: modulus, sigma: 0.1, bounds: [0.5, 2]}]\n"
+                     "sensors:\n"
+                     "  data: data/s.HDF5\n"
+                     "  dt: 0.25\n"
+                     "  cleaning: {spike_window: 2, max_bad_fraction: 1}\n"
+                     "  list:\n"
+                     "    - {id: e, type: strain, position: [1, 2, 3], direction: [3, 4, 0], unit: strain, noise: 1e-6, measures: mechanical}\n"
+                     "    - {id: time, type: displacement, position: [0, 0, 0], direction: [0, 1, 0], unit: um, noise: 1}\n"
+                     "    - {id: d-m, type: displacement, position: [0, 0, 0], direction: [1, 1, 1], unit: m, noise: 1e-6}\n"
+                     "    - {id: T.K, type: temperature, position: [0, 0, 0], unit: K, noise: 0.5}\n"
+                     "    - {id: F_N, type: load, channel: c2, unit: N, noise: 1}\n"
+                     "    - {id: M1, type: load, channel: c1, unit: kN*m, noise: 1}\n"
+                     "    - {id: M2, type: load, channel: c1, unit: N*m, noise: 1}\n"
+                     "    - {id: F3, type: load, channel: c1, unit: MN, noise: 1}\n"
+                     "    - {id: ratio, type: load, channel: c1, unit: \"1\", noise: 1, range: [0, 1]}\n"
+                     "fatigue:\n"
+                     "  history: h.csv\n"
+                     "  channels: [{name: c1, load_case: a, scale: 1}, {name: c2, load_case: a, scale: 2}]\n"
+                     "  material: {name: s, source: t, sn: {type: basquin, S_ref: 9e8, N_ref: 1, m: 5}}\n"
+                     "  output: fat.h5\n"
+                     "  superposition: gemm\n"
+                     "  precision: single\n"
+                     "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
+                     "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n";
+  int rc = FtCaseParse("dir/case.yaml", text, &c, err, sizeof err);
+  CHECK(rc == 0, "defaults case failed: %s", err);
+  if (rc == 0) {
+    const FtSensorsCase *S = &c.sensors;
+    CHECK(c.fatigue.superposition == 1 && c.fatigue.single_precision == 1, "superposition %d single %d", c.fatigue.superposition,
+          c.fatigue.single_precision);
+    CHECK_STR(S->data, "dir/data/s.HDF5");
+    CHECK_STR(S->time_column, "time"); /* default; a sensor may be called "time" with HDF5 data */
+    CHECK_NEAR(S->dt, 0.25, 0);
+    CHECK_NEAR(S->spike_threshold, 6, 0);
+    CHECK(S->spike_window == 2, "spike_window %d", S->spike_window);
+    CHECK_NEAR(S->stuck_seconds, 30, 0);
+    CHECK_NEAR(S->gap_seconds, 0, 0);
+    CHECK_NEAR(S->max_bad_fraction, 1, 0);
+    CHECK(S->nsensors == 9, "nsensors %d", S->nsensors);
+    if (S->nsensors == 9) {
+      const double s3 = 1 / sqrt(3.0);
+      check_sensor(&S->sensors[0], "e", FT_SENSOR_STRAIN, (double[3]){1, 2, 3}, (double[3]){0.6, 0.8, 0}, "strain", 1, 0, 1e-6, -inf, inf,
+                   1, -1, 8);
+      check_sensor(&S->sensors[1], "time", FT_SENSOR_DISPLACEMENT, (double[3]){0, 0, 0}, (double[3]){0, 1, 0}, "um", 1e-6, 0, 1, -inf,
+                   inf, 0, -1, 9);
+      check_sensor(&S->sensors[2], "d-m", FT_SENSOR_DISPLACEMENT, (double[3]){0, 0, 0}, (double[3]){s3, s3, s3}, "m", 1, 0, 1e-6, -inf,
+                   inf, 0, -1, 10);
+      check_sensor(&S->sensors[3], "T.K", FT_SENSOR_TEMPERATURE, (double[3]){0, 0, 0}, (double[3]){0, 0, 0}, "K", 1, 0, 0.5, -inf, inf, 0,
+                   -1, 11);
+      const char *lid[5] = {"F_N", "M1", "M2", "F3", "ratio"}, *lunit[5] = {"N", "kN*m", "N*m", "MN", "1"};
+      const int   lch[5] = {1, 0, 0, 0, 0};
+      for (int i = 0; i < 5; i++)
+        check_sensor(&S->sensors[4 + i], lid[i], FT_SENSOR_LOAD, (double[3]){0, 0, 0}, (double[3]){0, 0, 0}, lunit[i], 1, 0, 1,
+                     i == 4 ? 0 : -inf, i == 4 ? 1 : inf, 0, lch[i], 12 + i);
+    }
+    const FtCalibrationCase *C = &c.calibration;
+    CHECK(C->enabled == 1 && C->nparams == 1, "calibration enabled %d nparams %d", C->enabled, C->nparams);
+    CHECK_STR(C->params[0].region, "");
+    CHECK_NEAR(C->params[0].prior, 1, 0);
+    CHECK_NEAR(C->linear_range, 0.02, 0);
+    CHECK(C->max_outer == 5 && C->fit_samples == 2000 && C->ensemble == 64, "defaults max_outer %d fit_samples %ld ensemble %d",
+          C->max_outer, C->fit_samples, C->ensemble);
+    CHECK_NEAR(C->regularization, 1e-10, 0);
+    CHECK_STR(C->output, "dir/fat.h5"); /* default: fatigue.output */
+    FtCaseFree(&c);
+  }
+
+  /* no fatigue section: no load cells, calibration gives its own output; defaults of
+     superposition and precision; .csv with its own time column; the whole-number limits */
+  text = "name: t\nmesh: {file: m.msh, unit: mm}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
+         "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n"
+         "sensors:\n"
+         "  data: /abs/s.csv\n"
+         "  time_column: t_s\n"
+         "  cleaning: {spike_threshold: 3.5, stuck_seconds: 0.5, gap_seconds: 12, max_bad_fraction: 0}\n"
+         "  list: [{id: time, type: temperature, position: [1000, 0, 0], unit: degC, noise: 1}]\n"
+         "calibration:\n"
+         "  parameters: [{name: L, kind: load_scale, load_case: a, prior: 2, sigma: 1, bounds: [1.5, 3]}]\n"
+         "  linear_range: 0.5\n"
+         "  max_outer: 1\n"
+         "  fit_samples: 10\n"
+         "  ensemble: 8\n"
+         "  regularization: 0\n"
+         "  output: asset.h5\n";
+  rc = FtCaseParse("case.yaml", text, &c, err, sizeof err);
+  CHECK(rc == 0, "case without fatigue failed: %s", err);
+  if (rc == 0) {
+    CHECK(c.fatigue.enabled == 0 && c.fatigue.superposition == 0 && c.fatigue.single_precision == 0, "fatigue defaults");
+    CHECK_STR(c.sensors.data, "/abs/s.csv");
+    CHECK_STR(c.sensors.time_column, "t_s");
+    CHECK_NEAR(c.sensors.dt, 0, 0);
+    CHECK_NEAR(c.sensors.spike_threshold, 3.5, 0);
+    CHECK(c.sensors.spike_window == 5, "default spike_window %d", c.sensors.spike_window);
+    CHECK_NEAR(c.sensors.stuck_seconds, 0.5, 0);
+    CHECK_NEAR(c.sensors.gap_seconds, 12, 0);
+    CHECK_NEAR(c.sensors.max_bad_fraction, 0, 0);
+    CHECK(c.sensors.nsensors == 1, "nsensors %d", c.sensors.nsensors);
+    CHECK_NEAR(c.sensors.sensors[0].x[0], 1, 1e-15);
+    CHECK_STR(c.calibration.output, "asset.h5");
+    CHECK(c.calibration.params[0].load_case == 0, "load_case %d", c.calibration.params[0].load_case);
+    CHECK_NEAR(c.calibration.params[0].prior, 2, 0);
+    CHECK_NEAR(c.calibration.linear_range, 0.5, 0);
+    CHECK(c.calibration.max_outer == 1 && c.calibration.fit_samples == 10 && c.calibration.ensemble == 8, "limits");
+    CHECK_NEAR(c.calibration.regularization, 0, 0);
+    FtCaseFree(&c);
+  }
+
+  /* empty sections mean none; fatigue with fused, double given explicitly */
+  text = "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
+         "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n"
+         "fatigue:\n"
+         "  history: h.csv\n"
+         "  channels: [{name: c1, load_case: a, scale: 1}]\n"
+         "  material: {name: s, source: t, sn: {type: basquin, S_ref: 9e8, N_ref: 1, m: 5}}\n"
+         "  output: fat.h5\n"
+         "  superposition: fused\n"
+         "  precision: double\n"
+         "sensors:\n"
+         "calibration: ~\n";
+  rc = FtCaseParse("case.yaml", text, &c, err, sizeof err);
+  CHECK(rc == 0, "empty sections failed: %s", err);
+  if (rc == 0) {
+    CHECK(c.sensors.enabled == 0 && c.sensors.sensors == NULL && c.sensors.nsensors == 0, "empty sensors: enabled %d", c.sensors.enabled);
+    CHECK(c.calibration.enabled == 0 && c.calibration.params == NULL, "empty calibration: enabled %d", c.calibration.enabled);
+    CHECK(c.fatigue.superposition == 0 && c.fatigue.single_precision == 0, "fused double");
+    FtCaseFree(&c);
+  }
+  /* absent sections */
+  rc = FtCaseParse("case.yaml", "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
+                   "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n", &c, err, sizeof err);
+  CHECK(rc == 0 && !c.sensors.enabled && !c.calibration.enabled, "absent sections: rc %d", rc);
+  if (!rc) FtCaseFree(&c);
+}
+
+/* Base case for bad sensors and calibration inputs (bad cases replace some of its lines). */
+static const char *sen_lines[] = {
+  /*  1 */ "name: t",
+  /*  2 */ "mesh: {file: m.msh, unit: mm}",
+  /*  3 */ "materials: [{region: body, E: 210e9, nu: 0.3, alpha: 12e-6, k: 45}]",
+  /*  4 */ "thermal: [{name: warm, fixed_temperature: [{region: base, value: 313}], convection: [{region: ambient, h: 25, ambient: 293}]}]",
+  /*  5 */ "mechanical:",
+  /*  6 */ "  load_cases: [{name: lift, pressure: [{region: top, value: 1.0e6}]}, {name: heat, temperature: warm}]",
+  /*  7 */ "output: {file: out.h5}",
+  /*  8 */ "fatigue:",
+  /*  9 */ "  history: h.csv",
+  /* 10 */ "  channels: [{name: lift_kN, load_case: lift, scale: 0.1}, {name: T_C, load_case: heat, scale: 0.05}]",
+  /* 11 */ "  output: fat.h5",
+  /* 12 */ "  material: {name: steel, source: test, sn: {type: basquin, S_ref: 900e6, N_ref: 0.5, m: 10}}",
+  /* 13 */ "sensors:",
+  /* 14 */ "  data: s.csv",
+  /* 15 */ "  list:",
+  /* 16 */ "    - {id: SG1, type: strain, position: [1, 2, 3], direction: [1, 0, 0], unit: microstrain, noise: 5}",
+  /* 17 */ "    - {id: R1, type: rosette, position: [1, 2, 3], directions: [[1, 0, 0], [1, 1, 0], [0, 1, 0]], unit: microstrain, noise: 5}",
+  /* 18 */ "    - {id: D1, type: displacement, position: [0, 0, 9], direction: [0, 0, 1], unit: mm, noise: 0.001}",
+  /* 19 */ "    - {id: TC1, type: temperature, position: [0, 0, 1], unit: degC, noise: 0.2}",
+  /* 20 */ "    - {id: LC1, type: load, channel: lift_kN, unit: kN, noise: 0.05}",
+  /* 21 */ "calibration:",
+  /* 22 */ "  parameters:",
+  /* 23 */ "    - {name: E_body, kind: modulus, region: body, sigma: 0.05, bounds: [0.7, 1.3]}",
+  /* 24 */ "    - {name: h_air, kind: convection, region: ambient, sigma: 0.3, bounds: [0.2, 5]}",
+  /* 25 */ "    - {name: lift_path, kind: load_scale, load_case: lift, sigma: 0.05, bounds: [0.8, 1.2]}",
+};
+#define NSEN ((int)(sizeof sen_lines / sizeof sen_lines[0]))
+
+static char *svariant(int from, int to, const char *repl)
+{
+  static char buf[8192];
+  buf[0] = 0;
+  for (int i = 1; i <= NSEN; i++) {
+    if (i == from) {
+      strcat(buf, repl);
+      strcat(buf, "\n");
+    }
+    if (i < from || i > to) {
+      strcat(buf, sen_lines[i - 1]);
+      strcat(buf, "\n");
+    }
+  }
+  return buf;
+}
+
+static void sbad(const char *what, int at, const char *repl, int line, const char *s1, const char *s2, const char *s3)
+{
+  bad_text(what, svariant(at, at, repl), line, s1, s2, s3);
+}
+
+static void test_sensors_bad(void)
+{
+  FtCase c;
+  char   err[2048];
+  write_file(casepath, svariant(0, -1, ""));
+  int rc = FtCaseLoad(casepath, &c, err, sizeof err);
+  CHECK(rc == 0, "sensors base case failed: %s", err);
+  if (!rc) {
+    CHECK(c.sensors.nsensors == 7 && c.calibration.nparams == 3, "base: %d sensors, %d parameters", c.sensors.nsensors,
+          c.calibration.nparams);
+    FtCaseFree(&c);
+  }
+
+  /* fatigue.superposition and precision */
+  sbad("unknown superposition", 11, "  output: fat.h5\n  superposition: blas", 12, "fatigue.superposition: must be one of fused, gemm, got 'blas'",
+       NULL, NULL);
+  sbad("unknown precision", 11, "  output: fat.h5\n  superposition: gemm\n  precision: half", 13,
+       "fatigue.precision: must be one of double, single, got 'half'", NULL, NULL);
+  sbad("single precision with the default fused superposition", 11, "  output: fat.h5\n  precision: single", 12,
+       "fatigue.precision: single needs superposition: gemm", "got 'single'", NULL);
+  sbad("single precision with fused", 11, "  output: fat.h5\n  precision: single\n  superposition: fused", 12,
+       "fatigue.precision: single needs superposition: gemm", NULL, NULL);
+
+  /* the sensors mapping */
+  bad_text("sensors as a list", svariant(13, 20, "sensors: [a]"), 13, "sensors: expected a mapping, got a list", NULL, NULL);
+  sbad("unknown sensors key", 14, "  data: s.csv\n  time_colum: t", 15, "sensors.time_colum: unknown key",
+       "known: data, time_column, dt, cleaning, list", NULL);
+  sbad("missing data", 14, "  # no data", 15, "sensors.data: missing", NULL, NULL);
+  sbad("data of another kind", 14, "  data: s.txt", 14, "sensors.data: must end in .csv (CSV) or .h5/.hdf5 (HDF5), got 's.txt'", NULL, NULL);
+  sbad("data named only by its extension", 14, "  data: dir/.csv", 14, "sensors.data: must end in .csv", NULL, NULL);
+  sbad("time_column with HDF5 data", 14, "  data: s.h5\n  time_column: t", 15, "sensors.time_column: only for CSV data", "got 't'", NULL);
+  sbad("dt 0", 14, "  data: s.csv\n  dt: 0", 15, "sensors.dt: must be > 0, got 0", NULL, NULL);
+  sbad("dt negative", 14, "  data: s.csv\n  dt: -1", 15, "sensors.dt: must be > 0, got -1", NULL, NULL);
+  sbad("cleaning as a list", 14, "  data: s.csv\n  cleaning: [1]", 15, "sensors.cleaning: expected a mapping, got a list", NULL, NULL);
+  sbad("unknown cleaning key", 14, "  data: s.csv\n  cleaning: {spike: 3}", 15, "sensors.cleaning.spike: unknown key",
+       "known: spike_threshold, spike_window, stuck_seconds, gap_seconds, max_bad_fraction", NULL);
+  sbad("spike_threshold 0", 14, "  data: s.csv\n  cleaning: {spike_threshold: 0}", 15, "sensors.cleaning.spike_threshold: must be > 0, got 0",
+       NULL, NULL);
+  sbad("spike_window 0", 14, "  data: s.csv\n  cleaning: {spike_window: 0}", 15,
+       "sensors.cleaning.spike_window: must be a whole number >= 1, got '0'", NULL, NULL);
+  sbad("spike_window 2.5", 14, "  data: s.csv\n  cleaning: {spike_window: 2.5}", 15,
+       "sensors.cleaning.spike_window: must be a whole number >= 1, got '2.5'", NULL, NULL);
+  sbad("stuck_seconds 0", 14, "  data: s.csv\n  cleaning: {stuck_seconds: 0}", 15, "sensors.cleaning.stuck_seconds: must be > 0, got 0",
+       NULL, NULL);
+  sbad("gap_seconds < 0", 14, "  data: s.csv\n  cleaning: {gap_seconds: -1}", 15, "sensors.cleaning.gap_seconds: must be >= 0",
+       "got -1", NULL);
+  sbad("max_bad_fraction 1.5", 14, "  data: s.csv\n  cleaning: {max_bad_fraction: 1.5}", 15,
+       "sensors.cleaning.max_bad_fraction: must be in [0, 1], got 1.5", NULL, NULL);
+  bad_text("missing list", svariant(15, 20, "  # no list"), 14, "sensors.list: missing", NULL, NULL);
+  bad_text("empty list", svariant(15, 20, "  list: []"), 15, "sensors.list: at least one sensor is required", NULL, NULL);
+  bad_text("list as a mapping", svariant(15, 20, "  list: {id: SG1}"), 15, "sensors.list: expected a list, got a mapping", NULL, NULL);
+
+  /* one sensor */
+  sbad("sensor as a name", 16, "    - SG1", 16, "sensors.list[0]: expected a mapping, got 'SG1'", NULL, NULL);
+  sbad("unknown sensor key", 16, "    - {id: SG1, type: strain, position: [1, 2, 3], direction: [1, 0, 0], unit: microstrain, noize: 5}", 16,
+       "sensors.list[0].noize: unknown key", "known: id, type, position", NULL);
+  sbad("unknown sensor type", 16, "    - {id: SG1, type: strian, position: [1, 2, 3], direction: [1, 0, 0], unit: microstrain, noise: 5}", 16,
+       "sensors.list[0].type: must be one of strain, rosette, displacement, temperature, load, got 'strian'", NULL, NULL);
+  sbad("missing type", 16, "    - {id: SG1, position: [1, 2, 3], direction: [1, 0, 0], unit: microstrain, noise: 5}", 16,
+       "sensors.list[0].type: missing", NULL, NULL);
+  sbad("missing id", 16, "    - {type: strain, position: [1, 2, 3], direction: [1, 0, 0], unit: microstrain, noise: 5}", 16,
+       "sensors.list[0].id: missing", NULL, NULL);
+  sbad("bad id", 16, "    - {id: SG 1, type: strain, position: [1, 2, 3], direction: [1, 0, 0], unit: microstrain, noise: 5}", 16,
+       "sensors.list[0].id: must match [A-Za-z0-9_.-]+, got 'SG 1'", NULL, NULL);
+  sbad("duplicate id", 19, "    - {id: SG1, type: temperature, position: [0, 0, 1], unit: degC, noise: 0.2}", 19,
+       "sensors.list[3].id: duplicate sensor id 'SG1' (also sensors.list[0], line 16)", NULL, NULL);
+  sbad("id of a rosette gauge", 16, "    - {id: R1.b, type: strain, position: [1, 2, 3], direction: [1, 0, 0], unit: microstrain, noise: 5}", 17,
+       "sensors.list[1].id: duplicate sensor id 'R1.b' (a gauge of this rosette; also sensors.list[0], line 16)", NULL, NULL);
+  sbad("id equal to a gauge of an earlier rosette", 19, "    - {id: R1.c, type: temperature, position: [0, 0, 1], unit: degC, noise: 0.2}", 19,
+       "sensors.list[3].id: duplicate sensor id 'R1.c' (also sensors.list[1], a rosette, line 17)", NULL, NULL);
+  sbad("id equal to the time column", 19, "    - {id: time, type: temperature, position: [0, 0, 1], unit: degC, noise: 0.2}", 19,
+       "sensors.list[3].id: sensor id 'time' is the time column", NULL, NULL);
+  sbad("id equal to a renamed time column", 14, "  data: s.csv\n  time_column: SG1", 17,
+       "sensors.list[0].id: sensor id 'SG1' is the time column", NULL, NULL);
+  {
+    char repl[512], id[80];
+    memset(id, 'r', 62);
+    id[62] = 0;
+    snprintf(repl, sizeof repl,
+             "    - {id: %s, type: rosette, position: [1, 2, 3], directions: [[1, 0, 0], [1, 1, 0], [0, 1, 0]], unit: microstrain, noise: 5}", id);
+    sbad("rosette id too long", 17, repl, 17, "sensors.list[1].id: too long for a rosette id (at most 61 characters", NULL, NULL);
+  }
+  /* units */
+  sbad("temperature unit on a strain gauge", 16, "    - {id: SG1, type: strain, position: [1, 2, 3], direction: [1, 0, 0], unit: degC, noise: 5}", 16,
+       "sensors.list[0].unit: unit 'degC' does not fit a strain sensor; use strain, microstrain", NULL, NULL);
+  sbad("ustrain on a rosette", 17, "    - {id: R1, type: rosette, position: [1, 2, 3], directions: [[1, 0, 0], [1, 1, 0], [0, 1, 0]], unit: ustrain, noise: 5}",
+       17, "sensors.list[1].unit: unit 'ustrain' does not fit a rosette; use strain, microstrain", NULL, NULL);
+  sbad("cm on a displacement sensor", 18, "    - {id: D1, type: displacement, position: [0, 0, 9], direction: [0, 0, 1], unit: cm, noise: 0.001}", 18,
+       "sensors.list[2].unit: unit 'cm' does not fit a displacement sensor; use m, mm, um", NULL, NULL);
+  sbad("degF on a thermocouple", 19, "    - {id: TC1, type: temperature, position: [0, 0, 1], unit: degF, noise: 0.2}", 19,
+       "sensors.list[3].unit: unit 'degF' does not fit a temperature sensor; use K, degC", NULL, NULL);
+  sbad("lbf on a load cell", 20, "    - {id: LC1, type: load, channel: lift_kN, unit: lbf, noise: 0.05}", 20,
+       "sensors.list[4].unit: unit 'lbf' does not fit a load cell; use N, kN, MN, N*m, kN*m, 1", NULL, NULL);
+  sbad("unit as a list", 20, "    - {id: LC1, type: load, channel: lift_kN, unit: [kN], noise: 0.05}", 20,
+       "sensors.list[4].unit: expected a unit of a load cell (N, kN, MN, N*m, kN*m, 1), got a list", NULL, NULL);
+  sbad("missing unit", 20, "    - {id: LC1, type: load, channel: lift_kN, noise: 0.05}", 20, "sensors.list[4].unit: missing", NULL, NULL);
+  /* noise, range, measures */
+  sbad("noise 0", 19, "    - {id: TC1, type: temperature, position: [0, 0, 1], unit: degC, noise: 0}", 19,
+       "sensors.list[3].noise: must be > 0, got 0", NULL, NULL);
+  sbad("missing noise", 19, "    - {id: TC1, type: temperature, position: [0, 0, 1], unit: degC}", 19, "sensors.list[3].noise: missing", NULL, NULL);
+  sbad("range reversed", 19, "    - {id: TC1, type: temperature, position: [0, 0, 1], unit: degC, noise: 0.2, range: [150, -40]}", 19,
+       "sensors.list[3].range: expected [lowest, highest] with lowest < highest, got [150, -40]", NULL, NULL);
+  sbad("range of one number", 19, "    - {id: TC1, type: temperature, position: [0, 0, 1], unit: degC, noise: 0.2, range: [150]}", 19,
+       "sensors.list[3].range: expected a list of 2 numbers [lowest, highest], got a list of 1", NULL, NULL);
+  sbad("measures on a displacement sensor", 18,
+       "    - {id: D1, type: displacement, position: [0, 0, 9], direction: [0, 0, 1], unit: mm, noise: 0.001, measures: total}", 18,
+       "sensors.list[2].measures: not used by a displacement sensor", "its keys: id, type, position, direction, unit, noise, range", NULL);
+  sbad("unknown measures", 16, "    - {id: SG1, type: strain, position: [1, 2, 3], direction: [1, 0, 0], unit: microstrain, noise: 5, measures: elastic}",
+       16, "sensors.list[0].measures: must be one of mechanical, total, got 'elastic'", NULL, NULL);
+  /* position and direction */
+  sbad("zero direction", 16, "    - {id: SG1, type: strain, position: [1, 2, 3], direction: [0, 0, 0], unit: microstrain, noise: 5}", 16,
+       "sensors.list[0].direction: must be a non-zero vector, got [0, 0, 0]", NULL, NULL);
+  sbad("direction of 2 components", 16, "    - {id: SG1, type: strain, position: [1, 2, 3], direction: [1, 0], unit: microstrain, noise: 5}", 16,
+       "sensors.list[0].direction: expected a list of 3 numbers", "got a list of 2", NULL);
+  sbad("strain gauge without direction", 16, "    - {id: SG1, type: strain, position: [1, 2, 3], unit: microstrain, noise: 5}", 16,
+       "sensors.list[0].direction: missing", NULL, NULL);
+  sbad("displacement sensor without direction", 18, "    - {id: D1, type: displacement, position: [0, 0, 9], unit: mm, noise: 0.001}", 18,
+       "sensors.list[2].direction: missing", NULL, NULL);
+  sbad("direction on a thermocouple", 19, "    - {id: TC1, type: temperature, position: [0, 0, 1], direction: [1, 0, 0], unit: degC, noise: 0.2}", 19,
+       "sensors.list[3].direction: not used by a temperature sensor", "its keys: id, type, position, unit, noise, range", NULL);
+  sbad("thermocouple without position", 19, "    - {id: TC1, type: temperature, unit: degC, noise: 0.2}", 19, "sensors.list[3].position: missing",
+       NULL, NULL);
+  sbad("position not a number", 19, "    - {id: TC1, type: temperature, position: [0, a, 1], unit: degC, noise: 0.2}", 19,
+       "sensors.list[3].position[1]: expected a number, got 'a'", NULL, NULL);
+  /* rosettes */
+  sbad("rosette of 2 directions", 17, "    - {id: R1, type: rosette, position: [1, 2, 3], directions: [[1, 0, 0], [0, 1, 0]], unit: microstrain, noise: 5}",
+       17, "sensors.list[1].directions: a rosette needs exactly 3 directions, got a list of 2", NULL, NULL);
+  sbad("rosette with one direction vector", 17, "    - {id: R1, type: rosette, position: [1, 2, 3], directions: [1, 0, 0], unit: microstrain, noise: 5}",
+       17, "sensors.list[1].directions[0]: expected a list of 3 numbers", "got '1'", NULL);
+  sbad("rosette with parallel directions", 17,
+       "    - {id: R1, type: rosette, position: [1, 2, 3], directions: [[1, 0, 0], [0, 1, 0], [-1, 0.03, 0]], unit: microstrain, noise: 5}", 17,
+       "sensors.list[1].directions[2]: parallel to sensors.list[1].directions[0]", "|cos| = 0.9996", "three different directions");
+  sbad("rosette with a zero direction", 17,
+       "    - {id: R1, type: rosette, position: [1, 2, 3], directions: [[1, 0, 0], [0, 0, 0], [0, 1, 0]], unit: microstrain, noise: 5}", 17,
+       "sensors.list[1].directions[1]: must be a non-zero vector", NULL, NULL);
+  sbad("rosette without directions", 17, "    - {id: R1, type: rosette, position: [1, 2, 3], unit: microstrain, noise: 5}", 17,
+       "sensors.list[1].directions: missing", NULL, NULL);
+  sbad("rosette with direction", 17, "    - {id: R1, type: rosette, position: [1, 2, 3], direction: [1, 0, 0], unit: microstrain, noise: 5}", 17,
+       "sensors.list[1].direction: not used by a rosette", "directions", NULL);
+  sbad("strain gauge with directions", 16,
+       "    - {id: SG1, type: strain, position: [1, 2, 3], directions: [[1, 0, 0], [1, 1, 0], [0, 1, 0]], unit: microstrain, noise: 5}", 16,
+       "sensors.list[0].directions: not used by a strain sensor", NULL, NULL);
+  /* load cells */
+  sbad("load cell without channel", 20, "    - {id: LC1, type: load, unit: kN, noise: 0.05}", 20, "sensors.list[4].channel: missing", NULL, NULL);
+  sbad("load cell on an unknown channel", 20, "    - {id: LC1, type: load, channel: lift, unit: kN, noise: 0.05}", 20,
+       "sensors.list[4].channel: no channel named 'lift' in fatigue.channels (known: lift_kN, T_C)", NULL, NULL);
+  sbad("load cell with a position", 20, "    - {id: LC1, type: load, channel: lift_kN, position: [0, 0, 0], unit: kN, noise: 0.05}", 20,
+       "sensors.list[4].position: not used by a load cell", "its keys: id, type, channel, unit, noise, range", NULL);
+  sbad("load cell with a direction", 20, "    - {id: LC1, type: load, channel: lift_kN, direction: [0, 0, 1], unit: kN, noise: 0.05}", 20,
+       "sensors.list[4].direction: not used by a load cell", NULL, NULL);
+  sbad("channel on a thermocouple", 19, "    - {id: TC1, type: temperature, position: [0, 0, 1], unit: degC, noise: 0.2, channel: T_C}", 19,
+       "sensors.list[3].channel: not used by a temperature sensor", NULL, NULL);
+  bad_text("load cell without a fatigue section", svariant(8, 12, "# no fatigue\n# 9\n# 10\n# 11\n# 12"), 20,
+           "sensors.list[4].channel: load cell 'LC1' reads fatigue channel 'lift_kN', but the case has no fatigue section", NULL, NULL);
+
+  /* calibration */
+  bad_text("calibration without sensors", svariant(13, 20, "# 13\n# 14\n# 15\n# 16\n# 17\n# 18\n# 19\n# 20"), 22,
+           "calibration: needs a sensors section", "the case has none", NULL);
+  bad_text("calibration as a list", svariant(21, 25, "calibration: [1]"), 21, "calibration: expected a mapping, got a list", NULL, NULL);
+  sbad("unknown calibration key", 21, "calibration:\n  max_iter: 3", 22, "calibration.max_iter: unknown key", "known: parameters, linear_range", NULL);
+  bad_text("missing parameters", svariant(22, 25, "  linear_range: 0.1"), 22, "calibration.parameters: missing", NULL, NULL);
+  bad_text("no parameters", svariant(22, 25, "  parameters: []"), 22, "calibration.parameters: at least one parameter is required", NULL, NULL);
+  sbad("unknown parameter key", 23, "    - {name: E_body, kind: modulus, region: body, sigma: 0.05, bounds: [0.7, 1.3], mean: 1}", 23,
+       "calibration.parameters[0].mean: unknown key", "known: name, kind, region, load_case, prior, sigma, bounds", NULL);
+  sbad("unknown kind", 23, "    - {name: E_body, kind: stiffness, region: body, sigma: 0.05, bounds: [0.7, 1.3]}", 23,
+       "calibration.parameters[0].kind: must be one of modulus, expansion, convection, load_scale, support, got 'stiffness'", NULL, NULL);
+  sbad("kind support", 23, "    - {name: k_bolt, kind: support, region: body, sigma: 0.05, bounds: [0.7, 1.3]}", 23,
+       "calibration.parameters[0].kind: kind 'support' (elastic support stiffness) is not implemented yet", NULL, NULL);
+  sbad("missing kind", 23, "    - {name: E_body, region: body, sigma: 0.05, bounds: [0.7, 1.3]}", 23, "calibration.parameters[0].kind: missing",
+       NULL, NULL);
+  sbad("duplicate parameter name", 24, "    - {name: E_body, kind: convection, region: ambient, sigma: 0.3, bounds: [0.2, 5]}", 24,
+       "calibration.parameters[1].name: duplicate parameter name 'E_body' (also calibration.parameters[0], line 23)", NULL, NULL);
+  sbad("bad parameter name", 23, "    - {name: E body, kind: modulus, region: body, sigma: 0.05, bounds: [0.7, 1.3]}", 23,
+       "calibration.parameters[0].name: must match [A-Za-z0-9_.-]+", NULL, NULL);
+  sbad("modulus of an unknown region", 23, "    - {name: E_body, kind: modulus, region: web, sigma: 0.05, bounds: [0.7, 1.3]}", 23,
+       "calibration.parameters[0].region: no material region 'web' in materials (known: body)", NULL, NULL);
+  sbad("expansion of an unknown region", 23, "    - {name: a, kind: expansion, region: ambient, sigma: 0.05, bounds: [0.7, 1.3]}", 23,
+       "calibration.parameters[0].region: no material region 'ambient' in materials", NULL, NULL);
+  sbad("convection on an unknown region", 24, "    - {name: h_air, kind: convection, region: air, sigma: 0.3, bounds: [0.2, 5]}", 24,
+       "calibration.parameters[1].region: no convection entry on region 'air' in the thermal cases (known: ambient)", NULL, NULL);
+  bad_text("convection without convection entries",
+           svariant(4, 4, "thermal: [{name: warm, fixed_temperature: [{region: base, value: 313}]}]"), 24,
+           "calibration.parameters[1].region: kind convection scales convection coefficients, but no thermal case has a convection entry",
+           NULL, NULL);
+  {
+    char *t = svariant(4, 4, "thermal: [{name: warm, fixed_temperature: [{region: base, value: 313}]}]");
+    char  buf[8192];
+    snprintf(buf, sizeof buf, "%s", t);
+    char *p = strstr(buf, "region: ambient, ");
+    memmove(p, p + strlen("region: ambient, "), strlen(p + strlen("region: ambient, ")) + 1);
+    bad_text("convection for all regions without convection entries", buf, 24,
+             "calibration.parameters[1].kind: kind convection scales convection coefficients, but no thermal case has a convection entry", NULL,
+             NULL);
+  }
+  sbad("load_scale without load_case", 25, "    - {name: lift_path, kind: load_scale, sigma: 0.05, bounds: [0.8, 1.2]}", 25,
+       "calibration.parameters[2].load_case: missing", NULL, NULL);
+  sbad("load_scale of an unknown load case", 25, "    - {name: lift_path, kind: load_scale, load_case: lfit, sigma: 0.05, bounds: [0.8, 1.2]}", 25,
+       "calibration.parameters[2].load_case: no load case named 'lfit' in mechanical.load_cases (known: lift, heat)", NULL, NULL);
+  sbad("load_scale with a region", 25, "    - {name: lift_path, kind: load_scale, region: top, load_case: lift, sigma: 0.05, bounds: [0.8, 1.2]}", 25,
+       "calibration.parameters[2].region: not used by kind load_scale", NULL, NULL);
+  sbad("modulus with a load case", 23, "    - {name: E_body, kind: modulus, load_case: lift, sigma: 0.05, bounds: [0.7, 1.3]}", 23,
+       "calibration.parameters[0].load_case: only kind load_scale takes a load case", "got 'lift'", NULL);
+  sbad("sigma 0", 23, "    - {name: E_body, kind: modulus, region: body, sigma: 0, bounds: [0.7, 1.3]}", 23,
+       "calibration.parameters[0].sigma: must be > 0, got 0", NULL, NULL);
+  sbad("missing sigma", 23, "    - {name: E_body, kind: modulus, region: body, bounds: [0.7, 1.3]}", 23, "calibration.parameters[0].sigma: missing",
+       NULL, NULL);
+  sbad("missing bounds", 23, "    - {name: E_body, kind: modulus, region: body, sigma: 0.05}", 23, "calibration.parameters[0].bounds: missing", NULL,
+       NULL);
+  sbad("bounds reversed", 23, "    - {name: E_body, kind: modulus, region: body, sigma: 0.05, bounds: [1.3, 0.7]}", 23,
+       "calibration.parameters[0].bounds: expected [lower, upper] with lower < upper, got [1.3, 0.7]", NULL, NULL);
+  sbad("lower bound 0", 23, "    - {name: E_body, kind: modulus, region: body, sigma: 0.05, bounds: [0, 1.3]}", 23,
+       "calibration.parameters[0].bounds: must satisfy 0 < lower < prior (1) < upper, got [0, 1.3]", NULL, NULL);
+  sbad("prior above the bounds", 23, "    - {name: E_body, kind: modulus, region: body, prior: 1.5, sigma: 0.05, bounds: [0.7, 1.3]}", 23,
+       "calibration.parameters[0].bounds: must satisfy 0 < lower < prior (1.5) < upper, got [0.7, 1.3]", NULL, NULL);
+  sbad("default prior below the bounds", 23, "    - {name: E_body, kind: modulus, region: body, sigma: 0.05, bounds: [1.1, 1.3]}", 23,
+       "calibration.parameters[0].bounds: must satisfy 0 < lower < prior (1) < upper", NULL, NULL);
+  sbad("prior 0", 23, "    - {name: E_body, kind: modulus, region: body, prior: 0, sigma: 0.05, bounds: [0.7, 1.3]}", 23,
+       "calibration.parameters[0].prior: must be > 0, got 0", NULL, NULL);
+  sbad("linear_range 1", 25, "    - {name: lift_path, kind: load_scale, load_case: lift, sigma: 0.05, bounds: [0.8, 1.2]}\n  linear_range: 1", 26,
+       "calibration.linear_range: must be in (0, 1), got 1", NULL, NULL);
+  sbad("linear_range 0", 22, "  linear_range: 0\n  parameters:", 22, "calibration.linear_range: must be in (0, 1), got 0", NULL, NULL);
+  sbad("max_outer 0", 22, "  max_outer: 0\n  parameters:", 22, "calibration.max_outer: must be a whole number >= 1, got '0'", NULL, NULL);
+  sbad("fit_samples 9", 22, "  fit_samples: 9\n  parameters:", 22, "calibration.fit_samples: must be a whole number >= 10, got '9'", NULL, NULL);
+  sbad("ensemble 7", 22, "  ensemble: 7\n  parameters:", 22, "calibration.ensemble: must be a whole number >= 8, got '7'", NULL, NULL);
+  sbad("ensemble 64.5", 22, "  ensemble: 64.5\n  parameters:", 22, "calibration.ensemble: must be a whole number >= 8, got '64.5'", NULL, NULL);
+  sbad("regularization < 0", 22, "  regularization: -1e-10\n  parameters:", 22, "calibration.regularization: must be >= 0, got -1e-10", NULL,
+       NULL);
+  sbad("output overwrites the FE results", 22, "  output: out.h5\n  parameters:", 22, "calibration.output: must differ from the FE results",
+       "got 'out.h5'", NULL);
+  /* no fatigue section (so no load cell and no default output) */
+  bad_text("no output and no fatigue section", svariant(8, 20, "sensors:\n  data: s.csv\n  list: [{id: TC1, type: temperature, position: [0, 0, 1], unit: degC, noise: 0.2}]"),
+           12, "calibration.output: missing; give the asset file", "no fatigue section", NULL);
+}
+
 int main(void)
 {
   const char *base = getenv("TMPDIR");
@@ -1310,6 +1930,9 @@ int main(void)
   test_library_lookup();
   test_material_library();
   test_fatigue_bad();
+  test_sensors_example();
+  test_sensors_defaults();
+  test_sensors_bad();
 
   remove(casepath);
   rmdir(tmpdir);

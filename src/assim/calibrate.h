@@ -1,0 +1,14 @@
+/* The asset run (`ftwin calibrate CASE`): an asset's sensor data cleaned, the model's uncertain
+ * parameters and the load histories fitted to it, the fatigue computed from the calibrated
+ * model and the identified loads, and the life given with a band. Everything goes into the
+ * asset's HDF5 file (calibration.output, default fatigue.output) under /calibration, beside the
+ * fatigue results; the calibrated unit fields go to a basis file beside it (<asset>_basis.h5).
+ * The method is described at the top of calibrate.c and in README.md. */
+#ifndef FT_CALIBRATE_H
+#define FT_CALIBRATE_H
+#include <petscsys.h>
+
+#include "run.h"
+
+PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt);
+#endif
