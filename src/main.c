@@ -19,6 +19,7 @@
 #include "run.h"
 #include "util/backend.h"
 #include "util/log.h"
+#include "util/stop.h"
 
 static const char *usage =
   "usage: ftwin <command> [options] [PETSc options]\n"
@@ -35,6 +36,10 @@ static const char *usage =
   "  -q, --quiet       no progress output\n"
   "  --backend B       element/stress kernels: auto (CUDA if a device is visible), cpu, cuda\n"
   "  -o, --output F    write the results to F instead of the case's output.file\n"
+  "  --incremental     (fatigue) continue the counting state in the output file with the history's\n"
+  "                    samples after its last time; no new samples: nothing changes\n"
+  "signals: SIGTERM or SIGUSR1 stop `fatigue` at the next chunk with its state saved, exit code 75\n"
+  "         (run again with --incremental to continue)\n"
   "PETSc options apply to the elasticity solve (-ksp_type, -pc_type, -ksp_rtol, -ksp_monitor, -log_view)\n"
   "and, with the prefix -thermal_, to the thermal solves (-thermal_ksp_monitor ...).\n";
 
@@ -78,6 +83,7 @@ int main(int argc, char **argv)
 {
   const char    *command = NULL, *casePath = NULL, *backend = "auto", *output = NULL;
   PetscBool      quiet = PETSC_FALSE;
+  int            incremental = 0;
   char         **rest  = malloc(sizeof(char *) * ((size_t)argc + 1));
   int            nrest = 0;
   PetscErrorCode ierr;
@@ -95,6 +101,7 @@ int main(int argc, char **argv)
       free(rest);
       return 0;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = PETSC_TRUE;
+    else if (!strcmp(a, "--incremental")) incremental = 1;
     else if (!strcmp(a, "--backend") || !strcmp(a, "-backend")) {
       if (i + 1 >= argc) {
         fprintf(stderr, "ftwin: error: --backend needs a value (auto, cpu, cuda)\n");
@@ -133,13 +140,14 @@ int main(int argc, char **argv)
   ierr = PetscInitialize(&nrest, &rest, NULL, usage);
   if (ierr) return 1;
   PetscPushErrorHandler(FtErrorHandler, NULL);
+  FtStopInstall(); /* after PETSc, whose own handler would abort on SIGTERM */
   FtLogSetQuiet(quiet);
   (void)FtWallTime();
   ierr = FtLogRegisterEvents();
   if (!ierr) {
     if (!strcmp(command, "info")) ierr = Info();
     else {
-      FtRunOptions opt = {casePath, backend, output};
+      FtRunOptions opt = {casePath, backend, output, incremental};
       if (!strcmp(command, "run")) ierr = FtRun(PETSC_COMM_WORLD, &opt);
       else if (!strcmp(command, "calibrate")) ierr = FtCalibrateRun(PETSC_COMM_WORLD, &opt);
       else ierr = FtFatigueRun(PETSC_COMM_WORLD, &opt);
@@ -147,5 +155,5 @@ int main(int argc, char **argv)
   }
   PetscFinalize();
   free(rest);
-  return ierr ? 1 : 0;
+  return ierr ? 1 : FtExitCode();
 }

@@ -9,6 +9,7 @@ typedef struct {
   const char *case_path;
   const char *backend; /* auto | cpu | cuda */
   const char *output;  /* overrides output.file when not NULL */
+  int         incremental; /* ftwin fatigue --incremental: continue the output's counting state */
 } FtRunOptions;
 
 PetscErrorCode FtRun(MPI_Comm comm, const FtRunOptions *opt);

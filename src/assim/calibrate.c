@@ -1429,7 +1429,7 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   /* 10. fatigue of the identified history on the calibrated basis; the life band and /calibration
          are computed and written by the callback, inside the asset file before it is renamed */
   o.C = &C; o.theta = theta; o.cov = cov; o.lchol = Lchol; o.m = m; o.basis_path = basis_path; o.hist = &h;
-  PetscCall(FtFatigueComputeEx(comm, &c, &h, basis_path, out_path, &summary, CalibrationWriter, &o));
+  PetscCall(FtFatigueComputeEx(comm, &c, &h, basis_path, out_path, &summary, CalibrationWriter, &o, NULL));
   tm_end = FtWallTime();
   PetscCall(FtLogInfo("asset results written: %s", out_path));
   PetscCall(FtLogInfo("phases [s]: data (read, clean, resample) %.2f; model set-up (mesh, space, sensor location) %.2f; FE solves %d in %.2f; "

@@ -16,6 +16,7 @@
 #include "ft_fatigue_batch.h"
 #include "io/h5util.h"
 #include "util/log.h"
+#include "util/stop.h"
 
 #define FT_FATIGUE_CHUNK 2048 /* time steps per batch call */
 #define FT_HIST_NR 32         /* hot-spot histogram: range bins */
@@ -276,6 +277,24 @@ static PetscErrorCode CheckSettings(MPI_Comm comm, const FtCase *c, const char *
   PetscFunctionReturn(0);
 }
 
+/* The settings a result depends on, as one line (the `settings` attribute; an incremental run
+ * continues only a state made with the same settings). */
+static void SettingsString(const FtCase *c, const FtFatigueParams *par, int eq, char *settings, size_t cap)
+{
+  const FtFatigueCase *f    = &c->fatigue;
+  size_t               used = 0;
+  used += (size_t)snprintf(settings + used, cap - used,
+                           "material %s (%s); S-N kind %d, S_ref %g Pa, N_ref %g, m %g, S_e %g Pa; Marin product %g; "
+                           "mean stress %s; equivalent stress %s; gate %g Pa; prior damage %g; superposition %s; channels:",
+                           f->material.name, f->material.source, f->material.sn_kind, f->material.S_ref, f->material.N_ref, f->material.m,
+                           f->material.S_e, ft_sn_marin(&par->sn), MeanStressName(f->mean_stress), EquivalentName(eq), f->gate,
+                           f->prior_damage,
+                           f->superposition ? (f->single_precision ? "gemm (BLAS, single precision)" : "gemm (BLAS, double)") : "fused (double)");
+  for (int k = 0; k < f->nchannels && used < cap; k++)
+    used += (size_t)snprintf(settings + used, cap - used, " %s -> %s x %g (offset %g)", f->channels[k].name,
+                             c->loads[f->channels[k].load_case].name, f->channels[k].scale, f->channels[k].offset);
+}
+
 PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
 {
   FtCase          c;
@@ -315,6 +334,82 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
   PetscCall(FtLogInfo("history %s: %ld steps over %.6g s, %d channel%s", f->history, hist.nsteps,
                       hist.time[hist.nsteps - 1] - hist.time[0], hist.nchan, hist.nchan > 1 ? "s" : ""));
 
+  if (opt->incremental) {
+    /* Continue the output's counting state: only the samples after its last_time are new. */
+    struct { int found, interrupted; double first, last; long samples; char settings[4096], basis[FT_PATH_MAX], err[512]; } prev;
+    char             mine[4096];
+    FtFatigueResume  res;
+    FtHistory        nh;
+    long             i0 = 0;
+    memset(&prev, 0, sizeof prev);
+    SettingsString(&c, &par, f->equivalent, mine, sizeof mine);
+    if (rank == 0 && access(f->output, F_OK) == 0) {
+      hid_t    h5, g;
+      htri_t   ok;
+      H5E_auto2_t efn;
+      void       *edata;
+      H5Eget_auto2(H5E_DEFAULT, &efn, &edata);
+      H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+      h5 = H5Fopen(f->output, H5F_ACC_RDONLY, H5P_DEFAULT);
+      ok = h5 >= 0 ? H5Lexists(h5, "/fatigue", H5P_DEFAULT) : 0;
+      if (ok > 0 && (g = H5Gopen2(h5, "/fatigue", H5P_DEFAULT)) >= 0) {
+        if (H5Aexists(g, "last_time") > 0 && H5Aexists(g, "first_time") > 0 && H5Aexists(g, "samples_counted") > 0) {
+          hid_t a;
+          a = H5Aopen(g, "first_time", H5P_DEFAULT); H5Aread(a, H5T_NATIVE_DOUBLE, &prev.first); H5Aclose(a);
+          a = H5Aopen(g, "last_time", H5P_DEFAULT); H5Aread(a, H5T_NATIVE_DOUBLE, &prev.last); H5Aclose(a);
+          a = H5Aopen(g, "samples_counted", H5P_DEFAULT); H5Aread(a, H5T_NATIVE_LONG, &prev.samples); H5Aclose(a);
+          prev.found = 1;
+        } else snprintf(prev.err, sizeof prev.err, "it has no counting state (an older format): remove it to start again");
+        H5Gclose(g);
+      } else snprintf(prev.err, sizeof prev.err, "it is not an ftwin fatigue results file");
+      if (h5 >= 0) H5Fclose(h5);
+      H5Eset_auto2(H5E_DEFAULT, efn, edata);
+      if (prev.found) { /* string attributes with the reader the rest of this file uses */
+        hid_t h6 = H5Fopen(f->output, H5F_ACC_RDONLY, H5P_DEFAULT), g6 = h6 >= 0 ? H5Gopen2(h6, "/fatigue", H5P_DEFAULT) : -1;
+        if (g6 >= 0) {
+          ReadStringAttr(g6, "settings", prev.settings, sizeof prev.settings);
+          H5Gclose(g6);
+        }
+        if (h6 >= 0) {
+          ReadStringAttr(h6, "basis_file", prev.basis, sizeof prev.basis);
+          H5Fclose(h6);
+        }
+      }
+    }
+    PetscCallMPI(MPI_Bcast(&prev, (int)sizeof prev, MPI_BYTE, 0, comm));
+    if (prev.err[0]) {
+      FtHistoryFree(&hist);
+      SETERRQ(comm, PETSC_ERR_USER_INPUT, "%s: --incremental: cannot continue '%s': %s", c.path, f->output, prev.err);
+    }
+    if (prev.found) {
+      PetscCheck(!strcmp(prev.settings, mine), comm, PETSC_ERR_USER_INPUT,
+                 "%s: --incremental: '%s' was counted with other settings (material, channels, equivalent stress ...); remove it to start again. "
+                 "It has: %s", c.path, f->output, prev.settings);
+      PetscCheck(!strcmp(prev.basis, f->basis), comm, PETSC_ERR_USER_INPUT,
+                 "%s: --incremental: '%s' was counted on the basis '%s', this run's is '%s'", c.path, f->output, prev.basis, f->basis);
+      while (i0 < hist.nsteps && hist.time[i0] <= prev.last) i0++;
+      if (i0 == hist.nsteps) {
+        PetscCall(FtLogInfo("fatigue: no samples after t = %.9g s in %s: %s is up to date, nothing changed", prev.last, f->history, f->output));
+        FtHistoryFree(&hist);
+        FtCaseFree(&c);
+        PetscFunctionReturn(0);
+      }
+      nh       = hist;
+      nh.time  = hist.time + i0;
+      nh.L     = hist.L + (size_t)i0 * hist.nchan;
+      nh.nsteps = hist.nsteps - i0;
+      res.state_file = f->output;
+      res.first_time = prev.first;
+      res.last_time  = prev.last;
+      res.samples    = prev.samples;
+      PetscCall(FtLogInfo("fatigue: incremental: %ld new samples after t = %.9g s (%ld counted before)", nh.nsteps, prev.last, prev.samples));
+      PetscCall(FtFatigueComputeEx(comm, &c, &nh, f->basis, f->output, NULL, NULL, NULL, &res));
+      FtHistoryFree(&hist);
+      FtCaseFree(&c);
+      PetscFunctionReturn(0);
+    }
+    PetscCall(FtLogInfo("fatigue: incremental: no previous results at %s: counting from the start", f->output));
+  }
   PetscCall(FtFatigueCompute(comm, &c, &hist, f->basis, f->output, NULL));
   FtHistoryFree(&hist);
   FtCaseFree(&c);
@@ -387,12 +482,17 @@ PetscErrorCode FtFatigueReadBasisNodes(MPI_Comm comm, const char *basis_path, co
 PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output,
                                 FtFatigueSummary *summary)
 {
-  return FtFatigueComputeEx(comm, c, hist, basis_path, output, summary, NULL, NULL);
+  return FtFatigueComputeEx(comm, c, hist, basis_path, output, summary, NULL, NULL, NULL);
 }
 
-PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output,
-                                  FtFatigueSummary *summary, FtFatigueExtraWriter writer, void *writer_ctx)
+PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistory *hist_in, const char *basis_path, const char *output,
+                                  FtFatigueSummary *summary, FtFatigueExtraWriter writer, void *writer_ctx, const FtFatigueResume *resume)
 {
+  FtHistory        hv = *hist_in; /* the part counted: all of it, or up to the chunk where a stop signal came */
+  const FtHistory *hist = &hv;
+  PetscBool        interrupted = PETSC_FALSE;
+  double           first_time, last_time;
+  long             counted_before = resume ? resume->samples : 0;
   FtFatigueSummary sum;
   const FtFatigueCase *f     = &c->fatigue;
   const char          *basis = basis_path ? basis_path : f->basis;
@@ -416,13 +516,13 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCall(CheckSettings(comm, c, basis, output, &par));
-  PetscCheck(hist->nchan == f->nchannels && hist->nsteps >= 2, comm, PETSC_ERR_ARG_SIZ,
+  PetscCheck(hist->nchan == f->nchannels && hist->nsteps >= (resume ? 1 : 2), comm, PETSC_ERR_ARG_SIZ,
              "%s: a history of %ld steps with %d channels for a fatigue section with %d channels (at least 2 steps)", c->path, hist->nsteps,
              hist->nchan, f->nchannels);
   eq       = f->equivalent;
   nc       = ft_equivalent_channels(eq);
   nchan    = f->nchannels;
-  duration = hist->time[hist->nsteps - 1] - hist->time[0];
+  first_time = resume ? resume->first_time : hist->time[0];
 
   /* Basis: unit stress fields of the channels' load cases, this rank's block of nodes. */
   PetscCall(OpenBasis(comm, c, basis, &file, &N));
@@ -451,6 +551,26 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
   /* Counting: every node's equivalent-stress history, chunk by chunk, state carried. */
   PetscCall(PetscMalloc2((size_t)n * nc + 1, &rf, (size_t)n * nc + 1, &acc));
   ft_cpu_fatigue_init((int)(n * nc), f->gate, rf, acc);
+  if (resume) { /* the previous run's counting state of this rank's nodes (raw structs, checked sizes) */
+    hid_t   sfapl, sfile;
+    hsize_t sd[2];
+    int     snd;
+    char    spath[FT_PATH_MAX];
+    snprintf(spath, sizeof spath, "%s", resume->state_file);
+    H5CHK(sfapl = H5Pcreate(H5P_FILE_ACCESS), "file access");
+    H5CHK(H5Pset_fapl_mpio(sfapl, comm, MPI_INFO_NULL), "file access");
+    sfile = H5Fopen(spath, H5F_ACC_RDONLY, sfapl);
+    H5Pclose(sfapl);
+    PetscCheck(sfile >= 0, comm, PETSC_ERR_FILE_OPEN, "%s: cannot open the previous results '%s' to continue", c->path, spath);
+    PetscCall(DatasetDims(sfile, spath, "/fatigue/rainflow_state", sd, &snd));
+    PetscCheck(snd == 2 && (long long)sd[0] == N && sd[1] == (hsize_t)nc * sizeof(FtRainflowState), comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: the counting state in '%s' is for %lld nodes x %llu bytes, this run has %lld nodes x %llu: cannot continue it", c->path,
+               spath, (long long)sd[0], (unsigned long long)sd[1], N, (unsigned long long)(nc * sizeof(FtRainflowState)));
+    PetscCall(ReadRows(sfile, spath, "/fatigue/rainflow_state", H5T_NATIVE_UCHAR, (hsize_t)nc * sizeof(FtRainflowState), start, n, rf));
+    PetscCall(ReadRows(sfile, spath, "/fatigue/damage_state", H5T_NATIVE_UCHAR, (hsize_t)nc * sizeof(FtDamageAcc), start, n, acc));
+    H5Fclose(sfile);
+    PetscCall(FtLogInfo("fatigue: continuing the counting state of %s (%ld samples up to t = %.9g s)", spath, resume->samples, resume->last_time));
+  }
   {
     double tc = FtWallTime();
     long   next = hist->nsteps / 10;
@@ -461,6 +581,14 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
       int rc = f->superposition ? ft_cpu_fatigue_batch_gemm((int)n, (int)n, nchan, S, nt, &hist->L[(size_t)t * nchan], eq, &par, f->single_precision, rf, acc)
                                 : ft_cpu_fatigue_batch((int)n, (int)n, nchan, S, nt, &hist->L[(size_t)t * nchan], eq, &par, rf, acc);
       PetscCheck(!rc, PETSC_COMM_SELF, PETSC_ERR_LIB, "fatigue batch failed (code %d)", rc);
+      PetscCall(FtStopRequested(comm, &interrupted)); /* a safe point: the state is complete up to t + nt */
+      if (interrupted && t + nt < hist->nsteps) {
+        hv.nsteps = t + nt;
+        PetscCall(FtLogInfo("fatigue: stop requested (signal): counted up to step %ld of %ld (t = %.9g s); saving the state", hv.nsteps,
+                            hist_in->nsteps, hv.time[hv.nsteps - 1]));
+        break;
+      }
+      interrupted = PETSC_FALSE;
       if (t + nt >= next && hist->nsteps > 10 * FT_FATIGUE_CHUNK) {
         double el = FtWallTime() - tc;
         PetscCall(FtLogInfo("fatigue: %3.0f%% of %ld steps, %.3g node-steps/s", 100.0 * (t + nt) / hist->nsteps, hist->nsteps,
@@ -471,6 +599,9 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
     PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)", N, hist->nsteps, FtWallTime() - tc,
                         (double)N * hist->nsteps / PetscMax(FtWallTime() - tc, 1e-9)));
   }
+
+  last_time = hist->time[hist->nsteps - 1];
+  duration  = last_time - first_time;
 
   /* Damage, life and worst range per node. */
   PetscCall(PetscMalloc6(n + 1, &D, n + 1, &range, n + 1, &cycles, n + 1, &life_h, n + 1, &rem_h, n + 1, &worst));
@@ -680,22 +811,21 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
       }
       H5Gclose(gh);
       /* settings and provenance */
-      {
-        size_t used = 0;
-        used += (size_t)snprintf(settings + used, sizeof settings - used,
-                                 "material %s (%s); S-N kind %d, S_ref %g Pa, N_ref %g, m %g, S_e %g Pa; Marin product %g; "
-                                 "mean stress %s; equivalent stress %s; gate %g Pa; prior damage %g; superposition %s; channels:",
-                                 f->material.name, f->material.source, f->material.sn_kind, f->material.S_ref, f->material.N_ref,
-                                 f->material.m, f->material.S_e, ft_sn_marin(&par.sn), MeanStressName(f->mean_stress),
-                                 EquivalentName(eq), f->gate, f->prior_damage,
-                                 f->superposition ? (f->single_precision ? "gemm (BLAS, single precision)" : "gemm (BLAS, double)") : "fused (double)");
-        for (int k = 0; k < nchan && used < sizeof settings; k++)
-          used += (size_t)snprintf(settings + used, sizeof settings - used, " %s -> %s x %g (offset %g)", f->channels[k].name,
-                                   c->loads[f->channels[k].load_case].name, f->channels[k].scale, f->channels[k].offset);
-      }
+      SettingsString(c, &par, eq, settings, sizeof settings);
       PetscCall(FtH5AttrString(g, path, "settings", settings));
       PetscCall(FtH5AttrString(g, path, "history_file", f->history));
       PetscCall(FtH5AttrScalar(g, path, "history_duration_s", H5T_NATIVE_DOUBLE, &duration));
+      {
+        long counted = counted_before + hist->nsteps;
+        int  intr    = interrupted ? 1 : 0;
+        PetscCall(FtH5AttrScalar(g, path, "first_time", H5T_NATIVE_DOUBLE, &first_time));
+        PetscCall(FtH5AttrScalar(g, path, "last_time", H5T_NATIVE_DOUBLE, &last_time));
+        PetscCall(FtH5AttrScalar(g, path, "samples_counted", H5T_NATIVE_LONG, &counted));
+        PetscCall(FtH5AttrScalar(g, path, "interrupted", H5T_NATIVE_INT, &intr));
+        PetscCall(FtH5AttrString(g, path, "counting_note", resume || interrupted ? "incremental: damage, life and the counting state cover every "
+                                 "sample from first_time to last_time; hot_spot_histogram and the per-channel damages of the hot-spot table "
+                                 "cover the last run's samples only" : "one run over the whole history"));
+      }
       PetscCall(FtH5AttrScalar(g, path, "prior_damage", H5T_NATIVE_DOUBLE, &f->prior_damage));
       PetscCall(FtH5AttrString(g, path, "life_definition",
                                "life_hours = history duration / damage per history (Palmgren-Miner, D = 1 at failure); "
@@ -751,6 +881,11 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
   }
   if (summary) *summary = sum;
   else free(sum.hot_nodes);
+  if (interrupted) {
+    PetscCall(FtLogInfo("fatigue: stopped on request with the state saved up to t = %.9g s: exit code %d; run again with --incremental to continue",
+                        last_time, FT_EXIT_REQUEUE));
+    FtSetExitCode(FT_EXIT_REQUEUE);
+  }
   PetscCall(PetscFree(hs));
   PetscCall(PetscFree6(D, range, cycles, life_h, rem_h, worst));
   PetscCall(PetscFree2(rf, acc));

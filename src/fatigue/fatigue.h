@@ -49,9 +49,22 @@ PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory 
  * open (after the fatigue datasets, before it is closed and renamed into place) and the summary,
  * so a caller adds its own groups to the same file atomically (ftwin calibrate writes
  * /calibration). An error in writer leaves no output file. */
+/* Continuing a previous run (incremental counting): state_file holds /fatigue/rainflow_state and
+ * damage_state of every node after last_time; the history passed in holds only the new samples
+ * (after last_time). Damage and life then cover first_time .. the new last sample. */
+typedef struct {
+  const char *state_file;
+  double      first_time, last_time;
+  long        samples; /* samples counted so far */
+} FtFatigueResume;
+
 typedef PetscErrorCode (*FtFatigueExtraWriter)(hid_t file, const char *path, const FtFatigueSummary *summary, void *ctx);
 PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output_path,
-                                  FtFatigueSummary *summary, FtFatigueExtraWriter writer, void *writer_ctx);
+                                  FtFatigueSummary *summary, FtFatigueExtraWriter writer, void *writer_ctx,
+                                  const FtFatigueResume *resume);
+/* A stop signal (util/stop.h) during the counting ends it at the next chunk: the results and the
+ * state up to that sample are written (attribute interrupted = 1) and the exit code is set to
+ * FT_EXIT_REQUEUE; resume with --incremental. */
 
 /* The raw unit stress (Voigt xx yy zz yz xz xy, Pa, not scaled by the channel) of the given
  * global basis nodes, for every channel's load case, on every rank:
