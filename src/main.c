@@ -4,7 +4,8 @@
  *   ftwin info                         build options, MPI size, visible GPUs
  *   ftwin run CASE.yaml [-q] [-o OUT.h5] [--backend auto|cpu|cuda] [PETSc options]
  *   ftwin fatigue CASE.yaml [-q] [-o OUT.h5]
- *   ftwin calibrate CASE.yaml [-q] [-o ASSET.h5] [--backend B] [PETSc/TAO options]
+ *   ftwin basis CASE.yaml [-q] [-o BASIS.h5]
+ *   ftwin calibrate CASE.yaml [-q] [-o ASSET.h5] [--basis BASIS.h5] [--backend B] [PETSc/TAO options]
  *
  * Our own arguments are taken out of argv before PETSc sees the rest, so every PETSc option
  * (-ksp_type, -pc_type, -ksp_monitor, -log_view, -thermal_ksp_*, ...) works as usual. */
@@ -30,6 +31,10 @@ static const char *usage =
   "  calibrate CASE.yaml  the asset run: clean the sensor data (sensors section), identify the loads,\n"
   "                    fit the calibration parameters (TAO BRGN, options -cal_tao_*), fatigue from the\n"
   "                    calibrated model and identified loads, life with a band; all into the asset's HDF5\n"
+  "  basis CASE.yaml   the design's FE solves once: unit load cases, sensor responses and their\n"
+  "                    sensitivities to the calibration parameters, design fingerprint (-o BASIS.h5)\n"
+  "  --basis B         (calibrate) take the linearisation from the design basis B: no FE solve unless a\n"
+  "                    stiffness parameter leaves its linear range\n"
   "  info              build options, MPI ranks and visible CUDA devices\n"
   "  --version         print the version\n"
   "options:\n"
@@ -84,6 +89,7 @@ int main(int argc, char **argv)
   const char    *command = NULL, *casePath = NULL, *backend = "auto", *output = NULL;
   PetscBool      quiet = PETSC_FALSE;
   int            incremental = 0;
+  const char    *basis       = NULL;
   char         **rest  = malloc(sizeof(char *) * ((size_t)argc + 1));
   int            nrest = 0;
   PetscErrorCode ierr;
@@ -102,6 +108,14 @@ int main(int argc, char **argv)
       return 0;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = PETSC_TRUE;
     else if (!strcmp(a, "--incremental")) incremental = 1;
+    else if (!strcmp(a, "--basis")) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "ftwin: error: --basis needs a file (the output of ftwin basis)\n");
+        free(rest);
+        return 2;
+      }
+      basis = argv[++i];
+    }
     else if (!strcmp(a, "--backend") || !strcmp(a, "-backend")) {
       if (i + 1 >= argc) {
         fprintf(stderr, "ftwin: error: --backend needs a value (auto, cpu, cuda)\n");
@@ -117,7 +131,7 @@ int main(int argc, char **argv)
       }
       output = argv[++i];
     } else if (!command && a[0] != '-') command = a;
-    else if (command && (!strcmp(command, "run") || !strcmp(command, "fatigue") || !strcmp(command, "calibrate")) && !casePath && a[0] != '-') casePath = a;
+    else if (command && (!strcmp(command, "run") || !strcmp(command, "fatigue") || !strcmp(command, "calibrate") || !strcmp(command, "basis")) && !casePath && a[0] != '-') casePath = a;
     else rest[nrest++] = argv[i];
   }
   rest[nrest] = NULL;
@@ -126,7 +140,7 @@ int main(int argc, char **argv)
     free(rest);
     return 2;
   }
-  if (strcmp(command, "run") && strcmp(command, "fatigue") && strcmp(command, "calibrate") && strcmp(command, "info")) {
+  if (strcmp(command, "run") && strcmp(command, "fatigue") && strcmp(command, "calibrate") && strcmp(command, "basis") && strcmp(command, "info")) {
     fprintf(stderr, "ftwin: error: unknown command '%s'\n%s", command, usage);
     free(rest);
     return 2;
@@ -147,9 +161,10 @@ int main(int argc, char **argv)
   if (!ierr) {
     if (!strcmp(command, "info")) ierr = Info();
     else {
-      FtRunOptions opt = {casePath, backend, output, incremental};
+      FtRunOptions opt = {casePath, backend, output, incremental, basis};
       if (!strcmp(command, "run")) ierr = FtRun(PETSC_COMM_WORLD, &opt);
       else if (!strcmp(command, "calibrate")) ierr = FtCalibrateRun(PETSC_COMM_WORLD, &opt);
+      else if (!strcmp(command, "basis")) ierr = FtBasisRun(PETSC_COMM_WORLD, &opt);
       else ierr = FtFatigueRun(PETSC_COMM_WORLD, &opt);
     }
   }

@@ -123,6 +123,7 @@ PetscErrorCode FtRun(MPI_Comm comm, const FtRunOptions *opt)
     PetscCall(ReportPeak(&s, &c, l, ns[l]));
   }
   r.T = T; r.tinfo = tinfo; r.u = u; r.info = info; r.node_stress = ns; r.cell_stress = cs; r.backend = be->name;
+  r.extra = NULL; r.extra_ctx = NULL;
   PetscCall(FtOutputWrite(&s, &c, &r));
 
   for (int l = 0; l < c.nloads; l++) {

@@ -10,6 +10,7 @@ typedef struct {
   const char *backend; /* auto | cpu | cuda */
   const char *output;  /* overrides output.file when not NULL */
   int         incremental; /* ftwin fatigue --incremental: continue the output's counting state */
+  const char *basis;       /* ftwin calibrate --basis B: the design basis from `ftwin basis` (no FE solve unless needed) */
 } FtRunOptions;
 
 PetscErrorCode FtRun(MPI_Comm comm, const FtRunOptions *opt);

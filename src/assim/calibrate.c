@@ -111,6 +111,8 @@ typedef struct {
   double *G, *b, *cfit;
   char    err[1024];
   double  t_fe, t_band, t_write; /* wall time in FE solves, the life band, writing /calibration [s] */
+  int     have_fe;     /* mesh, space and sensor locations set up (always for `basis`; for an asset run only when it must re-solve) */
+  const char *basis;   /* asset run: the design basis file (NULL: linearise with FE solves here) */
 } Cal;
 
 static int IsStiff(int kind) { return kind == FT_PARAM_MODULUS || kind == FT_PARAM_EXPANSION || kind == FT_PARAM_CONVECTION; }
@@ -148,14 +150,16 @@ static PetscErrorCode SolveFree(Cal *C, Solve *S)
 {
   PetscFunctionBeginUser;
   if (!S->R) PetscFunctionReturn(0);
-  for (int t = 0; t < C->nth; t++) PetscCall(VecDestroy(&S->T[t]));
-  for (int l = 0; l < C->nl; l++) {
-    PetscCall(VecDestroy(&S->u[l]));
-    PetscCall(PetscFree2(S->nst[l], S->cst[l]));
+  if (S->T) { /* a solve with fields (an R-only one comes from a basis file) */
+    for (int t = 0; t < C->nth; t++) PetscCall(VecDestroy(&S->T[t]));
+    for (int l = 0; l < C->nl; l++) {
+      PetscCall(VecDestroy(&S->u[l]));
+      PetscCall(PetscFree2(S->nst[l], S->cst[l]));
+    }
+    PetscCall(PetscFree2(S->T, S->tinfo));
+    PetscCall(PetscFree4(S->u, S->info, S->nst, S->cst));
   }
   PetscCall(PetscFree(S->R));
-  PetscCall(PetscFree2(S->T, S->tinfo));
-  PetscCall(PetscFree4(S->u, S->info, S->nst, S->cst));
   memset(S, 0, sizeof *S);
   PetscFunctionReturn(0);
 }
@@ -180,7 +184,7 @@ static PetscErrorCode SolveAt(Cal *C, const double *theta, Solve *S)
                               S->cst[l]));
   }
   PetscCall(PetscMalloc1((size_t)C->ns * C->nl + 1, &S->R));
-  PetscCall(FtSensorsObserve(C->s, c, &C->loc, S->T, S->u, S->R));
+  if (C->ns) PetscCall(FtSensorsObserve(C->s, c, &C->loc, S->T, S->u, S->R));
   /* back to the nominal values */
   PetscCall(PetscMalloc1(C->np + 1, &one));
   for (int j = 0; j < C->np; j++) one[j] = 1.0;
@@ -256,6 +260,177 @@ static void ModelGb(const Cal *C, const double *theta, double *G, double *b)
     b[i] = ((sn->type == FT_SENSOR_TEMPERATURE ? c->T_ref : 0.0) - sn->si_offset) / sn->to_si;
     for (int k = 0; k < C->nk; k++) b[i] -= G[i * C->nk + k] * c->fatigue.channels[k].offset;
   }
+}
+
+/* Mesh, space and sensor locations (for the FE solves). */
+static PetscErrorCode ModelSetUp(Cal *C, DM *dm, FtSpace *s)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FtMeshLoad(C->comm, C->c, dm));
+  PetscCall(FtSpaceCreate(*dm, C->c, s));
+  C->s = s;
+  PetscCall(FtLogInfo("P%d space: %" PetscInt_FMT " nodes", s->order, s->nglobal));
+  if (C->ns) PetscCall(FtSensorsLocate(s, C->c, &C->loc));
+  C->have_fe = 1;
+  PetscFunctionReturn(0);
+}
+
+/* Nominal E, alpha, h that the parameters multiply. */
+static PetscErrorCode NominalValues(Cal *C)
+{
+  FtCase *c = C->c;
+
+  PetscFunctionBeginUser;
+  C->nh = 0;
+  for (int t = 0; t < c->nthermal; t++) C->nh += c->thermal[t].nconvection;
+  PetscCall(PetscMalloc3(c->nmaterials + 1, &C->E0, c->nmaterials + 1, &C->alpha0, C->nh + 1, &C->h0));
+  for (int m = 0; m < c->nmaterials; m++) {
+    C->E0[m]     = c->materials[m].E;
+    C->alpha0[m] = c->materials[m].alpha;
+  }
+  for (int t = 0, e = 0; t < c->nthermal; t++)
+    for (int q = 0; q < c->thermal[t].nconvection; q++) C->h0[e++] = c->thermal[t].convection[q].h;
+  PetscFunctionReturn(0);
+}
+
+/* /basis: what an asset run takes from the design's FE solves instead of solving (ftwin basis).
+ *   attributes design_hash, mesh_hash (FtCaseDesignHash, FtMeshFileHash), parameters (names)
+ *   theta_lin [np], delta [np]             the linearisation point and forward-difference steps
+ *   response [ns][nl]                     sensor responses to the unit load cases at theta_lin (SI)
+ *   response_sensitivity [np][ns*nl]      d response / d theta_j (0 for non-stiffness parameters)
+ *   stress_sensitivity_<j>_<l> [nodes][6] d nodal stress of load case l / d theta_j (stiffness j)
+ * The unit fields themselves are the usual /load_cases and /thermal groups of the same file. */
+static PetscErrorCode WriteBasisGroup(hid_t file, const char *path, void *ctx)
+{
+  Cal           *C = ctx;
+  const FtCase  *c = C->c;
+  const FtSpace *s = C->s;
+  PetscMPIInt    rank;
+  hid_t          g;
+  char           hash[64], names[4096] = "";
+  const hsize_t  np = (hsize_t)C->np, nsl = (hsize_t)C->ns * C->nl;
+  double        *sens, *buf;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(C->comm, &rank));
+  H5CHK(g = H5Gcreate2(file, "basis", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "/basis");
+  snprintf(hash, sizeof hash, "%016llx", FtCaseDesignHash(c));
+  PetscCall(FtH5AttrString(g, path, "design_hash", hash));
+  snprintf(hash, sizeof hash, "%016llx", FtMeshFileHash(c->mesh_file));
+  PetscCall(FtH5AttrString(g, path, "mesh_hash", hash));
+  for (int j = 0; j < C->np; j++) snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", j ? "," : "", c->calibration.params[j].name);
+  PetscCall(FtH5AttrString(g, path, "parameters", names));
+  PetscCall(FtH5AttrString(g, path, "method", "forward differences, step 1e-3 theta_lin, one FE solve per stiffness parameter (src/assim/calibrate.c)"));
+  PetscCall(PetscCalloc2(np * nsl + 1, &sens, (size_t)6 * s->nowned + 1, &buf));
+  for (int j = 0; j < C->np; j++)
+    if (IsStiff(c->calibration.params[j].kind))
+      for (hsize_t q = 0; q < nsl; q++) sens[j * nsl + q] = (C->pert[j].R[q] - C->base.R[q]) / C->delta[j];
+  PetscCall(FtH5WriteRows(g, path, "theta_lin", H5T_NATIVE_DOUBLE, np, 0, 0, rank ? 0 : np, C->theta_lin));
+  PetscCall(FtH5WriteRows(g, path, "delta", H5T_NATIVE_DOUBLE, np, 0, 0, rank ? 0 : np, C->delta));
+  PetscCall(FtH5WriteRows(g, path, "response", H5T_NATIVE_DOUBLE, (hsize_t)C->ns, (hsize_t)C->nl, 0, rank ? 0 : (hsize_t)C->ns, C->base.R));
+  PetscCall(FtH5WriteRows(g, path, "response_sensitivity", H5T_NATIVE_DOUBLE, np, nsl, 0, rank ? 0 : np, sens));
+  for (int j = 0; j < C->np; j++) {
+    if (!IsStiff(c->calibration.params[j].kind)) continue;
+    for (int l = 0; l < C->nl; l++) {
+      char name[64];
+      for (PetscInt q = 0; q < 6 * s->nowned; q++) buf[q] = (C->pert[j].nst[l][q] - C->base.nst[l][q]) / C->delta[j];
+      snprintf(name, sizeof name, "stress_sensitivity_%d_%d", j, l);
+      PetscCall(FtH5WriteRows(g, path, name, H5T_NATIVE_DOUBLE, (hsize_t)s->nglobal, 6, (hsize_t)s->ownedStart, (hsize_t)s->nowned, buf));
+    }
+  }
+  PetscCall(PetscFree2(sens, buf));
+  H5Gclose(g);
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0: a whole 1-D/2-D double dataset of exactly `count` values into buf; 0 or -1. */
+static int ReadAllSerial(hid_t f, const char *name, double *buf, hsize_t count)
+{
+  hid_t   d = H5Dopen2(f, name, H5P_DEFAULT), sp;
+  hsize_t dims[2] = {0, 1};
+  int     nd, rc = -1;
+  if (d < 0) return -1;
+  sp = H5Dget_space(d);
+  nd = H5Sget_simple_extent_dims(sp, dims, NULL);
+  if (nd >= 1 && dims[0] * (nd == 2 ? dims[1] : 1) == count)
+    rc = count ? (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? -1 : 0) : 0;
+  H5Sclose(sp);
+  H5Dclose(d);
+  return rc;
+}
+
+/* Asset run from a design basis: the linearisation (responses and their sensitivities) from
+ * `ftwin basis`, after checking that the basis was built from this case's design. */
+static PetscErrorCode ReadBasis(Cal *C, const char *path)
+{
+  const FtCase *c = C->c;
+  PetscMPIInt   rank;
+  const int     np = C->np, nsl = C->ns * C->nl;
+  double       *sens;
+  struct { int err; char msg[1024], hash[64]; } st;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(C->comm, &rank));
+  memset(&st, 0, sizeof st);
+  PetscCall(PetscCalloc1((size_t)np * nsl + 1, &sens));
+  PetscCall(PetscMalloc1((size_t)nsl + 1, &C->base.R));
+  if (rank == 0) {
+    H5E_auto2_t efn;
+    void       *edata;
+    hid_t       f;
+    H5Eget_auto2(H5E_DEFAULT, &efn, &edata);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) st.err = 1, snprintf(st.msg, sizeof st.msg, "cannot open the basis '%s'", path);
+    else if (H5Lexists(f, "/basis", H5P_DEFAULT) <= 0) st.err = 1, snprintf(st.msg, sizeof st.msg, "'%s' has no /basis group: make it with `ftwin basis`", path);
+    else {
+      hid_t g = H5Gopen2(f, "/basis", H5P_DEFAULT), a = H5Aopen(g, "design_hash", H5P_DEFAULT), t = a >= 0 ? H5Aget_type(a) : -1;
+      if (t >= 0 && H5Tis_variable_str(t) > 0) {
+        char *v = NULL;
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        if (H5Aread(a, mt, &v) >= 0 && v) snprintf(st.hash, sizeof st.hash, "%s", v);
+        H5free_memory(v);
+        H5Tclose(mt);
+      } else if (t >= 0) {
+        hid_t mt = H5Tcopy(t);
+        H5Tset_size(mt, sizeof st.hash - 1);
+        H5Aread(a, mt, st.hash);
+        H5Tclose(mt);
+      }
+      if (t >= 0) H5Tclose(t);
+      if (a >= 0) H5Aclose(a);
+      H5Gclose(g);
+      if (ReadAllSerial(f, "/basis/theta_lin", C->theta_lin, (hsize_t)np) || ReadAllSerial(f, "/basis/delta", C->delta, (hsize_t)np) ||
+          ReadAllSerial(f, "/basis/response", C->base.R, (hsize_t)nsl) || ReadAllSerial(f, "/basis/response_sensitivity", sens, (hsize_t)np * nsl))
+        st.err = 1, snprintf(st.msg, sizeof st.msg, "'%s': /basis does not match this case's sensors, load cases and parameters (%d x %d x %d): "
+                                                     "it was built for another design", path, C->ns, C->nl, np);
+    }
+    if (f >= 0) H5Fclose(f);
+    H5Eset_auto2(H5E_DEFAULT, efn, edata);
+  }
+  PetscCallMPI(MPI_Bcast(&st, (int)sizeof st, MPI_BYTE, 0, C->comm));
+  PetscCheck(!st.err, C->comm, PETSC_ERR_USER_INPUT, "%s: --basis: %s", c->path, st.msg);
+  {
+    char mine[64];
+    snprintf(mine, sizeof mine, "%016llx", FtCaseDesignHash(c));
+    PetscCheck(!strcmp(mine, st.hash), C->comm, PETSC_ERR_USER_INPUT,
+               "%s: --basis '%s' was built from another design (design hash %s, this case's %s: mesh, materials, boundary conditions, "
+               "load cases, sensor layout, parameters or channels differ); rebuild it with `ftwin basis`", c->path, path, st.hash, mine);
+  }
+  PetscCallMPI(MPI_Bcast(C->theta_lin, np, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(C->delta, np, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(C->base.R, nsl, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(sens, np * nsl, MPI_DOUBLE, 0, C->comm));
+  for (int j = 0; j < np; j++) {
+    if (!IsStiff(c->calibration.params[j].kind)) continue;
+    PetscCall(PetscMalloc1((size_t)nsl + 1, &C->pert[j].R));
+    for (int q = 0; q < nsl; q++) C->pert[j].R[q] = C->base.R[q] + C->delta[j] * sens[j * nsl + q];
+  }
+  PetscCall(PetscFree(sens));
+  C->basis = path;
+  PetscCall(FtLogInfo("basis %s: design hash %s matches; linearisation point and sensitivities taken from it (no FE solve)", path, st.hash));
+  PetscFunctionReturn(0);
 }
 
 /* ---- the fit --------------------------------------------------------------------------------- */
@@ -896,6 +1071,112 @@ static PetscErrorCode WriteCalibration(hid_t file, const char *path, void *ctx)
   PetscFunctionReturn(0);
 }
 
+/* Collective read of rows [start, start+count) of the [N][M] double dataset `dset`. */
+static PetscErrorCode ReadRowsColl(hid_t file, const char *path, const char *dset, hsize_t M, hsize_t start, hsize_t count, double *buf)
+{
+  hid_t   ds, fs, ms, dxpl;
+  hsize_t off[2] = {start, 0}, cnt[2] = {count, M};
+
+  PetscFunctionBeginUser;
+  H5CHK(ds = H5Dopen2(file, dset, H5P_DEFAULT), dset);
+  H5CHK(fs = H5Dget_space(ds), dset);
+  H5CHK(ms = H5Screate_simple(2, count ? cnt : off, NULL), dset);
+  if (count) H5CHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL), dset);
+  else {
+    H5CHK(H5Sselect_none(fs), dset);
+    H5CHK(H5Sselect_none(ms), dset);
+  }
+  H5CHK(dxpl = H5Pcreate(H5P_DATASET_XFER), dset);
+  H5CHK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), dset);
+  H5CHK(H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, buf), dset);
+  H5Pclose(dxpl);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(ds);
+  PetscFunctionReturn(0);
+}
+
+/* Asset run from a design basis without a re-solve: the channels' unit stresses read by the fatigue
+ * stage are corrected to the calibrated parameters, S_k = g_l(theta) (S_l + sum_j (theta_j -
+ * theta_lin,j) dS_l/dtheta_j) with l the channel's load case (the same first-order expansion the
+ * sensor model uses). Collective. */
+static PetscErrorCode BasisStressHook(hid_t basis, const char *path, long long start, long long n, double *S, void *ctx)
+{
+  CalOut       *o = ctx;
+  Cal          *C = o->C;
+  const FtCase *c = C->c;
+  double       *d;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc1((size_t)6 * n + 1, &d));
+  for (int k = 0; k < C->nk; k++) {
+    const int    l = c->fatigue.channels[k].load_case;
+    const double g = LoadGain(C, o->theta, l);
+    double      *Sk = &S[(size_t)k * n * 6];
+    for (int j = 0; j < C->np; j++) {
+      const double w = o->theta[j] - C->theta_lin[j];
+      char         name[80];
+      if (!IsStiff(c->calibration.params[j].kind) || w == 0.0) continue;
+      snprintf(name, sizeof name, "/basis/stress_sensitivity_%d_%d", j, l);
+      PetscCall(ReadRowsColl(basis, path, name, 6, (hsize_t)start, (hsize_t)n, d));
+      for (long long q = 0; q < 6 * n; q++) Sk[q] += w * d[q];
+    }
+    for (long long q = 0; q < 6 * n; q++) Sk[q] *= g;
+  }
+  PetscCall(PetscFree(d));
+  PetscFunctionReturn(0);
+}
+
+/* Rank 0 reads the hot nodes' rows of the load cases' stresses and of their sensitivities from the
+ * design basis (Sb [nh][nl][6], dS [np][nh][nl][6]); every rank gets them. */
+static PetscErrorCode HotNodesFromBasis(Cal *C, const long long *nodes, int nh, double *Sb, double *dS)
+{
+  const FtCase *c = C->c;
+  PetscMPIInt   rank;
+  int           err = 0;
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(C->comm, &rank));
+  if (rank == 0) {
+    hid_t   f = H5Fopen(C->basis, H5F_ACC_RDONLY, H5P_DEFAULT);
+    double  row[6];
+    hsize_t cnt[2] = {1, 6};
+    err = f < 0;
+    for (int l = 0; l < C->nl && !err; l++)
+      for (int j = -1; j < C->np && !err; j++) {
+        char  name[FT_NAME_MAX + 64];
+        hid_t d, fs, ms;
+        if (j >= 0 && !IsStiff(c->calibration.params[j].kind)) continue;
+        if (j < 0) snprintf(name, sizeof name, "/load_cases/%s/stress", c->loads[l].name);
+        else snprintf(name, sizeof name, "/basis/stress_sensitivity_%d_%d", j, l);
+        if ((d = H5Dopen2(f, name, H5P_DEFAULT)) < 0) {
+          err = 1;
+          break;
+        }
+        fs = H5Dget_space(d);
+        ms = H5Screate_simple(2, cnt, NULL);
+        for (int q = 0; q < nh && !err; q++) {
+          hsize_t off[2] = {(hsize_t)nodes[q], 0};
+          H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL);
+          if (H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, row) < 0) err = 1;
+          for (int a = 0; a < 6; a++) {
+            if (j < 0) Sb[(q * C->nl + l) * 6 + a] = row[a];
+            else dS[((size_t)(j * nh + q) * C->nl + l) * 6 + a] = row[a];
+          }
+        }
+        H5Sclose(ms);
+        H5Sclose(fs);
+        H5Dclose(d);
+      }
+    if (f >= 0) H5Fclose(f);
+  }
+  PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, C->comm));
+  PetscCheck(!err, C->comm, PETSC_ERR_FILE_READ, "calibration: cannot read the hot-spot stresses from the basis '%s'", C->basis);
+  PetscCallMPI(MPI_Bcast(Sb, nh * C->nl * 6, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(dS, C->np * nh * C->nl * 6, MPI_DOUBLE, 0, C->comm));
+  PetscFunctionReturn(0);
+}
+
 /* The life band (header comment): M samples of theta and of the loads, full counting at the
  * hot-spot nodes of the nominal fatigue pass. Collective (hot-node stresses gathered from their
  * owners); every rank computes the same samples. */
@@ -924,20 +1205,22 @@ static PetscErrorCode LifeBand(CalOut *o, const FtFatigueSummary *summary)
   PetscCall(PetscMalloc3((size_t)C->ns * C->nk, &G, C->ns, &b, M, &sorted));
   m.G = G;
   m.b = b;
-  /* stresses of the hot nodes at theta_lin and their sensitivities: owner fills, sum over ranks */
-  for (int q = 0; q < nh; q++) {
-    const long long gn = summary->hot_nodes[q];
-    if (gn < s->ownedStart || gn >= s->ownedStart + s->nowned) continue;
-    for (int l = 0; l < C->nl; l++)
-      for (int a = 0; a < 6; a++) {
-        const size_t src = (size_t)6 * (gn - s->ownedStart) + a;
-        Sb[(q * C->nl + l) * 6 + a] = C->base.nst[l][src];
-        for (int j = 0; j < C->np; j++)
-          if (IsStiff(cal->params[j].kind)) dS[((size_t)(j * nh + q) * C->nl + l) * 6 + a] = (C->pert[j].nst[l][src] - C->base.nst[l][src]) / C->delta[j];
-      }
-  }
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, Sb, nh * C->nl * 6, MPI_DOUBLE, MPI_SUM, C->comm));
-  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, dS, C->np * nh * C->nl * 6, MPI_DOUBLE, MPI_SUM, C->comm));
+  /* stresses of the hot nodes at theta_lin and their sensitivities */
+  if (C->have_fe) { /* from the solves in memory: owner fills, sum over ranks */
+    for (int q = 0; q < nh; q++) {
+      const long long gn = summary->hot_nodes[q];
+      if (gn < s->ownedStart || gn >= s->ownedStart + s->nowned) continue;
+      for (int l = 0; l < C->nl; l++)
+        for (int a = 0; a < 6; a++) {
+          const size_t src = (size_t)6 * (gn - s->ownedStart) + a;
+          Sb[(q * C->nl + l) * 6 + a] = C->base.nst[l][src];
+          for (int j = 0; j < C->np; j++)
+            if (IsStiff(cal->params[j].kind)) dS[((size_t)(j * nh + q) * C->nl + l) * 6 + a] = (C->pert[j].nst[l][src] - C->base.nst[l][src]) / C->delta[j];
+        }
+    }
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, Sb, nh * C->nl * 6, MPI_DOUBLE, MPI_SUM, C->comm));
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, dS, C->np * nh * C->nl * 6, MPI_DOUBLE, MPI_SUM, C->comm));
+  } else PetscCall(HotNodesFromBasis(C, summary->hot_nodes, nh, Sb, dS));
   for (int smp = 0; smp < M; smp++) {
     double z[64], Dmax = 0;
     long   n = 0;
@@ -1089,7 +1372,7 @@ static PetscErrorCode LogReport(const char *report)
 PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
 {
   FtCase                   c;
-  DM                       dm;
+  DM                       dm = NULL;
   FtSpace                  s;
   Cal                      C;
   CalOut                   o;
@@ -1155,25 +1438,8 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   tm_data = FtWallTime();
   /* 2. model: mesh, space, sensor locations */
   PetscCall(FtBackendSelect(opt->backend, &C.be));
-  PetscCall(FtMeshLoad(comm, &c, &dm));
-  PetscCall(FtSpaceCreate(dm, &c, &s));
-  PetscCall(FtLogInfo("P%d space: %" PetscInt_FMT " nodes", s.order, s.nglobal));
-  PetscCall(FtSensorsLocate(&s, &c, &C.loc));
-  PetscCall(PetscMalloc3(c.nmaterials + 1, &C.E0, c.nmaterials + 1, &C.alpha0, 64, &C.h0));
-  for (int mm = 0; mm < c.nmaterials; mm++) {
-    C.E0[mm]     = c.materials[mm].E;
-    C.alpha0[mm] = c.materials[mm].alpha;
-  }
-  C.nh = 0;
-  for (int t = 0; t < c.nthermal; t++) C.nh += c.thermal[t].nconvection;
-  PetscCall(PetscFree3(C.E0, C.alpha0, C.h0));
-  PetscCall(PetscMalloc3(c.nmaterials + 1, &C.E0, c.nmaterials + 1, &C.alpha0, C.nh + 1, &C.h0));
-  for (int mm = 0; mm < c.nmaterials; mm++) {
-    C.E0[mm]     = c.materials[mm].E;
-    C.alpha0[mm] = c.materials[mm].alpha;
-  }
-  for (int t = 0, e = 0; t < c.nthermal; t++)
-    for (int q = 0; q < c.thermal[t].nconvection; q++) C.h0[e++] = c.thermal[t].convection[q].h;
+  if (!opt->basis) PetscCall(ModelSetUp(&C, &dm, &s)); /* with a design basis: only if a re-solve is needed */
+  PetscCall(NominalValues(&C));
 
   /* fit steps: fit_samples spread evenly */
   C.nfit = cal->fit_samples > 0 && cal->fit_samples < nt ? cal->fit_samples : nt;
@@ -1191,8 +1457,11 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   for (int j = 0; j < C.np; j++) C.theta_lin[j] = theta[j] = cal->params[j].prior;
 
   tm_model = FtWallTime();
-  /* 3. linearise at the prior; can the sensors tell the channels apart? */
-  PetscCall(Linearise(&C));
+  /* 3. linearise at the prior (FE solves, or the design basis); can the sensors tell the channels apart? */
+  if (opt->basis) {
+    PetscCall(ReadBasis(&C, opt->basis));
+    for (int j = 0; j < C.np; j++) theta[j] = C.theta_lin[j];
+  } else PetscCall(Linearise(&C));
   ModelGb(&C, C.theta_lin, C.G, C.b);
   m.nsens = C.ns; m.nchan = C.nk; m.G = C.G; m.b = C.b; m.sigma = C.noise; m.use = C.use;
   {
@@ -1245,6 +1514,7 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
     if (o.outer == cal->max_outer) break;
     PetscCall(FtLogInfo("calibration: beyond the linear range (%.3g %%): re-solving at the fitted parameters", 100 * cal->linear_range));
     memcpy(C.theta_lin, theta, sizeof(double) * C.np);
+    if (!C.have_fe) PetscCall(ModelSetUp(&C, &dm, &s));
     PetscCall(Linearise(&C));
   }
   if (o.outer > cal->max_outer) o.outer = cal->max_outer;
@@ -1273,6 +1543,8 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
       }
     memcpy(cov, H, sizeof(double) * C.np * C.np);
     PetscCheck(!InvertSPD(C.np, cov), comm, PETSC_ERR_USER_INPUT, "calibration: the parameters are not determined by the data and priors (J^T J singular)");
+    /* its lower Cholesky factor draws the ensemble's parameter samples (theta_hat + L z) */
+    PetscCheck(!Cholesky(C.np, cov, Lchol), comm, PETSC_ERR_LIB, "calibration: the posterior covariance is not positive definite");
   }
   for (int j = 0; j < C.np; j++)
     PetscCall(FtLogInfo("  %-16s prior %.4g +- %.3g   fitted %.5g +- %.3g   bounds [%g, %g]", cal->params[j].name, cal->params[j].prior, cal->params[j].sigma,
@@ -1348,8 +1620,10 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
                           o.rms_after[i], o.outliers[i], C.use[i] ? "" : " (dropped)"));
 
     tm_loads = FtWallTime();
-    /* 7. calibrated basis: fields linearised at theta_hat, load scales applied */
-    {
+    /* 7. calibrated basis: fields linearised at theta_hat, load scales applied (from a design basis
+          without a re-solve, the fatigue stage applies the same correction to the basis's stresses) */
+    if (!C.have_fe) snprintf(basis_path, sizeof basis_path, "%s", opt->basis);
+    else {
       FtResults r;
       Vec      *T, *u;
       double  **nst, **cst;
@@ -1387,6 +1661,7 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
         for (PetscInt q = 0; q < 6 * s.ncells; q++) cst[l][q] *= g;
       }
       r.T = T; r.tinfo = C.base.tinfo; r.u = u; r.info = C.base.info; r.node_stress = nst; r.cell_stress = cst; r.backend = C.be->name;
+      r.extra = NULL; r.extra_ctx = NULL;
       ApplyParams(&C, theta); /* the case text is stored as given; the material values written are the calibrated ones */
       memcpy(saved, c.output_file, sizeof saved);
       snprintf(c.output_file, sizeof c.output_file, "%s", basis_path);
@@ -1429,7 +1704,10 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   /* 10. fatigue of the identified history on the calibrated basis; the life band and /calibration
          are computed and written by the callback, inside the asset file before it is renamed */
   o.C = &C; o.theta = theta; o.cov = cov; o.lchol = Lchol; o.m = m; o.basis_path = basis_path; o.hist = &h;
-  PetscCall(FtFatigueComputeEx(comm, &c, &h, basis_path, out_path, &summary, CalibrationWriter, &o, NULL));
+  {
+    FtFatigueHooks hk = {CalibrationWriter, &o, NULL, C.have_fe ? NULL : BasisStressHook, &o};
+    PetscCall(FtFatigueComputeEx(comm, &c, &h, basis_path, out_path, &summary, &hk));
+  }
   tm_end = FtWallTime();
   PetscCall(FtLogInfo("asset results written: %s", out_path));
   PetscCall(FtLogInfo("phases [s]: data (read, clean, resample) %.2f; model set-up (mesh, space, sensor location) %.2f; FE solves %d in %.2f; "
@@ -1458,6 +1736,50 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   PetscCall(PetscFree2(C.use, C.noise));
   PetscCall(FtSensorLocationFree(&C.loc));
   FtSensorDataFree(&C.d);
+  if (C.have_fe) PetscCall(FtSpaceDestroy(&s));
+  PetscCall(DMDestroy(&dm));
+  FtCaseFree(&c);
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FtBasisRun(MPI_Comm comm, const FtRunOptions *opt)
+{
+  FtCase    c;
+  DM        dm = NULL;
+  FtSpace   s;
+  Cal       C;
+  FtResults r;
+  double    t0 = FtWallTime();
+
+  PetscFunctionBeginUser;
+  memset(&C, 0, sizeof C);
+  PetscCall(FtCaseLoadCollective(comm, opt->case_path, &c));
+  if (opt->output) snprintf(c.output_file, sizeof c.output_file, "%s", opt->output);
+  PetscCall(FtOutputCheckWritable(comm, &c));
+  C.comm = comm;
+  C.c    = &c;
+  C.ns   = c.sensors.enabled ? c.sensors.nsensors : 0;
+  C.nl   = c.nloads;
+  C.nk   = c.fatigue.nchannels;
+  C.np   = c.calibration.enabled ? c.calibration.nparams : 0;
+  C.nth  = c.nthermal;
+  PetscCall(FtBackendSelect(opt->backend, &C.be));
+  PetscCall(ModelSetUp(&C, &dm, &s));
+  PetscCall(NominalValues(&C));
+  PetscCall(PetscCalloc3(C.np + 1, &C.pert, C.np + 1, &C.delta, C.np + 1, &C.theta_lin));
+  for (int j = 0; j < C.np; j++) C.theta_lin[j] = c.calibration.params[j].prior;
+  PetscCall(Linearise(&C));
+  r.T = C.base.T; r.tinfo = C.base.tinfo; r.u = C.base.u; r.info = C.base.info; r.node_stress = C.base.nst; r.cell_stress = C.base.cst;
+  r.backend = C.be->name; r.extra = WriteBasisGroup; r.extra_ctx = &C;
+  PetscCall(FtOutputWrite(&s, &c, &r));
+  PetscCall(FtLogInfo("basis %s: %d FE solve%s (%.2f s), %d sensor%s x %d load case%s, %d parameter%s; design hash %016llx (%.2f s in all)",
+                      c.output_file, C.nsolves, C.nsolves == 1 ? "" : "s", C.t_fe, C.ns, C.ns == 1 ? "" : "s", C.nl, C.nl == 1 ? "" : "s", C.np,
+                      C.np == 1 ? "" : "s", FtCaseDesignHash(&c), FtWallTime() - t0));
+  PetscCall(SolveFree(&C, &C.base));
+  for (int j = 0; j < C.np; j++) PetscCall(SolveFree(&C, &C.pert[j]));
+  PetscCall(PetscFree3(C.pert, C.delta, C.theta_lin));
+  PetscCall(PetscFree3(C.E0, C.alpha0, C.h0));
+  PetscCall(FtSensorLocationFree(&C.loc));
   PetscCall(FtSpaceDestroy(&s));
   PetscCall(DMDestroy(&dm));
   FtCaseFree(&c);

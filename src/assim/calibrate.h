@@ -11,4 +11,11 @@
 #include "run.h"
 
 PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt);
+
+/* `ftwin basis CASE [-o BASIS.h5]`: the design's FE solves once: the unit load cases at the
+ * calibration parameters' priors (the `ftwin run` layout, so fatigue.basis can point at it) plus
+ * /basis: the sensor responses, their sensitivities to the stiffness parameters and the nodal
+ * stress sensitivities (one FE solve per stiffness parameter), and the design fingerprint that
+ * `ftwin calibrate --basis` checks. Written to output.file unless -o is given. */
+PetscErrorCode FtBasisRun(MPI_Comm comm, const FtRunOptions *opt);
 #endif

@@ -9,6 +9,7 @@
 #define FT_CASE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "expr.h"
 
@@ -231,5 +232,11 @@ int  FtCaseLoad(const char *path, FtCase *c, char *errmsg, size_t errlen);
 /* Same, from text already in memory; `path` is used for messages and to resolve relative paths. */
 int  FtCaseParse(const char *path, const char *text, FtCase *c, char *errmsg, size_t errlen);
 void FtCaseFree(FtCase *c);
+
+/* Design fingerprint (src/case/design_hash.c): 64-bit FNV-1a of the design-relevant content of the
+ * case (mesh file bytes, materials, boundary conditions, load cases, sensor layout, calibration
+ * parameters, fatigue channels), not of asset-specific paths, data or noise levels. */
+unsigned long long FtCaseDesignHash(const FtCase *c);
+unsigned long long FtMeshFileHash(const char *path);
 
 #endif

@@ -403,7 +403,10 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
       res.last_time  = prev.last;
       res.samples    = prev.samples;
       PetscCall(FtLogInfo("fatigue: incremental: %ld new samples after t = %.9g s (%ld counted before)", nh.nsteps, prev.last, prev.samples));
-      PetscCall(FtFatigueComputeEx(comm, &c, &nh, f->basis, f->output, NULL, NULL, NULL, &res));
+      {
+        FtFatigueHooks hk = {NULL, NULL, &res, NULL, NULL};
+        PetscCall(FtFatigueComputeEx(comm, &c, &nh, f->basis, f->output, NULL, &hk));
+      }
       FtHistoryFree(&hist);
       FtCaseFree(&c);
       PetscFunctionReturn(0);
@@ -482,12 +485,15 @@ PetscErrorCode FtFatigueReadBasisNodes(MPI_Comm comm, const char *basis_path, co
 PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output,
                                 FtFatigueSummary *summary)
 {
-  return FtFatigueComputeEx(comm, c, hist, basis_path, output, summary, NULL, NULL, NULL);
+  return FtFatigueComputeEx(comm, c, hist, basis_path, output, summary, NULL);
 }
 
 PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistory *hist_in, const char *basis_path, const char *output,
-                                  FtFatigueSummary *summary, FtFatigueExtraWriter writer, void *writer_ctx, const FtFatigueResume *resume)
+                                  FtFatigueSummary *summary, const FtFatigueHooks *hooks)
 {
+  const FtFatigueResume *resume     = hooks ? hooks->resume : NULL;
+  FtFatigueExtraWriter   writer     = hooks ? hooks->writer : NULL;
+  void                  *writer_ctx = hooks ? hooks->writer_ctx : NULL;
   FtHistory        hv = *hist_in; /* the part counted: all of it, or up to the chunk where a stop signal came */
   const FtHistory *hist = &hv;
   PetscBool        interrupted = PETSC_FALSE;
@@ -545,6 +551,7 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
     ChannelStressDataset(c, k, dset, sizeof dset);
     PetscCall(ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 6, start, n, &S[(size_t)k * n * 6]));
   }
+  if (hooks && hooks->stress_hook) PetscCall(hooks->stress_hook(file, path, start, n, S, hooks->stress_ctx));
   H5Fclose(file);
   PetscCall(FtLogInfo("basis %s: %lld nodes, %lld cells; %lld nodes on this rank", basis, N, E, n));
 

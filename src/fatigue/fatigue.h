@@ -45,10 +45,6 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt);
 PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output_path,
                                 FtFatigueSummary *summary);
 
-/* FtFatigueCompute with a hook: writer (may be NULL) is called collectively with the output file
- * open (after the fatigue datasets, before it is closed and renamed into place) and the summary,
- * so a caller adds its own groups to the same file atomically (ftwin calibrate writes
- * /calibration). An error in writer leaves no output file. */
 /* Continuing a previous run (incremental counting): state_file holds /fatigue/rainflow_state and
  * damage_state of every node after last_time; the history passed in holds only the new samples
  * (after last_time). Damage and life then cover first_time .. the new last sample. */
@@ -58,10 +54,26 @@ typedef struct {
   long        samples; /* samples counted so far */
 } FtFatigueResume;
 
+/* Optional hooks of FtFatigueComputeEx (every member may be NULL/0):
+ *  writer:      called collectively with the output file open (after the fatigue datasets, before
+ *               it is closed and renamed into place) and the summary, so a caller adds its own
+ *               groups to the same file atomically (ftwin calibrate writes /calibration); an error
+ *               in it leaves no output file;
+ *  resume:      continue a previous counting state (above);
+ *  stress_hook: called collectively after this rank's rows [start, start+n) of the channels' unit
+ *               stresses S[(k*n + i)*6 + c] are read from the open basis file, to change them in
+ *               place (ftwin calibrate --basis adds the calibrated parameters' linear corrections). */
 typedef PetscErrorCode (*FtFatigueExtraWriter)(hid_t file, const char *path, const FtFatigueSummary *summary, void *ctx);
+typedef PetscErrorCode (*FtFatigueStressHook)(hid_t basis, const char *path, long long start, long long n, double *S, void *ctx);
+typedef struct {
+  FtFatigueExtraWriter   writer;
+  void                  *writer_ctx;
+  const FtFatigueResume *resume;
+  FtFatigueStressHook    stress_hook;
+  void                  *stress_ctx;
+} FtFatigueHooks;
 PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output_path,
-                                  FtFatigueSummary *summary, FtFatigueExtraWriter writer, void *writer_ctx,
-                                  const FtFatigueResume *resume);
+                                  FtFatigueSummary *summary, const FtFatigueHooks *hooks);
 /* A stop signal (util/stop.h) during the counting ends it at the next chunk: the results and the
  * state up to that sample are written (attribute interrupted = 1) and the exit code is set to
  * FT_EXIT_REQUEUE; resume with --incremental. */

@@ -149,6 +149,7 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
     PetscCall(FtH5AttrString(file, path, "nodal_stress_method", "volume-weighted average of element stresses at the node"));
   }
   PetscCall(PetscFree3(buf, topo, ibuf));
+  if (r->extra) PetscCall(r->extra(file, path, r->extra_ctx));
   PetscCheck(H5Fclose(file) >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 failed closing '%s'", path);
   PetscFunctionReturn(0);
 }

@@ -13,6 +13,7 @@
  *   petsc_version, hdf5_version; per case attributes: iterations (and l2_error). */
 #ifndef FT_OUTPUT_H
 #define FT_OUTPUT_H
+#include <hdf5.h>
 #include <petscvec.h>
 
 #include "case.h"
@@ -27,6 +28,10 @@ typedef struct {
   double     **node_stress; /* [nloads][nowned*6] */
   double     **cell_stress; /* [nloads][ncells*6] */
   const char  *backend;
+  /* optional: called collectively with the file open, after the fields, before it is closed and
+     renamed into place (ftwin basis adds /basis); NULL for none */
+  PetscErrorCode (*extra)(hid_t file, const char *path, void *ctx);
+  void        *extra_ctx;
 } FtResults;
 
 /* Fails early (before any solve) when the output file cannot be created; creates the folder. */
