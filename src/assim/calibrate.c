@@ -1194,7 +1194,7 @@ static PetscErrorCode LifeBand(CalOut *o, const FtFatigueSummary *summary)
   FtRainflowState         *rf;
   FtDamageAcc             *acc;
   FtObsModel               m = o->m;
-  Rng                      g = {FT_CAL_SEED, 0, 0};
+  PetscMPIInt              rank, size;
 
   PetscFunctionBeginUser;
   PetscCheck(nh > 0, C->comm, PETSC_ERR_LIB, "calibration: the fatigue stage returned no hot spots");
@@ -1221,7 +1221,13 @@ static PetscErrorCode LifeBand(CalOut *o, const FtFatigueSummary *summary)
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, Sb, nh * C->nl * 6, MPI_DOUBLE, MPI_SUM, C->comm));
     PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, dS, C->np * nh * C->nl * 6, MPI_DOUBLE, MPI_SUM, C->comm));
   } else PetscCall(HotNodesFromBasis(C, summary->hot_nodes, nh, Sb, dS));
-  for (int smp = 0; smp < M; smp++) {
+  /* the samples are shared out over the ranks; each has its own random stream (seeded by its
+     index), so the band does not depend on the number of ranks */
+  PetscCallMPI(MPI_Comm_rank(C->comm, &rank));
+  PetscCallMPI(MPI_Comm_size(C->comm, &size));
+  for (int smp = 0; smp < M; smp++) o->life_samples[smp] = 0.0;
+  for (int smp = (int)((long)M * rank / size); smp < (int)((long)M * (rank + 1) / size); smp++) {
+    Rng    g = {FT_CAL_SEED + 0x9E3779B97F4A7C15ull * (uint64_t)(smp + 1), 0, 0};
     double z[64], Dmax = 0;
     long   n = 0;
     for (int j = 0; j < C->np; j++) z[j] = RngNormal(&g);
@@ -1260,6 +1266,7 @@ static PetscErrorCode LifeBand(CalOut *o, const FtFatigueSummary *summary)
       if (D[q] > Dmax) Dmax = D[q];
     o->life_samples[smp] = Dmax > 0 ? duration / 3600.0 / Dmax : INFINITY;
   }
+  PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, o->life_samples, M, MPI_DOUBLE, MPI_SUM, C->comm));
   o->nsamples = M;
   memcpy(sorted, o->life_samples, sizeof(double) * M);
   qsort(sorted, M, sizeof(double), CmpDouble);

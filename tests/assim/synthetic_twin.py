@@ -145,6 +145,10 @@ def main():
         check(np.max(np.abs(v1 - val) / np.abs(val)) < 1e-6, f"1 vs 2 ranks: parameters differ by {np.max(np.abs(v1 - val) / np.abs(val)):.2e} (< 1e-6)")
         l1 = float(a1["/calibration/life"].attrs["nominal_hours"])
         check(abs(l1 - life) <= 1e-6 * life, f"1 vs 2 ranks: life {l1:.10g} vs {life:.10g}")
+        b1, b2 = a1["/calibration/life/samples_hours"][...], a2["/calibration/life/samples_hours"][...]
+        check(np.max(np.abs(b1 - b2) / b2) < 1e-5, f"1 vs 2 ranks: life band samples agree to {np.max(np.abs(b1 - b2) / b2):.1e} (< 1e-5)")
+        s2 = np.sort(b2)
+        check(abs(np.percentile(s2, 5) - float(L["p05_hours"])) <= 1e-9 * s2[0], "the band's attributes are the percentiles of its samples")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print("all checks passed")
