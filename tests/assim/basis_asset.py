@@ -109,5 +109,10 @@ r = run(mpirun + ["-n", "2", ftwin, "calibrate", f"{out}/asset.yaml", "--basis",
 errs = [l for l in r.stderr.splitlines() if l.startswith("ftwin: error:")]
 check(r.returncode == 1 and len(errs) == 1 and "another design" in errs[0] and not os.path.exists(f"{out}/refused.h5"),
       f"mismatched basis refused: exit {r.returncode}, {errs[0] if errs else 'no error line'}")
+# a results file that is no basis (a plain `ftwin run`) is refused too
+r = run(mpirun + ["-n", "2", ftwin, "calibrate", f"{out}/asset.yaml", "--basis", f"{out}/truth.h5", "-q", "-o", f"{out}/refused2.h5"], rc=None)
+errs = [l for l in r.stderr.splitlines() if l.startswith("ftwin: error:")]
+check(r.returncode == 1 and len(errs) == 1 and "no /basis group" in errs[0] and not os.path.exists(f"{out}/refused2.h5"),
+      f"a plain run output as --basis refused: exit {r.returncode}, {errs[0] if errs else 'no error line'}")
 print(f"{len(fails)} failed" if fails else "all checks passed")
 sys.exit(1 if fails else 0)
