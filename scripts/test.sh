@@ -4,7 +4,9 @@
 # Extra arguments go to ctest (e.g. -L unit, -R le10, -j1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup-debian.sh"
+# --with-slurm: slurmctld, slurmd and munge for the fleet test (slurm.fleet starts its own
+# single-node cluster; it is skipped where they are missing, except in CI).
+"$root/scripts/setup-debian.sh" --with-slurm
 "$root/scripts/build.sh"
 cd "${FTWIN_BUILD_DIR:-$root/build}"
 ctest --output-on-failure -j "$(nproc)" "$@"
