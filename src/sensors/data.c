@@ -155,7 +155,7 @@ static int ParseValue(const char *s, double *v)
 }
 
 /* Reads the CSV file sc->data into nat[nsensors] (see data.h for the format). */
-static int ReadCSV(const FtSensorsCase *sc, FtNative *nat, char *err, size_t errlen)
+static int ReadCSV(const FtSensorsCase *sc, FtNative *nat, char *note, size_t notelen, char *err, size_t errlen)
 {
   const char *file     = sc->data;
   const char *timename = sc->time_column[0] ? sc->time_column : "time";
@@ -256,6 +256,10 @@ static int ReadCSV(const FtSensorsCase *sc, FtNative *nat, char *err, size_t err
       else
         snprintf(err, errlen, "%s:%ld: expected %d fields (header), got %d", file, lineno, ncols, n);
       goto done;
+    }
+    if (!has_newline) { /* complete field count, but no line end: possibly cut inside its last number */
+      snprintf(note, notelen, "%.180s:%ld: the last line has no line end (the file may have been cut inside it): not used", file, lineno);
+      break;
     }
     if (ParseValue(fields[tcol], &t) != 0) {
       snprintf(err, errlen, "%s:%ld: column '%s': not a number, got '%s'", file, lineno, timename, fields[tcol]);
@@ -713,7 +717,7 @@ int FtSensorDataRead(const FtSensorsCase *sc, FtSensorData *d, char *err, size_t
   }
   switch (FileKind(file)) {
   case 'c':
-    if (ReadCSV(sc, nat, err, errlen)) goto fail;
+    if (ReadCSV(sc, nat, d->note, sizeof d->note, err, errlen)) goto fail;
     break;
   case 'h':
     if (ReadH5(sc, nat, err, errlen)) goto fail;
@@ -827,6 +831,7 @@ void FtSensorDataReport(const FtSensorsCase *sc, const FtSensorData *d, FILE *ou
   fprintf(out, "sensor data %s: %d sensors on a common base of %ld steps, t0 %g s, dt %g s (no anti-alias filtering: dt must not be "
                "coarser than the signals' content)\n",
           sc->data, d->nsensors, d->nsteps, d->t0, d->dt);
+  if (d->note[0]) fprintf(out, "  note: %s\n", d->note);
   fprintf(out, "  %-*s %9s %9s", idw, "sensor", "native", "step[s]");
   for (int k = FT_SAMPLE_MISSING; k < FT_SAMPLE_NFLAGS; k++) fprintf(out, " %8s", kFlagName[k]);
   fprintf(out, " %6s  status\n", "bad%");

@@ -11,7 +11,9 @@
  * Every sensor of the case must be in the file; a column/dataset that is not a sensor of the
  * case is an error (names it); duplicate names are an error.
  * Errors name the file, the line (CSV) and column/sensor: wrong field count, a value that is not
- * a number, time not increasing, empty or truncated file, unit mismatch.
+ * a number, time not increasing, empty or truncated file, unit mismatch. A last CSV line without a
+ * line end but with all its fields may have been cut inside its last number: it is not used, and
+ * the report says so.
  *
  * Cleaning, per sensor, on its native samples (in this order; every flagged sample excluded,
  * nothing is filled in):
@@ -60,6 +62,7 @@ typedef struct {
                                      valid value (flag != OK) */
   unsigned char   *flag;          /* [nsteps][nsensors] FT_SAMPLE_* of the common-base value */
   FtSensorQuality *quality;       /* [nsensors] */
+  char             note[512];     /* a remark for the report (e.g. a last line without line end, not used), or "" */
 } FtSensorData;
 
 /* Reads sc->data, cleans and resamples. Returns 0, or non-zero with one message in err

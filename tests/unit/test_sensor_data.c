@@ -630,6 +630,35 @@ static void ExpectError(const FtSensorsCase *sc, const char *what, const char *f
   if (!rc) FtSensorDataFree(&d);
 }
 
+/* A last line with all its fields but no line end may have been cut inside its last number: it is
+ * not used (not guessed), and the report says so. */
+static void TestCsvLastLineCut(void)
+{
+  const char   *ids[] = {"SG1", "TC1"};
+  FtSensorsCase sc;
+  FtSensorData  d;
+  char          err[512] = "", *rep = NULL;
+  size_t        replen = 0;
+  MakeCase(&sc, 2, ids, "cut.csv");
+  WriteText(sc.data, "time,SG1,TC1\n0,1,2\n1,2,3\n2,3,4\n3,4,5.1");
+  CTX("CSV last line without line end");
+  int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
+  CHECK(rc == 0);
+  if (rc) {
+    printf("    %s\n", err);
+    return;
+  }
+  CHECK_LONG(d.quality[0].native, 3);
+  CHECK_LONG(d.nsteps, 3);
+  CHECK_MSG(d.note, "cut.csv:5: the last line has no line end");
+  FILE *out = open_memstream(&rep, &replen);
+  FtSensorDataReport(&sc, &d, out);
+  fclose(out);
+  CHECK_MSG(rep, "note: ");
+  free(rep);
+  FtSensorDataFree(&d);
+}
+
 static void TestCsvErrors(void)
 {
   const char   *ids[] = {"SG1", "TC1"};
@@ -833,6 +862,7 @@ int main(int argc, char **argv)
   TestGap();
   TestCsvEqualsH5();
   TestCsvRobust();
+  TestCsvLastLineCut();
   TestCsvErrors();
   TestH5Errors();
   if (perf) TestPerformance();
