@@ -71,6 +71,7 @@
 #include "sensors/observe.h"
 #include "util/backend.h"
 #include "util/log.h"
+#include "util/stop.h"
 #include <petsctao.h>
 
 #define FT_CAL_FD_STEP 1e-3   /* forward-difference step of the FE sensitivities, relative */
@@ -1712,11 +1713,14 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
          are computed and written by the callback, inside the asset file before it is renamed */
   o.C = &C; o.theta = theta; o.cov = cov; o.lchol = Lchol; o.m = m; o.basis_path = basis_path; o.hist = &h;
   {
-    FtFatigueHooks hk = {CalibrationWriter, &o, NULL, C.have_fe ? NULL : BasisStressHook, &o};
+    /* a stop signal during the counting: nothing is written (an asset run cannot continue a partial
+       run yet), the previous asset file stays, exit code 75: the requeued job runs the asset again */
+    FtFatigueHooks hk = {CalibrationWriter, &o, NULL, C.have_fe ? NULL : BasisStressHook, &o, 1};
     PetscCall(FtFatigueComputeEx(comm, &c, &h, basis_path, out_path, &summary, &hk));
   }
   tm_end = FtWallTime();
-  PetscCall(FtLogInfo("asset results written: %s", out_path));
+  if (FtExitCode() == FT_EXIT_REQUEUE) PetscCall(FtLogInfo("asset run stopped on request (signal): %s left as it was; exit code %d: run it again", out_path, FT_EXIT_REQUEUE));
+  else PetscCall(FtLogInfo("asset results written: %s", out_path));
   PetscCall(FtLogInfo("phases [s]: data (read, clean, resample) %.2f; model set-up (mesh, space, sensor location) %.2f; FE solves %d in %.2f; "
                       "parameter fit (outside FE solves) %.2f; loads (identification, checks) %.2f; calibrated basis %.2f; fatigue %.2f; "
                       "life band %.2f; writing /calibration %.2f; total %.2f",

@@ -404,7 +404,7 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
       res.samples    = prev.samples;
       PetscCall(FtLogInfo("fatigue: incremental: %ld new samples after t = %.9g s (%ld counted before)", nh.nsteps, prev.last, prev.samples));
       {
-        FtFatigueHooks hk = {NULL, NULL, &res, NULL, NULL};
+        FtFatigueHooks hk = {NULL, NULL, &res, NULL, NULL, 0};
         PetscCall(FtFatigueComputeEx(comm, &c, &nh, f->basis, f->output, NULL, &hk));
       }
       FtHistoryFree(&hist);
@@ -713,7 +713,12 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
       PetscCheck(sum.hot_nodes, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %d hot-spot nodes", nhs);
       for (int i = 0; i < nhs; i++) sum.hot_nodes[i] = hs[i].node;
     }
-    /* Output (when asked for): <output>.tmp, then rename. */
+    /* Output (when asked for): <output>.tmp, then rename. A caller that cannot continue a partial
+       run asks for nothing to be written after a stop signal: its previous output stays. */
+    if (interrupted && hooks && hooks->discard_on_stop) {
+      PetscCall(FtLogInfo("fatigue: stopped on request: nothing written, %s left as it was", output ? output : "(no output)"));
+      output = NULL;
+    }
     if (output) {
       char      tmp[FT_PATH_MAX], xtmp[FT_PATH_MAX], xfinal[FT_PATH_MAX], date[64] = "", settings[4096];
       long      pid = (long)getpid();
@@ -888,7 +893,8 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
   }
   if (summary) *summary = sum;
   else free(sum.hot_nodes);
-  if (interrupted) {
+  if (interrupted && hooks && hooks->discard_on_stop) FtSetExitCode(FT_EXIT_REQUEUE);
+  else if (interrupted) {
     PetscCall(FtLogInfo("fatigue: stopped on request with the state saved up to t = %.9g s: exit code %d; run again with --incremental to continue",
                         last_time, FT_EXIT_REQUEUE));
     FtSetExitCode(FT_EXIT_REQUEUE);

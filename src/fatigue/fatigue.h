@@ -71,6 +71,8 @@ typedef struct {
   const FtFatigueResume *resume;
   FtFatigueStressHook    stress_hook;
   void                  *stress_ctx;
+  int                    discard_on_stop; /* a stop signal writes nothing (the previous output stays) instead of
+                                             the partial results: for callers that cannot continue a partial run */
 } FtFatigueHooks;
 PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output_path,
                                   FtFatigueSummary *summary, const FtFatigueHooks *hooks);

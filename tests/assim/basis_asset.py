@@ -98,6 +98,28 @@ with h5py.File(f"{out}/from_basis.h5") as a, h5py.File(f"{out}/self_solved.h5") 
     da, db = a["/fatigue/damage"][...][ka], b["/fatigue/damage"][...][kb]
     check(np.max(np.abs(da - db)) <= 1e-5 * db.max(), f"damage field agrees to {np.max(np.abs(da - db)) / db.max():.1e} (<= 1e-5)")
 
+# SIGTERM during an asset run: exit 75, the previous asset file byte-identical; run again: same results
+import hashlib
+import signal
+import time
+prev = f"{out}/from_basis.h5"
+digest = hashlib.md5(open(prev, "rb").read()).hexdigest()
+with h5py.File(prev) as h:
+    d_before = h["/fatigue/damage"][...]
+p = subprocess.Popen([ftwin, "calibrate", f"{out}/asset.yaml", "--basis", f"{out}/design_basis.h5", "-o", prev] + tight,
+                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+for line in p.stdout:  # signal once the run is under way (its data are read)
+    if "sensor data" in line or "basis " in line:
+        break
+p.send_signal(signal.SIGTERM)
+rest = p.communicate(timeout=300)[0]
+check(p.returncode == 75 and hashlib.md5(open(prev, "rb").read()).hexdigest() == digest,
+      f"SIGTERM during the asset run: exit {p.returncode} (75), previous asset file byte-identical")
+run([ftwin, "calibrate", f"{out}/asset.yaml", "--basis", f"{out}/design_basis.h5", "-q", "-o", prev] + tight)
+with h5py.File(prev) as h:
+    d_after = h["/fatigue/damage"][...]
+check(np.max(np.abs(d_after - d_before)) <= 1e-8 * d_before.max(), "run again after the stop: the damage of the uninterrupted run")
+
 # a basis from another design is refused
 other = copy.deepcopy(design)
 other["materials"][0]["E"] = float(other["materials"][0]["E"]) * 1.01
