@@ -1072,31 +1072,6 @@ static PetscErrorCode WriteCalibration(hid_t file, const char *path, void *ctx)
   PetscFunctionReturn(0);
 }
 
-/* Collective read of rows [start, start+count) of the [N][M] double dataset `dset`. */
-static PetscErrorCode ReadRowsColl(hid_t file, const char *path, const char *dset, hsize_t M, hsize_t start, hsize_t count, double *buf)
-{
-  hid_t   ds, fs, ms, dxpl;
-  hsize_t off[2] = {start, 0}, cnt[2] = {count, M};
-
-  PetscFunctionBeginUser;
-  H5CHK(ds = H5Dopen2(file, dset, H5P_DEFAULT), dset);
-  H5CHK(fs = H5Dget_space(ds), dset);
-  H5CHK(ms = H5Screate_simple(2, count ? cnt : off, NULL), dset);
-  if (count) H5CHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL), dset);
-  else {
-    H5CHK(H5Sselect_none(fs), dset);
-    H5CHK(H5Sselect_none(ms), dset);
-  }
-  H5CHK(dxpl = H5Pcreate(H5P_DATASET_XFER), dset);
-  H5CHK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), dset);
-  H5CHK(H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, dxpl, buf), dset);
-  H5Pclose(dxpl);
-  H5Sclose(ms);
-  H5Sclose(fs);
-  H5Dclose(ds);
-  PetscFunctionReturn(0);
-}
-
 /* Asset run from a design basis without a re-solve: the channels' unit stresses read by the fatigue
  * stage are corrected to the calibrated parameters, S_k = g_l(theta) (S_l + sum_j (theta_j -
  * theta_lin,j) dS_l/dtheta_j) with l the channel's load case (the same first-order expansion the
@@ -1119,7 +1094,7 @@ static PetscErrorCode BasisStressHook(hid_t basis, const char *path, long long s
       char         name[80];
       if (!IsStiff(c->calibration.params[j].kind) || w == 0.0) continue;
       snprintf(name, sizeof name, "/basis/stress_sensitivity_%d_%d", j, l);
-      PetscCall(ReadRowsColl(basis, path, name, 6, (hsize_t)start, (hsize_t)n, d));
+      PetscCall(FtH5ReadRows(basis, path, name, H5T_NATIVE_DOUBLE, 6, (hsize_t)start, (hsize_t)n, d));
       for (long long q = 0; q < 6 * n; q++) Sk[q] += w * d[q];
     }
     for (long long q = 0; q < 6 * n; q++) Sk[q] *= g;

@@ -41,33 +41,6 @@ static PetscBool H5PathExists(hid_t file, const char *dset)
   }
 }
 
-/* Collective read of rows [start, start+count) of dataset `dset` ([N] or [N][M]). */
-static PetscErrorCode ReadRows(hid_t file, const char *path, const char *dset, hid_t type, hsize_t M, hsize_t start, hsize_t count,
-                               void *buf)
-{
-  hid_t   ds, fs, ms, dxpl;
-  hsize_t off[2] = {start, 0}, cnt[2] = {count, M};
-  int     rank = M ? 2 : 1;
-
-  PetscFunctionBeginUser;
-  H5CHK(ds = H5Dopen2(file, dset, H5P_DEFAULT), dset);
-  H5CHK(fs = H5Dget_space(ds), dset);
-  H5CHK(ms = H5Screate_simple(rank, count ? cnt : off, NULL), dset);
-  if (count) H5CHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL), dset);
-  else {
-    H5CHK(H5Sselect_none(fs), dset);
-    H5CHK(H5Sselect_none(ms), dset);
-  }
-  H5CHK(dxpl = H5Pcreate(H5P_DATASET_XFER), dset);
-  H5CHK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), dset);
-  H5CHK(H5Dread(ds, type, ms, fs, dxpl, buf), dset);
-  H5Pclose(dxpl);
-  H5Sclose(ms);
-  H5Sclose(fs);
-  H5Dclose(ds);
-  PetscFunctionReturn(0);
-}
-
 static PetscErrorCode DatasetDims(hid_t file, const char *path, const char *dset, hsize_t dims[2], int *ndims)
 {
   hid_t ds, fs;
@@ -543,13 +516,13 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
   ncl    = E * (rank + 1) / size - cstart;
   PetscCall(PetscMalloc3((size_t)nchan * n * 6 + 1, &S, (size_t)n * 3 + 1, &X, (size_t)ncl * nen + 1, &topo));
   PetscCall(PetscMalloc1(ncl + 1, &creg));
-  PetscCall(ReadRows(file, path, "/mesh/coordinates", H5T_NATIVE_DOUBLE, 3, start, n, X));
-  PetscCall(ReadRows(file, path, "/mesh/topology", H5T_NATIVE_LLONG, nen, cstart, ncl, topo));
-  PetscCall(ReadRows(file, path, "/mesh/region", H5T_NATIVE_INT, 0, cstart, ncl, creg));
+  PetscCall(FtH5ReadRows(file, path, "/mesh/coordinates", H5T_NATIVE_DOUBLE, 3, start, n, X));
+  PetscCall(FtH5ReadRows(file, path, "/mesh/topology", H5T_NATIVE_LLONG, nen, cstart, ncl, topo));
+  PetscCall(FtH5ReadRows(file, path, "/mesh/region", H5T_NATIVE_INT, 0, cstart, ncl, creg));
   for (int k = 0; k < nchan; k++) {
     char dset[256];
     ChannelStressDataset(c, k, dset, sizeof dset);
-    PetscCall(ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 6, start, n, &S[(size_t)k * n * 6]));
+    PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 6, start, n, &S[(size_t)k * n * 6]));
   }
   if (hooks && hooks->stress_hook) PetscCall(hooks->stress_hook(file, path, start, n, S, hooks->stress_ctx));
   H5Fclose(file);
@@ -573,8 +546,8 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
     PetscCheck(snd == 2 && (long long)sd[0] == N && sd[1] == (hsize_t)nc * sizeof(FtRainflowState), comm, PETSC_ERR_FILE_UNEXPECTED,
                "%s: the counting state in '%s' is for %lld nodes x %llu bytes, this run has %lld nodes x %llu: cannot continue it", c->path,
                spath, (long long)sd[0], (unsigned long long)sd[1], N, (unsigned long long)(nc * sizeof(FtRainflowState)));
-    PetscCall(ReadRows(sfile, spath, "/fatigue/rainflow_state", H5T_NATIVE_UCHAR, (hsize_t)nc * sizeof(FtRainflowState), start, n, rf));
-    PetscCall(ReadRows(sfile, spath, "/fatigue/damage_state", H5T_NATIVE_UCHAR, (hsize_t)nc * sizeof(FtDamageAcc), start, n, acc));
+    PetscCall(FtH5ReadRows(sfile, spath, "/fatigue/rainflow_state", H5T_NATIVE_UCHAR, (hsize_t)nc * sizeof(FtRainflowState), start, n, rf));
+    PetscCall(FtH5ReadRows(sfile, spath, "/fatigue/damage_state", H5T_NATIVE_UCHAR, (hsize_t)nc * sizeof(FtDamageAcc), start, n, acc));
     H5Fclose(sfile);
     PetscCall(FtLogInfo("fatigue: continuing the counting state of %s (%ld samples up to t = %.9g s)", spath, resume->samples, resume->last_time));
   }

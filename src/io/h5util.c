@@ -123,3 +123,30 @@ PetscErrorCode FtCheckWritable(MPI_Comm comm, const char *casepath, const char *
   PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "%s: %s: cannot write '%s': %s", casepath, key, file, strerror(err));
   PetscFunctionReturn(0);
 }
+
+/* Collective read of rows [start, start+count) of dataset `dset` ([N] or [N][M]). */
+PetscErrorCode FtH5ReadRows(hid_t file, const char *path, const char *dset, hid_t type, hsize_t M, hsize_t start, hsize_t count,
+                               void *buf)
+{
+  hid_t   ds, fs, ms, dxpl;
+  hsize_t off[2] = {start, 0}, cnt[2] = {count, M};
+  int     rank = M ? 2 : 1;
+
+  PetscFunctionBeginUser;
+  H5CHK(ds = H5Dopen2(file, dset, H5P_DEFAULT), dset);
+  H5CHK(fs = H5Dget_space(ds), dset);
+  H5CHK(ms = H5Screate_simple(rank, count ? cnt : off, NULL), dset);
+  if (count) H5CHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL), dset);
+  else {
+    H5CHK(H5Sselect_none(fs), dset);
+    H5CHK(H5Sselect_none(ms), dset);
+  }
+  H5CHK(dxpl = H5Pcreate(H5P_DATASET_XFER), dset);
+  H5CHK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), dset);
+  H5CHK(H5Dread(ds, type, ms, fs, dxpl, buf), dset);
+  H5Pclose(dxpl);
+  H5Sclose(ms);
+  H5Sclose(fs);
+  H5Dclose(ds);
+  PetscFunctionReturn(0);
+}

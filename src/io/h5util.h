@@ -22,6 +22,10 @@ PetscErrorCode FtCheckWritable(MPI_Comm comm, const char *casepath, const char *
 /* One collective write of rows [start, start+count) of a new [N][M] dataset (M = 0: 1-D). */
 PetscErrorCode FtH5WriteRows(hid_t loc, const char *path, const char *name, hid_t type, hsize_t N, hsize_t M, hsize_t start,
                              hsize_t count, const void *buf);
+/* One collective read of rows [start, start+count) of the dataset `dset` ([N] or [N][M], M = 0: 1-D)
+ * into buf (a rank with count 0 takes part with an empty selection). */
+PetscErrorCode FtH5ReadRows(hid_t file, const char *path, const char *dset, hid_t type, hsize_t M, hsize_t start, hsize_t count,
+                            void *buf);
 PetscErrorCode FtH5AttrString(hid_t loc, const char *path, const char *name, const char *value);
 PetscErrorCode FtH5AttrScalar(hid_t loc, const char *path, const char *name, hid_t type, const void *value);
 #endif
