@@ -15,6 +15,7 @@ import hashlib
 import os
 import random
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,7 +27,8 @@ import yaml
 
 here = os.path.dirname(os.path.abspath(__file__))
 ftwin, mpirun, out = sys.argv[1], shlex.split(sys.argv[2]), sys.argv[3]
-os.makedirs(out, exist_ok=True)
+shutil.rmtree(out, ignore_errors=True)  # incremental runs continue what they find: start from nothing
+os.makedirs(out)
 fails = []
 
 
