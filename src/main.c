@@ -6,6 +6,7 @@
  *   ftwin fatigue CASE.yaml [-q] [-o OUT.h5]
  *   ftwin basis CASE.yaml [-q] [-o BASIS.h5]
  *   ftwin calibrate CASE.yaml [-q] [-o ASSET.h5] [--basis BASIS.h5] [--backend B] [PETSc/TAO options]
+ *   ftwin asset CASE.yaml --basis BASIS.h5 [-q] [-o ASSET.h5] [--recalibrate] [PETSc/TAO options]
  *
  * Our own arguments are taken out of argv before PETSc sees the rest, so every PETSc option
  * (-ksp_type, -pc_type, -ksp_monitor, -log_view, -thermal_ksp_*, ...) works as usual. */
@@ -31,6 +32,10 @@ static const char *usage =
   "  calibrate CASE.yaml  the asset run: clean the sensor data (sensors section), identify the loads,\n"
   "                    fit the calibration parameters (TAO BRGN, options -cal_tao_*), fatigue from the\n"
   "                    calibrated model and identified loads, life with a band; all into the asset's HDF5\n"
+  "  asset CASE.yaml --basis B  the incremental asset run (fleets): as calibrate, from the design basis B,\n"
+  "                    continuing the asset file's state: only the sensor samples after its last\n"
+  "                    processed time are judged and counted; the first run calibrates, later runs keep\n"
+  "                    that calibration unless --recalibrate; no new samples: nothing changes\n"
   "  basis CASE.yaml   the design's FE solves once: unit load cases, sensor responses and their\n"
   "                    sensitivities to the calibration parameters, design fingerprint (-o BASIS.h5)\n"
   "  info              build options, MPI ranks and visible CUDA devices\n"
@@ -41,10 +46,13 @@ static const char *usage =
   "  -o, --output F    write the results to F instead of the case's output.file\n"
   "  --basis B         (calibrate) take the linearisation from the design basis B: no FE solve unless a\n"
   "                    stiffness parameter leaves its linear range\n"
+  "  --recalibrate     (asset) fit the parameters again on this run's samples, with the asset's previous\n"
+  "                    posterior as the prior; the new calibration applies to the samples of this run on\n"
   "  --incremental     (fatigue) continue the counting state in the output file with the history's\n"
   "                    samples after its last time; no new samples: nothing changes\n"
   "signals: SIGTERM or SIGUSR1 stop `fatigue` at the next chunk with its state saved, exit code 75\n"
-  "         (run again with --incremental to continue)\n"
+  "         (run again with --incremental to continue); they stop `calibrate` and `asset` with the\n"
+  "         previous asset file unchanged, exit code 75 (run again: an asset run continues from it)\n"
   "PETSc options apply to the elasticity solve (-ksp_type, -pc_type, -ksp_rtol, -ksp_monitor, -log_view)\n"
   "and, with the prefix -thermal_, to the thermal solves (-thermal_ksp_monitor ...).\n";
 
@@ -88,7 +96,7 @@ int main(int argc, char **argv)
 {
   const char    *command = NULL, *casePath = NULL, *backend = "auto", *output = NULL;
   PetscBool      quiet = PETSC_FALSE;
-  int            incremental = 0;
+  int            incremental = 0, recalibrate = 0;
   const char    *basis       = NULL;
   char         **rest  = malloc(sizeof(char *) * ((size_t)argc + 1));
   int            nrest = 0;
@@ -108,6 +116,7 @@ int main(int argc, char **argv)
       return 0;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = PETSC_TRUE;
     else if (!strcmp(a, "--incremental")) incremental = 1;
+    else if (!strcmp(a, "--recalibrate")) recalibrate = 1;
     else if (!strcmp(a, "--basis")) {
       if (i + 1 >= argc) {
         fprintf(stderr, "ftwin: error: --basis needs a file (the output of ftwin basis)\n");
@@ -131,7 +140,7 @@ int main(int argc, char **argv)
       }
       output = argv[++i];
     } else if (!command && a[0] != '-') command = a;
-    else if (command && (!strcmp(command, "run") || !strcmp(command, "fatigue") || !strcmp(command, "calibrate") || !strcmp(command, "basis")) && !casePath && a[0] != '-') casePath = a;
+    else if (command && (!strcmp(command, "run") || !strcmp(command, "fatigue") || !strcmp(command, "calibrate") || !strcmp(command, "asset") || !strcmp(command, "basis")) && !casePath && a[0] != '-') casePath = a;
     else rest[nrest++] = argv[i];
   }
   rest[nrest] = NULL;
@@ -140,13 +149,24 @@ int main(int argc, char **argv)
     free(rest);
     return 2;
   }
-  if (strcmp(command, "run") && strcmp(command, "fatigue") && strcmp(command, "calibrate") && strcmp(command, "basis") && strcmp(command, "info")) {
+  if (strcmp(command, "run") && strcmp(command, "fatigue") && strcmp(command, "calibrate") && strcmp(command, "asset") && strcmp(command, "basis") && strcmp(command, "info")) {
     fprintf(stderr, "ftwin: error: unknown command '%s'\n%s", command, usage);
     free(rest);
     return 2;
   }
   if (strcmp(command, "info") && !casePath) {
     fprintf(stderr, "ftwin: error: %s needs a case file: ftwin %s CASE.yaml\n", command, command);
+    free(rest);
+    return 2;
+  }
+
+  if (!strcmp(command, "asset") && !basis) {
+    fprintf(stderr, "ftwin: error: asset needs the design basis: ftwin asset CASE.yaml --basis BASIS.h5 (made by ftwin basis)\n");
+    free(rest);
+    return 2;
+  }
+  if (recalibrate && strcmp(command, "asset")) {
+    fprintf(stderr, "ftwin: error: --recalibrate is an option of ftwin asset (ftwin calibrate always fits)\n");
     free(rest);
     return 2;
   }
@@ -161,9 +181,9 @@ int main(int argc, char **argv)
   if (!ierr) {
     if (!strcmp(command, "info")) ierr = Info();
     else {
-      FtRunOptions opt = {casePath, backend, output, incremental, basis};
+      FtRunOptions opt = {casePath, backend, output, incremental, basis, !strcmp(command, "asset"), recalibrate};
       if (!strcmp(command, "run")) ierr = FtRun(PETSC_COMM_WORLD, &opt);
-      else if (!strcmp(command, "calibrate")) ierr = FtCalibrateRun(PETSC_COMM_WORLD, &opt);
+      else if (!strcmp(command, "calibrate") || !strcmp(command, "asset")) ierr = FtCalibrateRun(PETSC_COMM_WORLD, &opt);
       else if (!strcmp(command, "basis")) ierr = FtBasisRun(PETSC_COMM_WORLD, &opt);
       else ierr = FtFatigueRun(PETSC_COMM_WORLD, &opt);
     }

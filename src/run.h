@@ -11,6 +11,8 @@ typedef struct {
   const char *output;  /* overrides output.file when not NULL */
   int         incremental; /* ftwin fatigue --incremental: continue the output's counting state */
   const char *basis;       /* ftwin calibrate --basis B: the design basis from `ftwin basis` (no FE solve unless needed) */
+  int         asset;       /* ftwin asset: the incremental asset run (continues the asset file's state) */
+  int         recalibrate; /* ftwin asset --recalibrate: fit again, the previous posterior as prior */
 } FtRunOptions;
 
 PetscErrorCode FtRun(MPI_Comm comm, const FtRunOptions *opt);

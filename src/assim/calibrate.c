@@ -24,7 +24,8 @@
  * Fit (variable projection). For fixed theta the loads are a linear least-squares problem per
  * time step (src/assim/identify.h); eliminating them leaves residuals of theta alone:
  *   r_ti(theta) = (y_ti - b_i - G_i c_t(theta)) / noise_i   over the fit steps t and valid i,
- *   r_prior,j   = (theta_j - prior_j) / sigma_j             (the Gaussian prior),
+ *   r_prior,j   = (theta_j - prior_j) / sigma_j             (the Gaussian prior; with ftwin asset
+ *                 --recalibrate the asset's previous posterior N(mu, L L^T): r_prior = L^-1 (theta - mu)),
  * minimised by PETSc TAO BRGN (bounded Gauss-Newton) within the bounds; options prefix cal_
  * (-cal_tao_monitor, -cal_tao_brgn_regularization_type ...). The fit uses fit_samples steps
  * spread evenly over the record (all when fewer). Jacobian: central differences of r.
@@ -44,7 +45,28 @@
  * stresses from the linearised fields at theta_m, and the damage of the hot-spot nodes of the
  * nominal run counted in full (rainflow, S-N, Miner). Life = history duration / max damage; the
  * band is the 5th, 50th and 95th percentile over the samples. Fixed seed: the band is
- * reproducible and the same on any number of ranks. */
+ * reproducible and the same on any number of ranks. An asset run that continues a state counts
+ * only its new samples: the samples' lives are then computed over those samples and scaled by
+ * (whole-record nominal life / nominal life of the new samples), i.e. the band's relative width
+ * is that of the latest samples (an approximation: the earlier samples' uncertainty is not
+ * carried).
+ *
+ * Incremental asset runs (ftwin asset, a design basis required). The asset file keeps a state
+ * (/calibration/state): the last common-base step judged (processed_until), the parameters and
+ * their covariance, the screening statistics, the basis the counting is on, and a log of the
+ * runs; /fatigue keeps the rainflow residue and damage of every node. A run reads the whole
+ * sensor record, cleans it, and judges the steps after processed_until up to the record's end
+ * minus a settling time (stuck_seconds + gap + Hampel window + 12 steps): a step is judged once
+ * every sample its cleaning and screening look at is in the record. The settling time before
+ * processed_until is judged again as context (not counted). The first run calibrates
+ * (commissioning); later runs hold that calibration and its screening statistics, so each step
+ * is judged and counted exactly as one run over the whole record would (the incremental
+ * equivalence), unless --recalibrate: the parameters are fitted on this run's steps with the
+ * previous posterior as the prior, and the new model applies to this run's samples on (earlier
+ * damage stays as counted). A commissioning run that must re-solve writes the asset's own
+ * basis at its linearisation point (<asset>_relinearised_basis.h5), which later runs count on.
+ * Unfinished: a --recalibrate run that would need another re-solve is refused (a re-solved
+ * basis numbers its nodes by its own partition, so the counting state cannot be carried over). */
 #define _POSIX_C_SOURCE 200809L
 #include "assim/calibrate.h"
 
@@ -55,6 +77,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "assim/identify.h"
 #include "case.h"
@@ -114,7 +137,21 @@ typedef struct {
   double  t_fe, t_band, t_write; /* wall time in FE solves, the life band, writing /calibration [s] */
   int     have_fe;     /* mesh, space and sensor locations set up (always for `basis`; for an asset run only when it must re-solve) */
   const char *basis;   /* asset run: the design basis file (NULL: linearise with FE solves here) */
+  /* the fit's Gaussian prior: mean and the inverse of the lower Cholesky factor of its covariance
+     (the case's independent priors; with ftwin asset --recalibrate the asset's previous posterior) */
+  double *prior_mu, *prior_linv; /* [np], [np][np] */
+  /* statistics the screening judges a step by (med_i, scale_i of ScreenOutliers; the median load
+     std per channel): computed over this run's steps, or, with hold_stats, held from the asset state */
+  double *scr_med, *scr_scale, *medstd; /* [ns], [ns], [nk] */
+  int     hold_stats;
+  /* ftwin asset: the data's common-base step j here is step step0 + j of the record; the first
+     ncontext steps were counted by an earlier run and are judged again only as context */
+  long step0, ncontext;
+  unsigned long long design_hash; /* FtCaseDesignHash of the case as read (before any parameter is applied) */
 } Cal;
+
+/* Time of step j of the (possibly cut) common base. */
+static double StepTime(const Cal *C, long j) { return C->d.t0 + (double)(C->step0 + j) * C->d.dt; }
 
 static int IsStiff(int kind) { return kind == FT_PARAM_MODULUS || kind == FT_PARAM_EXPANSION || kind == FT_PARAM_CONVECTION; }
 
@@ -315,7 +352,7 @@ static PetscErrorCode WriteBasisGroup(hid_t file, const char *path, void *ctx)
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(C->comm, &rank));
   H5CHK(g = H5Gcreate2(file, "basis", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "/basis");
-  snprintf(hash, sizeof hash, "%016llx", FtCaseDesignHash(c));
+  snprintf(hash, sizeof hash, "%016llx", C->design_hash);
   PetscCall(FtH5AttrString(g, path, "design_hash", hash));
   snprintf(hash, sizeof hash, "%016llx", FtMeshFileHash(c->mesh_file));
   PetscCall(FtH5AttrString(g, path, "mesh_hash", hash));
@@ -342,22 +379,6 @@ static PetscErrorCode WriteBasisGroup(hid_t file, const char *path, void *ctx)
   PetscCall(PetscFree2(sens, buf));
   H5Gclose(g);
   PetscFunctionReturn(0);
-}
-
-/* Rank 0: a whole 1-D/2-D double dataset of exactly `count` values into buf; 0 or -1. */
-static int ReadAllSerial(hid_t f, const char *name, double *buf, hsize_t count)
-{
-  hid_t   d = H5Dopen2(f, name, H5P_DEFAULT), sp;
-  hsize_t dims[2] = {0, 1};
-  int     nd, rc = -1;
-  if (d < 0) return -1;
-  sp = H5Dget_space(d);
-  nd = H5Sget_simple_extent_dims(sp, dims, NULL);
-  if (nd >= 1 && dims[0] * (nd == 2 ? dims[1] : 1) == count)
-    rc = count ? (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? -1 : 0) : 0;
-  H5Sclose(sp);
-  H5Dclose(d);
-  return rc;
 }
 
 /* Asset run from a design basis: the linearisation (responses and their sensitivities) from
@@ -402,8 +423,8 @@ static PetscErrorCode ReadBasis(Cal *C, const char *path)
       if (t >= 0) H5Tclose(t);
       if (a >= 0) H5Aclose(a);
       H5Gclose(g);
-      if (ReadAllSerial(f, "/basis/theta_lin", C->theta_lin, (hsize_t)np) || ReadAllSerial(f, "/basis/delta", C->delta, (hsize_t)np) ||
-          ReadAllSerial(f, "/basis/response", C->base.R, (hsize_t)nsl) || ReadAllSerial(f, "/basis/response_sensitivity", sens, (hsize_t)np * nsl))
+      if (FtH5ReadAllSerial(f, "/basis/theta_lin", C->theta_lin, (hsize_t)np) || FtH5ReadAllSerial(f, "/basis/delta", C->delta, (hsize_t)np) ||
+          FtH5ReadAllSerial(f, "/basis/response", C->base.R, (hsize_t)nsl) || FtH5ReadAllSerial(f, "/basis/response_sensitivity", sens, (hsize_t)np * nsl))
         st.err = 1, snprintf(st.msg, sizeof st.msg, "'%s': /basis does not match this case's sensors, load cases and parameters (%d x %d x %d): "
                                                      "it was built for another design", path, C->ns, C->nl, np);
     }
@@ -462,7 +483,12 @@ static int FitResidual(Cal *C, const double *theta, double *r)
       r[t * C->ns + i] = v;
     }
   }
-  for (int j = 0; j < C->np; j++) r[C->nfit * C->ns + j] = (theta[j] - cal->params[j].prior) / cal->params[j].sigma;
+  (void)cal;
+  for (int j = 0; j < C->np; j++) { /* L^-1 (theta - mu): the prior's covariance is L L^T */
+    double v = 0;
+    for (int q = 0; q <= j; q++) v += C->prior_linv[j * C->np + q] * (theta[q] - C->prior_mu[q]);
+    r[C->nfit * C->ns + j] = v;
+  }
   return 0;
 }
 
@@ -745,17 +771,19 @@ static double Percentile(const double *v, int n, double p)
  *         (loads re-solved without j: leave-one-out), flag it OUTLIER (value NaN).
  * Such readings disagree with what the other sensors say at that step (a spike the Hampel
  * filter missed on a fast-changing signal, a glitch no other sensor shows). The screening starts
- * from the cleaned data each time (it does not accumulate over fits). Returns the number
+ * from the cleaned data each time (it does not accumulate over fits). med_i and scale_i are kept
+ * in C->scr_med/scr_scale (the asset state); with C->hold_stats they are taken from there instead
+ * of this run's steps, so every step is judged as in the run that set them. Returns the number
  * excluded, -1 on failure (C->err). */
 static long ScreenOutliers(Cal *C, const double *theta, const double *y_clean, const unsigned char *f_clean, long *count)
 {
   const long nt = C->d.nsteps;
   const int  ns = C->ns, nk = C->nk;
   FtObsModel m;
-  double    *c = malloc(sizeof(double) * (size_t)nt * nk), *r = malloc(sizeof(double) * (size_t)nt), *med = calloc(ns, sizeof(double)),
-         *scale = malloc(sizeof(double) * ns);
+  double    *c = malloc(sizeof(double) * (size_t)nt * nk), *r = malloc(sizeof(double) * (size_t)nt), *med = C->scr_med,
+         *scale = C->scr_scale;
   long       total = 0;
-  int        rc    = (!c || !r || !med || !scale);
+  int        rc    = (!c || !r);
 
   memcpy(C->d.y, y_clean, sizeof(double) * nt * ns);
   memcpy(C->d.flag, f_clean, (size_t)nt * ns);
@@ -763,9 +791,10 @@ static long ScreenOutliers(Cal *C, const double *theta, const double *y_clean, c
   ModelGb(C, theta, C->G, C->b);
   m.nsens = ns; m.nchan = nk; m.G = C->G; m.b = C->b; m.sigma = C->noise; m.use = C->use;
   if (!rc) rc = FtIdentifyLoads(&m, nt, C->d.y, C->c->calibration.regularization, c, NULL, NULL, C->err, sizeof C->err);
-  /* each sensor's typical misfit */
-  for (int i = 0; i < ns && !rc; i++) {
+  /* each sensor's typical misfit (held from the asset state: judged as the run that set them) */
+  for (int i = 0; i < ns && !rc && !C->hold_stats; i++) {
     long n = 0;
+    med[i]   = 0;
     scale[i] = INFINITY;
     if (!C->use[i]) continue;
     for (long t = 0; t < nt; t++) {
@@ -839,8 +868,6 @@ static long ScreenOutliers(Cal *C, const double *theta, const double *y_clean, c
   }
   free(c);
   free(r);
-  free(med);
-  free(scale);
   return rc ? -1 : total;
 }
 
@@ -929,6 +956,19 @@ static long HampelOnLoads(int nk, long nt, double *c, const double *cstd, const 
 
 /* ---- results ----------------------------------------------------------------------------------- */
 
+/* The asset state of an asset file (header comment, "Incremental asset runs"). */
+#define FT_STATE_LOG_COLS 4 /* log row: first judged step time, processed_until, samples counted, fitted (0/1); then theta */
+typedef struct {
+  int    found, runs, fitted_runs, relinearised; /* relinearised: counted on the asset's own basis */
+  double processed_until, first_time, last_time;
+  long   samples;
+  char   design_hash[64], settings[4096], err[1024], counting_basis[FT_PATH_MAX];
+} AssetStateHead;
+typedef struct {
+  AssetStateHead h;
+  double        *theta, *cov, *med, *scale, *medstd, *basis_theta, *log; /* np, np*np, ns, ns, nk, np, runs*(4+np) */
+} AssetState;
+
 typedef struct {
   Cal              *C;
   const double     *theta, *cov, *prior_theta;
@@ -952,7 +992,168 @@ typedef struct {
   double           *ct_chol; /* [nsteps][nk][nk] Cholesky factors of the per-step load covariance */
   FtObsModel        m;
   const FtHistory  *hist;
+  int               resumed;      /* ftwin asset continuing a state: hist holds this run's samples only */
+  double            life_window;  /* then: the nominal life of this run's samples at the hot spots [h] */
+  const char       *mode;         /* what this run did with the calibration (/calibration attribute mode) */
+  const AssetState *prev;         /* ftwin asset: the state this run continues (prev->h.found 0: none) */
+  int               asset, fitted, relinearised;
+  double            processed_until;
+  long              counted_now;  /* samples counted by this run */
 } CalOut;
+
+/* /calibration/state (collective; rank 0 writes the rows). */
+static PetscErrorCode WriteAssetState(hid_t g, const char *path, const CalOut *o)
+{
+  Cal          *C = o->C;
+  const int     np = C->np, cols = FT_STATE_LOG_COLS + np, runs = (o->prev->h.found ? o->prev->h.runs : 0) + 1;
+  const int     fitted_runs = (o->prev->h.found ? o->prev->h.fitted_runs : 0) + o->fitted;
+  PetscMPIInt   rank;
+  hid_t         gs;
+  double       *log;
+  char          hash[64];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(C->comm, &rank));
+#define N0(n) (rank ? 0 : (n))
+  H5CHK(gs = H5Gcreate2(g, "state", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "/calibration/state");
+  PetscCall(FtH5AttrString(gs, path, "note",
+                           "what the next ftwin asset run continues: steps after processed_until are new; theta, covariance and the "
+                           "screening statistics are held unless --recalibrate; log rows: first judged step time [s], processed_until [s], "
+                           "samples counted, fitted (1) or held (0), then theta (see src/assim/calibrate.c)"));
+  PetscCall(FtH5AttrScalar(gs, path, "processed_until", H5T_NATIVE_DOUBLE, &o->processed_until));
+  PetscCall(FtH5AttrScalar(gs, path, "runs", H5T_NATIVE_INT, &runs));
+  PetscCall(FtH5AttrScalar(gs, path, "fitted_runs", H5T_NATIVE_INT, &fitted_runs));
+  PetscCall(FtH5AttrScalar(gs, path, "relinearised", H5T_NATIVE_INT, &o->relinearised));
+  snprintf(hash, sizeof hash, "%016llx", FtCaseDesignHash(C->c));
+  PetscCall(FtH5AttrString(gs, path, "design_hash", hash));
+  PetscCall(FtH5AttrString(gs, path, "counting_basis", o->basis_path));
+  PetscCall(FtH5WriteRows(gs, path, "theta", H5T_NATIVE_DOUBLE, (hsize_t)np, 0, 0, N0((hsize_t)np), o->theta));
+  PetscCall(FtH5WriteRows(gs, path, "covariance", H5T_NATIVE_DOUBLE, (hsize_t)np, (hsize_t)np, 0, N0((hsize_t)np), o->cov));
+  PetscCall(FtH5WriteRows(gs, path, "screen_median", H5T_NATIVE_DOUBLE, (hsize_t)C->ns, 0, 0, N0((hsize_t)C->ns), C->scr_med));
+  PetscCall(FtH5WriteRows(gs, path, "screen_scale", H5T_NATIVE_DOUBLE, (hsize_t)C->ns, 0, 0, N0((hsize_t)C->ns), C->scr_scale));
+  PetscCall(FtH5WriteRows(gs, path, "load_median_std", H5T_NATIVE_DOUBLE, (hsize_t)C->nk, 0, 0, N0((hsize_t)C->nk), C->medstd));
+  PetscCall(FtH5WriteRows(gs, path, "basis_theta_lin", H5T_NATIVE_DOUBLE, (hsize_t)np, 0, 0, N0((hsize_t)np), C->theta_lin));
+  PetscCall(PetscMalloc1((size_t)runs * cols, &log));
+  if (runs > 1) memcpy(log, o->prev->log, sizeof(double) * (size_t)(runs - 1) * cols);
+  log[(size_t)(runs - 1) * cols + 0] = StepTime(C, C->ncontext);
+  log[(size_t)(runs - 1) * cols + 1] = o->processed_until;
+  log[(size_t)(runs - 1) * cols + 2] = (double)o->counted_now;
+  log[(size_t)(runs - 1) * cols + 3] = o->fitted;
+  for (int j = 0; j < np; j++) log[(size_t)(runs - 1) * cols + FT_STATE_LOG_COLS + j] = o->theta[j];
+  PetscCall(FtH5WriteRows(gs, path, "log", H5T_NATIVE_DOUBLE, (hsize_t)runs, (hsize_t)cols, 0, N0((hsize_t)runs), log));
+  PetscCall(PetscFree(log));
+#undef N0
+  H5Gclose(gs);
+  PetscFunctionReturn(0);
+}
+
+/* A numeric scalar attribute of loc into v (type: the memory type); -1 when absent or unreadable. */
+static int AttrRead(hid_t loc, const char *name, hid_t type, void *v)
+{
+  hid_t a;
+  int   rc;
+  if (H5Aexists(loc, name) <= 0 || (a = H5Aopen(loc, name, H5P_DEFAULT)) < 0) return -1;
+  rc = H5Aread(a, type, v) < 0 ? -1 : 0;
+  H5Aclose(a);
+  return rc;
+}
+
+/* Reads the asset state of `path` (rank 0, broadcast); S->h.found 0 when the file does not
+ * exist. A file that exists but is not an asset file of this design and these settings is an
+ * error naming it (it is never overwritten by a run that cannot continue it). */
+static PetscErrorCode ReadAssetState(Cal *C, const char *path, AssetState *S)
+{
+  const FtCase *c = C->c;
+  const int     np = C->np, ns = C->ns, nk = C->nk;
+  PetscMPIInt   rank;
+  char          mine[4096], hash[64];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Comm_rank(C->comm, &rank));
+  memset(S, 0, sizeof *S);
+  PetscCall(PetscCalloc6(np + 1, &S->theta, (size_t)np * np + 1, &S->cov, ns + 1, &S->med, ns + 1, &S->scale, nk + 1, &S->medstd, np + 1, &S->basis_theta));
+  if (rank == 0 && access(path, F_OK) == 0) {
+    AssetStateHead *h = &S->h;
+    H5E_auto2_t     efn;
+    void           *edata;
+    hid_t           f, g;
+    H5Eget_auto2(H5E_DEFAULT, &efn, &edata);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) snprintf(h->err, sizeof h->err, "'%s' exists but is not an HDF5 file", path);
+    else if (H5Lexists(f, "/calibration", H5P_DEFAULT) <= 0 || H5Lexists(f, "/calibration/state", H5P_DEFAULT) <= 0 || H5Lexists(f, "/fatigue", H5P_DEFAULT) <= 0)
+      snprintf(h->err, sizeof h->err, "'%s' exists but has no asset state (/calibration/state, /fatigue): it was not written by ftwin asset; "
+                                      "choose another output (-o) or remove it", path);
+    else {
+      hid_t gf = H5Gopen2(f, "/fatigue", H5P_DEFAULT);
+      g            = H5Gopen2(f, "/calibration/state", H5P_DEFAULT);
+      if (AttrRead(g, "processed_until", H5T_NATIVE_DOUBLE, &h->processed_until) < 0 || AttrRead(g, "runs", H5T_NATIVE_INT, &h->runs) < 0 ||
+          AttrRead(g, "fitted_runs", H5T_NATIVE_INT, &h->fitted_runs) < 0 || AttrRead(g, "relinearised", H5T_NATIVE_INT, &h->relinearised) < 0 ||
+          AttrRead(gf, "first_time", H5T_NATIVE_DOUBLE, &h->first_time) < 0 || AttrRead(gf, "last_time", H5T_NATIVE_DOUBLE, &h->last_time) < 0 ||
+          AttrRead(gf, "samples_counted", H5T_NATIVE_LONG, &h->samples) < 0 || h->runs < 1)
+        snprintf(h->err, sizeof h->err, "'%s': its asset state is incomplete (attributes of /calibration/state or /fatigue missing)", path);
+      (void)FtH5ReadStringAttr(g, "design_hash", h->design_hash, sizeof h->design_hash); /* rank 0 alone: no PetscCall (errors are checked after the broadcast) */
+      (void)FtH5ReadStringAttr(gf, "settings", h->settings, sizeof h->settings);
+      (void)FtH5ReadStringAttr(g, "counting_basis", h->counting_basis, sizeof h->counting_basis);
+      if (!h->err[0]) {
+        S->log = malloc(sizeof(double) * (size_t)h->runs * (FT_STATE_LOG_COLS + np) + 1);
+        if (!S->log || FtH5ReadAllSerial(f, "/calibration/state/theta", S->theta, (hsize_t)np) ||
+            FtH5ReadAllSerial(f, "/calibration/state/covariance", S->cov, (hsize_t)np * np) ||
+            FtH5ReadAllSerial(f, "/calibration/state/screen_median", S->med, (hsize_t)ns) ||
+            FtH5ReadAllSerial(f, "/calibration/state/screen_scale", S->scale, (hsize_t)ns) ||
+            FtH5ReadAllSerial(f, "/calibration/state/load_median_std", S->medstd, (hsize_t)nk) ||
+            FtH5ReadAllSerial(f, "/calibration/state/basis_theta_lin", S->basis_theta, (hsize_t)np) ||
+            FtH5ReadAllSerial(f, "/calibration/state/log", S->log, (hsize_t)h->runs * (FT_STATE_LOG_COLS + np)))
+          snprintf(h->err, sizeof h->err, "'%s': its asset state does not fit this case (%d sensors, %d channels, %d parameters): "
+                                          "it belongs to another design", path, ns, nk, np);
+      }
+      H5Gclose(g);
+      H5Gclose(gf);
+    }
+    if (f >= 0) H5Fclose(f);
+    H5Eset_auto2(H5E_DEFAULT, efn, edata);
+    h->found = !h->err[0];
+  }
+  PetscCallMPI(MPI_Bcast(&S->h, (int)sizeof S->h, MPI_BYTE, 0, C->comm));
+  PetscCheck(!S->h.err[0], C->comm, PETSC_ERR_USER_INPUT, "%s: ftwin asset: %s", c->path, S->h.err);
+  if (!S->h.found) PetscFunctionReturn(0);
+  snprintf(hash, sizeof hash, "%016llx", FtCaseDesignHash(c));
+  PetscCheck(!strcmp(hash, S->h.design_hash), C->comm, PETSC_ERR_USER_INPUT,
+             "%s: ftwin asset: '%s' belongs to another design (design hash %s, this case's %s); choose another output (-o)", c->path, path,
+             S->h.design_hash, hash);
+  PetscCheck(!FtFatigueSettings(c, mine, sizeof mine), C->comm, PETSC_ERR_USER_INPUT, "%s: fatigue parameters rejected", c->path);
+  PetscCheck(!strcmp(mine, S->h.settings), C->comm, PETSC_ERR_USER_INPUT,
+             "%s: ftwin asset: '%s' was counted with other fatigue settings (material, channels, equivalent stress ...); choose another "
+             "output (-o) to start again. It has: %s", c->path, path, S->h.settings);
+  if (rank) S->log = malloc(sizeof(double) * (size_t)S->h.runs * (FT_STATE_LOG_COLS + np) + 1);
+  PetscCheck(S->log, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCallMPI(MPI_Bcast(S->theta, np, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(S->cov, np * np, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(S->med, ns, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(S->scale, ns, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(S->medstd, nk, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(S->basis_theta, np, MPI_DOUBLE, 0, C->comm));
+  PetscCallMPI(MPI_Bcast(S->log, S->h.runs * (FT_STATE_LOG_COLS + np), MPI_DOUBLE, 0, C->comm));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode AssetStateFree(AssetState *S)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree6(S->theta, S->cov, S->med, S->scale, S->medstd, S->basis_theta));
+  free(S->log);
+  PetscFunctionReturn(0);
+}
+
+/* The settling time [s] (header comment): how long after a step the record must go on before the
+ * step is judged, and how far before the first new step the context reaches. */
+static double SettleSeconds(const FtSensorsCase *sc, const FtSensorData *d)
+{
+  double ndt = d->dt;
+  for (int i = 0; i < d->nsensors; i++)
+    if (isfinite(d->quality[i].native_dt) && d->quality[i].native_dt > ndt) ndt = d->quality[i].native_dt;
+  return sc->stuck_seconds + (sc->gap_seconds > 0 ? sc->gap_seconds : 5 * ndt) + (2.0 * sc->spike_window + 2) * ndt + 12 * d->dt;
+}
 
 /* Writes /calibration into the asset file (collective; rank 0 holds the rows). */
 static PetscErrorCode WriteCalibration(hid_t file, const char *path, void *ctx)
@@ -987,6 +1188,9 @@ static PetscErrorCode WriteCalibration(hid_t file, const char *path, void *ctx)
   PetscCall(FtH5AttrScalar(g, path, "acceptable", H5T_NATIVE_INT, &o->acceptable));
   PetscCall(FtH5AttrString(g, path, "calibrated_basis", o->basis_path));
   PetscCall(FtH5AttrString(g, path, "cleaning_report", o->report ? o->report : ""));
+  PetscCall(FtH5AttrString(g, path, "mode", o->mode));
+  PetscCall(FtH5AttrScalar(g, path, "context_steps", H5T_NATIVE_LONG, &C->ncontext));
+  if (o->asset) PetscCall(WriteAssetState(g, path, o));
 
   PetscCall(PetscMalloc2(cap, &names, (size_t)(np * np + nt * nk + nt * ns + ns * FT_SAMPLE_NFLAGS + np + 16), &buf));
   /* parameters */
@@ -1041,7 +1245,7 @@ static PetscErrorCode WriteCalibration(hid_t file, const char *path, void *ctx)
   PetscCall(FtH5AttrString(gl, path, "method", "weighted least squares per time step (src/assim/identify.h); NaN: not identifiable at that step"));
   PetscCall(FtH5AttrScalar(gl, path, "unidentified_steps", H5T_NATIVE_LONG, &o->st.unidentified));
   PetscCall(FtH5AttrScalar(gl, path, "weakly_determined_steps", H5T_NATIVE_LONG, &o->weak));
-  for (long t = 0; t < C->d.nsteps; t++) buf[t] = C->d.t0 + t * C->d.dt;
+  for (long t = 0; t < C->d.nsteps; t++) buf[t] = StepTime(C, t);
   PetscCall(FtH5WriteRows(gl, path, "time", H5T_NATIVE_DOUBLE, nt, 0, 0, N0(nt), buf));
   PetscCall(FtH5WriteRows(gl, path, "values", H5T_NATIVE_DOUBLE, nt, nk, 0, N0(nt), o->c));
   PetscCall(FtH5WriteRows(gl, path, "std", H5T_NATIVE_DOUBLE, nt, nk, 0, N0(nt), o->cstd));
@@ -1202,22 +1406,26 @@ static PetscErrorCode LifeBand(CalOut *o, const FtFatigueSummary *summary)
   PetscCallMPI(MPI_Comm_rank(C->comm, &rank));
   PetscCallMPI(MPI_Comm_size(C->comm, &size));
   for (int smp = 0; smp < M; smp++) o->life_samples[smp] = 0.0;
-  for (int smp = (int)((long)M * rank / size); smp < (int)((long)M * (rank + 1) / size); smp++) {
+  /* smp = -1 (every rank, only when continuing a state): the nominal life of this run's samples,
+     which the samples' lives are relative to (see the header comment) */
+  for (int smp = o->resumed ? -1 : (int)((long)M * rank / size); smp < (int)((long)M * (rank + 1) / size);
+       smp = (smp == -1) ? (int)((long)M * rank / size) : smp + 1) {
     Rng    g = {FT_CAL_SEED + 0x9E3779B97F4A7C15ull * (uint64_t)(smp + 1), 0, 0};
     double z[64], Dmax = 0;
     long   n = 0;
-    for (int j = 0; j < C->np; j++) z[j] = RngNormal(&g);
+    for (int j = 0; j < C->np; j++) z[j] = smp < 0 ? 0.0 : RngNormal(&g);
     for (int j = 0; j < C->np; j++) {
       double v = o->theta[j];
       for (int q = 0; q <= j; q++) v += o->lchol[j * C->np + q] * z[q];
       th[j] = PetscMin(PetscMax(v, cal->params[j].lower), cal->params[j].upper);
     }
     ModelGb(C, th, G, b);
-    PetscCheck(!FtIdentifyLoads(&m, nt, C->d.y, cal->regularization, cm, NULL, NULL, C->err, sizeof C->err), C->comm, PETSC_ERR_LIB, "%s", C->err);
-    for (long t = 0; t < nt; t++) {
+    if (smp < 0) memcpy(cm, o->c, sizeof(double) * nt * C->nk);
+    else PetscCheck(!FtIdentifyLoads(&m, nt, C->d.y, cal->regularization, cm, NULL, NULL, C->err, sizeof C->err), C->comm, PETSC_ERR_LIB, "%s", C->err);
+    for (long t = C->ncontext; t < nt; t++) { /* the counted steps (context steps were counted before) */
       double e[64];
       if (!isfinite(cm[t * C->nk]) || !isfinite(o->c[t * C->nk])) continue; /* the nominal history's steps */
-      for (int k = 0; k < C->nk; k++) e[k] = RngNormal(&g);
+      for (int k = 0; k < C->nk; k++) e[k] = smp < 0 ? 0.0 : RngNormal(&g);
       for (int k = 0; k < C->nk; k++) {
         double v = cm[t * C->nk + k];
         for (int q = 0; q <= k; q++) v += o->ct_chol[(t * C->nk + k) * C->nk + q] * e[q];
@@ -1240,8 +1448,13 @@ static PetscErrorCode LifeBand(CalOut *o, const FtFatigueSummary *summary)
     PetscCheck(!ft_cpu_fatigue_damage(nh, nc, rf, acc, &par, D, NULL), C->comm, PETSC_ERR_LIB, "fatigue damage failed");
     for (int q = 0; q < nh; q++)
       if (D[q] > Dmax) Dmax = D[q];
-    o->life_samples[smp] = Dmax > 0 ? duration / 3600.0 / Dmax : INFINITY;
+    if (smp < 0) o->life_window = Dmax > 0 ? duration / 3600.0 / Dmax : INFINITY;
+    else o->life_samples[smp] = Dmax > 0 ? duration / 3600.0 / Dmax : INFINITY;
   }
+  if (o->resumed) /* relative spread of this run's samples applied to the whole record's life */
+    for (int smp = (int)((long)M * rank / size); smp < (int)((long)M * (rank + 1) / size); smp++)
+      o->life_samples[smp] = (isfinite(o->life_window) && o->life_window > 0) ? o->life_samples[smp] * summary->min_life_hours / o->life_window
+                                                                              : summary->min_life_hours; /* no damage in this run's samples: no spread to scale */
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, o->life_samples, M, MPI_DOUBLE, MPI_SUM, C->comm));
   o->nsamples = M;
   memcpy(sorted, o->life_samples, sizeof(double) * M);
@@ -1369,10 +1582,13 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   FtHistory                h;
   long                     nt;
   PetscMPIInt              rank;
+  AssetState               prev;
+  int                      holding = 0; /* ftwin asset continuing a state without --recalibrate */
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   memset(&C, 0, sizeof C);
+  memset(&prev, 0, sizeof prev);
   memset(&o, 0, sizeof o);
   memset(&summary, 0, sizeof summary);
   PetscCall(FtCaseLoadCollective(comm, opt->case_path, &c));
@@ -1383,7 +1599,8 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   {
     const char *dot = strrchr(out_path, '.'), *sl = strrchr(out_path, '/');
     int         n   = (dot && (!sl || dot > sl)) ? (int)(dot - out_path) : (int)strlen(out_path);
-    snprintf(basis_path, sizeof basis_path, "%.*s_basis.h5", n, out_path);
+    /* the calibrated basis (calibrate), or an asset's own basis at its re-solve point (asset) */
+    snprintf(basis_path, sizeof basis_path, opt->asset ? "%.*s_relinearised_basis.h5" : "%.*s_basis.h5", n, out_path);
   }
   PetscCall(FtCheckWritable(comm, c.path, "calibration.output", out_path));
   PetscCall(FtCheckWritable(comm, c.path, "calibration.output (basis)", basis_path));
@@ -1396,6 +1613,20 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   C.nk   = c.fatigue.nchannels;
   C.np   = cal->nparams;
   C.nth  = c.nthermal;
+  C.design_hash = FtCaseDesignHash(&c);
+  PetscCall(PetscCalloc5(C.np + 1, &C.prior_mu, (size_t)C.np * C.np + 1, &C.prior_linv, C.ns + 1, &C.scr_med, C.ns + 1, &C.scr_scale, C.nk + 1, &C.medstd));
+  for (int j = 0; j < C.np; j++) {
+    C.prior_mu[j]               = cal->params[j].prior;
+    C.prior_linv[j * C.np + j] = 1.0 / cal->params[j].sigma;
+  }
+  if (opt->asset) { /* the state this run continues (an asset file of another design or settings: an error, before any work) */
+    PetscCall(ReadAssetState(&C, out_path, &prev));
+    holding = prev.h.found && !opt->recalibrate;
+    if (prev.h.found)
+      PetscCall(FtLogInfo("asset: continuing %s: %d run%s so far, judged up to t = %.9g s, %ld samples counted; calibration %s", out_path, prev.h.runs,
+                          prev.h.runs == 1 ? "" : "s", prev.h.processed_until, prev.h.samples, holding ? "held (--recalibrate to fit again)" : "fitted again (--recalibrate)"));
+    else PetscCall(FtLogInfo("asset: no asset file at %s yet: this run calibrates the asset (commissioning)", out_path));
+  }
 
   double tm_start = FtWallTime(), tm_data, tm_model, tm_fit, tm_loads, tm_basis, tm_end, fe_before_fit;
   /* 1. data: read, clean, resample (rank 0), on every rank */
@@ -1407,6 +1638,42 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
     o.report = report;
   }
   nt = C.d.nsteps;
+  if (opt->asset) { /* which steps this run judges (header comment: settling time, context) */
+    const double settle = SettleSeconds(&c.sensors, &C.d), tlast = C.d.t0 + (double)(nt - 1) * C.d.dt;
+    long         iend = nt - 1, icount = 0, istart = 0;
+    while (iend >= 0 && C.d.t0 + (double)iend * C.d.dt > tlast - settle) iend--;
+    if (prev.h.found) {
+      while (icount < nt && C.d.t0 + (double)icount * C.d.dt <= prev.h.processed_until) icount++;
+      while (istart < icount && C.d.t0 + (double)istart * C.d.dt <= prev.h.processed_until - settle) istart++;
+    }
+    PetscCall(FtLogInfo("asset: record %.9g .. %.9g s; settling time %.3g s: steps up to t = %.9g s can be judged", C.d.t0, tlast, settle,
+                        iend >= 0 ? C.d.t0 + (double)iend * C.d.dt : NAN));
+    if (iend < icount + (prev.h.found ? 0 : 1)) {
+      PetscCheck(prev.h.found, comm, PETSC_ERR_USER_INPUT, "%s: the record (%.6g s) is not longer than the settling time %.3g s: nothing can be judged yet",
+                 c.sensors.data, tlast - C.d.t0, settle);
+      PetscCall(FtLogInfo("asset: no new settled samples after t = %.9g s: %s is up to date, nothing changed", prev.h.processed_until, out_path));
+      free(o.report);
+      FtSensorDataFree(&C.d);
+      PetscCall(AssetStateFree(&prev));
+      PetscCall(PetscFree5(C.prior_mu, C.prior_linv, C.scr_med, C.scr_scale, C.medstd));
+      FtCaseFree(&c);
+      PetscFunctionReturn(0);
+    }
+    if (prev.h.found && C.d.t0 > prev.h.processed_until - settle)
+      PetscCall(FtLogInfo("asset: WARNING: the record starts at t = %.9g s, after the context the first new steps need (from t = %.9g s): they are judged "
+                          "with less context than one run over the whole record would have%s", C.d.t0, prev.h.processed_until - settle,
+                          C.d.t0 > prev.h.processed_until ? "; the time between the last judged step and the record's start has no data" : ""));
+    {
+      const long n = iend - istart + 1;
+      memmove(C.d.y, C.d.y + (size_t)istart * C.ns, sizeof(double) * (size_t)n * C.ns);
+      memmove(C.d.flag, C.d.flag + (size_t)istart * C.ns, (size_t)n * C.ns);
+      C.step0    = istart;
+      C.ncontext = icount - istart;
+      C.d.nsteps = nt = n;
+    }
+    PetscCall(FtLogInfo("asset: judging %ld steps (t = %.9g .. %.9g s), of which %ld new and %ld context counted before", nt, StepTime(&C, 0), StepTime(&C, nt - 1),
+                        nt - C.ncontext, C.ncontext));
+  }
   PetscCall(PetscMalloc2(C.ns, &C.use, C.ns, &C.noise));
   {
     int nused = 0;
@@ -1442,9 +1709,38 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   tm_model = FtWallTime();
   /* 3. linearise at the prior (FE solves, or the design basis); can the sensors tell the channels apart? */
   if (opt->basis) {
-    PetscCall(ReadBasis(&C, opt->basis));
+    /* an asset that was re-solved at commissioning counts on its own basis from then on */
+    if (prev.h.found && prev.h.relinearised) { /* the path recorded in the state */
+      PetscCheck(access(prev.h.counting_basis, R_OK) == 0, comm, PETSC_ERR_FILE_OPEN,
+                 "%s: ftwin asset: %s is counted on its own basis '%s', which cannot be read (moved or removed?)", c.path, out_path, prev.h.counting_basis);
+      snprintf(basis_path, sizeof basis_path, "%s", prev.h.counting_basis);
+    }
+    PetscCall(ReadBasis(&C, prev.h.found && prev.h.relinearised ? basis_path : opt->basis));
     for (int j = 0; j < C.np; j++) theta[j] = C.theta_lin[j];
+    if (prev.h.found) {
+      for (int j = 0; j < C.np; j++)
+        PetscCheck(C.theta_lin[j] == prev.basis_theta[j], comm, PETSC_ERR_USER_INPUT,
+                   "%s: ftwin asset: the basis '%s' is linearised at %s = %.17g, but %s was counted on a basis linearised at %.17g: "
+                   "it is not the basis this asset's counting state was made on", c.path, C.basis, cal->params[j].name, C.theta_lin[j], out_path,
+                   prev.basis_theta[j]);
+      memcpy(theta, prev.theta, sizeof(double) * C.np);
+    }
   } else PetscCall(Linearise(&C));
+  if (prev.h.found && !holding) { /* --recalibrate: the previous posterior is the prior */
+    double *L;
+    PetscCall(PetscMalloc1((size_t)C.np * C.np + 1, &L));
+    PetscCheck(!Cholesky(C.np, prev.cov, L), comm, PETSC_ERR_USER_INPUT, "%s: the asset state's covariance is not positive definite", out_path);
+    memset(C.prior_linv, 0, sizeof(double) * C.np * C.np);
+    for (int j = 0; j < C.np; j++) { /* forward substitution: L^-1, column by column */
+      for (int col = 0; col <= j; col++) {
+        double v = (j == col) ? 1.0 : 0.0;
+        for (int q = col; q < j; q++) v -= L[j * C.np + q] * C.prior_linv[q * C.np + col];
+        C.prior_linv[j * C.np + col] = v / L[j * C.np + j];
+      }
+    }
+    memcpy(C.prior_mu, prev.theta, sizeof(double) * C.np);
+    PetscCall(PetscFree(L));
+  }
   ModelGb(&C, C.theta_lin, C.G, C.b);
   m.nsens = C.ns; m.nchan = C.nk; m.G = C.G; m.b = C.b; m.sigma = C.noise; m.use = C.use;
   {
@@ -1465,9 +1761,24 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   memcpy(b0, C.b, sizeof(double) * C.ns);
 
   fe_before_fit = C.t_fe;
-  /* 4. fit, re-linearising while a stiffness parameter leaves the linear range */
+  /* 4. fit, re-linearising while a stiffness parameter leaves the linear range (an asset run
+        continuing its state holds the calibration and screening statistics instead) */
   o.converged = 0;
-  for (o.outer = 1; o.outer <= cal->max_outer; o.outer++) {
+  if (holding) {
+    long nout;
+    C.hold_stats = 1;
+    memcpy(C.scr_med, prev.med, sizeof(double) * C.ns);
+    memcpy(C.scr_scale, prev.scale, sizeof(double) * C.ns);
+    memcpy(C.medstd, prev.medstd, sizeof(double) * C.nk);
+    nout = ScreenOutliers(&C, theta, y_clean, f_clean, o.outliers);
+    PetscCheck(nout >= 0, comm, PETSC_ERR_LIB, "calibration: outlier screening failed: %s", C.err);
+    o.outer = 0;
+    o.converged = 1;
+    snprintf(o.tao_reason, sizeof o.tao_reason, "held from the asset state");
+    PetscCall(FtLogInfo("calibration: held from the asset state (%d fitted run%s); %ld readings inconsistent with the other sensors excluded", prev.h.fitted_runs,
+                        prev.h.fitted_runs == 1 ? "" : "s", nout));
+  }
+  for (o.outer = 1; !holding && o.outer <= cal->max_outer; o.outer++) {
     double moved = 0;
     int    jmax  = -1;
     PetscCall(Fit(&C, theta, o.tao_reason, sizeof o.tao_reason, &o.tao_its));
@@ -1495,12 +1806,18 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
       break;
     }
     if (o.outer == cal->max_outer) break;
+    PetscCheck(!prev.h.found, comm, PETSC_ERR_SUP,
+               "%s: ftwin asset --recalibrate: the fit moved %s by %.3g %% from the linearisation point of the basis this asset is counted on "
+               "(linear range %.3g %%); carrying a counting state over to a re-solved basis is not implemented yet (a re-solved basis numbers "
+               "its nodes by its own partition). %s is unchanged; run without --recalibrate, or start a new asset file (-o)",
+               c.path, jmax >= 0 ? cal->params[jmax].name : "?", 100 * moved, 100 * cal->linear_range, out_path);
     PetscCall(FtLogInfo("calibration: beyond the linear range (%.3g %%): re-solving at the fitted parameters", 100 * cal->linear_range));
     memcpy(C.theta_lin, theta, sizeof(double) * C.np);
     if (!C.have_fe) PetscCall(ModelSetUp(&C, &dm, &s));
     PetscCall(Linearise(&C));
   }
   if (o.outer > cal->max_outer) o.outer = cal->max_outer;
+  if (holding) o.outer = 0;
   if (!o.converged) PetscCall(FtLogInfo("calibration: WARNING: still beyond the linear range after %d re-linearisations (calibration.max_outer)", cal->max_outer));
 
   /* residuals per sensor before calibration: prior model, the same (cleaned and screened) data */
@@ -1514,9 +1831,12 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
     PetscCheck(!FtIdentifyLoads(&m0, nt, C.d.y, cal->regularization, o.c, NULL, &st, C.err, sizeof C.err), comm, PETSC_ERR_LIB, "%s", C.err);
   }
 
-  /* 5. posterior covariance (J^T J)^-1 at the optimum */
-  PetscCheck(!FitJacobian(&C, theta, J), comm, PETSC_ERR_LIB, "calibration: %s", C.err);
-  {
+  /* 5. posterior covariance (J^T J)^-1 at the optimum (held: the state's) */
+  if (holding) {
+    memcpy(cov, prev.cov, sizeof(double) * C.np * C.np);
+    PetscCheck(!Cholesky(C.np, cov, Lchol), comm, PETSC_ERR_USER_INPUT, "%s: the asset state's covariance is not positive definite", out_path);
+  } else {
+    PetscCheck(!FitJacobian(&C, theta, J), comm, PETSC_ERR_LIB, "calibration: %s", C.err);
     const long nres = NumResiduals(&C);
     for (int a = 0; a < C.np; a++)
       for (int bb = 0; bb < C.np; bb++) {
@@ -1548,9 +1868,9 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
        (e.g. its load cell and the gauges that see it are flagged at once), the estimate is mostly
        noise; such steps are left out (counted), as the unidentifiable ones. */
     {
-      double *w = malloc(sizeof(double) * (size_t)nt), medstd[64];
+      double *w = malloc(sizeof(double) * (size_t)nt), *medstd = C.medstd;
       PetscCheck(w, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
-      for (int k = 0; k < C.nk; k++) {
+      for (int k = 0; k < C.nk && !C.hold_stats; k++) {
         long n = 0;
         for (long t = 0; t < nt; t++)
           if (isfinite(o.cstd[t * C.nk + k])) w[n++] = o.cstd[t * C.nk + k];
@@ -1605,8 +1925,30 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
     tm_loads = FtWallTime();
     /* 7. calibrated basis: fields linearised at theta_hat, load scales applied (from a design basis
           without a re-solve, the fatigue stage applies the same correction to the basis's stresses) */
-    if (!C.have_fe) snprintf(basis_path, sizeof basis_path, "%s", opt->basis);
-    else {
+    if (!C.have_fe) {
+      if (C.basis != basis_path) snprintf(basis_path, sizeof basis_path, "%s", C.basis);
+    }
+    else if (opt->asset) {
+      /* the asset's own basis: a complete basis (fields, /basis) at this linearisation point, which
+         the counting applies the linear corrections to, as to a design basis; later runs count on it */
+      FtResults r;
+      char      saved[FT_PATH_MAX];
+      int       saved_xdmf = c.write_xdmf;
+      ApplyParams(&C, C.theta_lin);
+      r.T = C.base.T; r.tinfo = C.base.tinfo; r.u = C.base.u; r.info = C.base.info; r.node_stress = C.base.nst; r.cell_stress = C.base.cst;
+      r.backend = C.be->name; r.extra = WriteBasisGroup; r.extra_ctx = &C;
+      memcpy(saved, c.output_file, sizeof saved);
+      snprintf(c.output_file, sizeof c.output_file, "%s", basis_path);
+      c.write_xdmf = 0;
+      PetscCall(FtOutputWrite(&s, &c, &r));
+      memcpy(c.output_file, saved, sizeof saved);
+      c.write_xdmf = saved_xdmf;
+      for (int j = 0; j < C.np; j++) H[j] = 1.0;
+      ApplyParams(&C, H);
+      C.basis        = basis_path;
+      o.relinearised = 1;
+      PetscCall(FtLogInfo("asset: its own basis at the re-solve point written: %s (later runs count on it)", basis_path));
+    } else {
       FtResults r;
       Vec      *T, *u;
       double  **nst, **cst;
@@ -1669,13 +2011,14 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
     memset(&h, 0, sizeof h);
     h.nchan = C.nk;
     PetscCall(PetscMalloc2(nt, &h.time, (size_t)nt * C.nk, &h.L));
-    for (long t = 0; t < nt; t++) {
+    for (long t = C.ncontext; t < nt; t++) { /* context steps were counted by an earlier run */
       if (!isfinite(o.c[t * C.nk])) continue;
-      h.time[h.nsteps] = C.d.t0 + t * C.d.dt;
+      h.time[h.nsteps] = StepTime(&C, t);
       for (int k = 0; k < C.nk; k++) h.L[h.nsteps * C.nk + k] = c.fatigue.channels[k].scale * (o.c[t * C.nk + k] - c.fatigue.channels[k].offset);
       h.nsteps++;
     }
-    PetscCheck(h.nsteps >= 2, comm, PETSC_ERR_USER_INPUT, "%s: loads could be identified at only %ld time steps: no history to count", c.sensors.data, h.nsteps);
+    PetscCheck(h.nsteps >= (prev.h.found ? 1 : 2), comm, PETSC_ERR_USER_INPUT, "%s: loads could be identified at only %ld new time steps: no history to count",
+               c.sensors.data, h.nsteps);
 
     /* 9. per-step Cholesky factors of the load covariance (for the ensemble's load errors) */
     PetscCall(PetscMalloc1((size_t)nt * C.nk * C.nk + 1, &o.ct_chol));
@@ -1687,10 +2030,20 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   /* 10. fatigue of the identified history on the calibrated basis; the life band and /calibration
          are computed and written by the callback, inside the asset file before it is renamed */
   o.C = &C; o.theta = theta; o.cov = cov; o.lchol = Lchol; o.m = m; o.basis_path = basis_path; o.hist = &h;
+  o.asset = opt->asset; o.prev = &prev; o.resumed = prev.h.found; o.fitted = !holding;
+  if (prev.h.found && !o.relinearised) o.relinearised = prev.h.relinearised;
+  o.processed_until = StepTime(&C, nt - 1);
+  o.counted_now     = h.nsteps;
+  o.mode = !opt->asset ? "calibrate: fitted on the whole record"
+         : !prev.h.found ? "asset: commissioning (fitted on this run's steps)"
+         : holding ? "asset: calibration and screening statistics held from the asset state"
+                   : "asset: fitted again (--recalibrate) with the previous posterior as the prior";
   {
-    /* a stop signal during the counting: nothing is written (an asset run cannot continue a partial
-       run yet), the previous asset file stays, exit code 75: the requeued job runs the asset again */
-    FtFatigueHooks hk = {CalibrationWriter, &o, NULL, C.have_fe ? NULL : BasisStressHook, &o, 1};
+    /* a stop signal during the counting: nothing is written (the partial counting is discarded),
+       the previous asset file stays, exit code 75: the requeued job runs the asset again and
+       continues from the previous file */
+    FtFatigueResume res = {out_path, prev.h.first_time, prev.h.last_time, prev.h.samples};
+    FtFatigueHooks  hk  = {CalibrationWriter, &o, prev.h.found ? &res : NULL, (opt->asset || !C.have_fe) ? BasisStressHook : NULL, &o, 1};
     PetscCall(FtFatigueComputeEx(comm, &c, &h, basis_path, out_path, &summary, &hk));
   }
   tm_end = FtWallTime();
@@ -1720,6 +2073,8 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   PetscCall(PetscFree5(C.yfit, C.G, C.b, C.cfit, C.theta_lin));
   PetscCall(PetscFree3(C.E0, C.alpha0, C.h0));
   PetscCall(PetscFree2(C.use, C.noise));
+  PetscCall(PetscFree5(C.prior_mu, C.prior_linv, C.scr_med, C.scr_scale, C.medstd));
+  PetscCall(AssetStateFree(&prev));
   PetscCall(FtSensorLocationFree(&C.loc));
   FtSensorDataFree(&C.d);
   if (C.have_fe) PetscCall(FtSpaceDestroy(&s));
@@ -1749,6 +2104,7 @@ PetscErrorCode FtBasisRun(MPI_Comm comm, const FtRunOptions *opt)
   C.nk   = c.fatigue.nchannels;
   C.np   = c.calibration.enabled ? c.calibration.nparams : 0;
   C.nth  = c.nthermal;
+  C.design_hash = FtCaseDesignHash(&c);
   PetscCall(FtBackendSelect(opt->backend, &C.be));
   PetscCall(ModelSetUp(&C, &dm, &s));
   PetscCall(NominalValues(&C));

@@ -55,45 +55,6 @@ static PetscErrorCode DatasetDims(hid_t file, const char *path, const char *dset
   PetscFunctionReturn(0);
 }
 
-/* A string attribute of `file`, fixed-length (as ftwin writes it) or variable-length (as h5py
- * writes by default), copied NUL-terminated into buf; "" when absent or not a string. */
-static PetscErrorCode ReadStringAttr(hid_t file, const char *name, char *buf, size_t len)
-{
-  hid_t a, t, mt;
-
-  PetscFunctionBeginUser;
-  buf[0] = 0;
-  if (H5Aexists(file, name) <= 0) PetscFunctionReturn(0);
-  a = H5Aopen(file, name, H5P_DEFAULT);
-  t = H5Aget_type(a);
-  if (H5Tget_class(t) == H5T_STRING) {
-    if (H5Tis_variable_str(t) > 0) {
-      char *p = NULL;
-      mt      = H5Tcopy(H5T_C_S1);
-      H5Tset_size(mt, H5T_VARIABLE);
-      H5Tset_cset(mt, H5Tget_cset(t)); /* HDF5 does not convert ASCII <-> UTF-8 (h5py writes UTF-8) */
-      if (H5Aread(a, mt, &p) >= 0 && p) {
-        snprintf(buf, len, "%s", p);
-        H5free_memory(p);
-      }
-      H5Tclose(mt);
-    } else {
-      size_t n   = H5Tget_size(t);
-      char  *tmp = calloc(n + 1, 1);
-      mt         = H5Tcopy(H5T_C_S1);
-      H5Tset_size(mt, n + 1);
-      H5Tset_strpad(mt, H5T_STR_NULLTERM);
-      H5Tset_cset(mt, H5Tget_cset(t));
-      if (tmp && H5Aread(a, mt, tmp) >= 0) snprintf(buf, len, "%s", tmp);
-      free(tmp);
-      H5Tclose(mt);
-    }
-  }
-  H5Tclose(t);
-  H5Aclose(a);
-  PetscFunctionReturn(0);
-}
-
 /* Damage of one node with only channel k active (the others zero): the channel's own
  * contribution. Rainflow counting is not linear, so contributions do not add up to the total. */
 static double SoloDamage(const double *S, long ld, int nchan, int k, const FtHistory *h, int eq, const FtFatigueParams *par,
@@ -268,6 +229,15 @@ static void SettingsString(const FtCase *c, const FtFatigueParams *par, int eq, 
                              c->loads[f->channels[k].load_case].name, f->channels[k].scale, f->channels[k].offset);
 }
 
+int FtFatigueSettings(const FtCase *c, char *settings, size_t cap)
+{
+  FtFatigueParams par;
+  settings[0] = 0;
+  if (FtFatigueParamsFromCase(&c->fatigue, &par)) return 1;
+  SettingsString(c, &par, c->fatigue.equivalent, settings, cap);
+  return 0;
+}
+
 PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
 {
   FtCase          c;
@@ -340,11 +310,11 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
       if (prev.found) { /* string attributes with the reader the rest of this file uses */
         hid_t h6 = H5Fopen(f->output, H5F_ACC_RDONLY, H5P_DEFAULT), g6 = h6 >= 0 ? H5Gopen2(h6, "/fatigue", H5P_DEFAULT) : -1;
         if (g6 >= 0) {
-          ReadStringAttr(g6, "settings", prev.settings, sizeof prev.settings);
+          FtH5ReadStringAttr(g6, "settings", prev.settings, sizeof prev.settings);
           H5Gclose(g6);
         }
         if (h6 >= 0) {
-          ReadStringAttr(h6, "basis_file", prev.basis, sizeof prev.basis);
+          FtH5ReadStringAttr(h6, "basis_file", prev.basis, sizeof prev.basis);
           H5Fclose(h6);
         }
       }
@@ -509,7 +479,7 @@ PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistor
   PetscCall(DatasetDims(file, path, "/mesh/topology", dims, &nd));
   E   = (long long)dims[0];
   nen = (int)dims[1];
-  PetscCall(ReadStringAttr(file, "region_names", regions, sizeof regions));
+  PetscCall(FtH5ReadStringAttr(file, "region_names", regions, sizeof regions));
   start  = N * rank / size;
   n      = N * (rank + 1) / size - start;
   cstart = E * rank / size;

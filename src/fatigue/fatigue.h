@@ -48,6 +48,10 @@ PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory 
 /* Continuing a previous run (incremental counting): state_file holds /fatigue/rainflow_state and
  * damage_state of every node after last_time; the history passed in holds only the new samples
  * (after last_time). Damage and life then cover first_time .. the new last sample. */
+/* The settings a counting state depends on (material, S-N, mean stress, equivalent stress, gate,
+ * superposition, channels) as one line, as stored in /fatigue's `settings` attribute: a state is
+ * continued only with the same line. 0, or 1 when the fatigue parameters are rejected. */
+int FtFatigueSettings(const FtCase *c, char *settings, size_t cap);
 typedef struct {
   const char *state_file;
   double      first_time, last_time;

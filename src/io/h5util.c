@@ -3,6 +3,8 @@
 #include "io/h5util.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <libgen.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -149,4 +151,60 @@ PetscErrorCode FtH5ReadRows(hid_t file, const char *path, const char *dset, hid_
   H5Sclose(fs);
   H5Dclose(ds);
   PetscFunctionReturn(0);
+}
+
+/* A string attribute of `file`, fixed-length (as ftwin writes it) or variable-length (as h5py
+ * writes by default), copied NUL-terminated into buf; "" when absent or not a string. */
+PetscErrorCode FtH5ReadStringAttr(hid_t file, const char *name, char *buf, size_t len)
+{
+  hid_t a, t, mt;
+
+  PetscFunctionBeginUser;
+  buf[0] = 0;
+  if (H5Aexists(file, name) <= 0) PetscFunctionReturn(0);
+  a = H5Aopen(file, name, H5P_DEFAULT);
+  t = H5Aget_type(a);
+  if (H5Tget_class(t) == H5T_STRING) {
+    if (H5Tis_variable_str(t) > 0) {
+      char *p = NULL;
+      mt      = H5Tcopy(H5T_C_S1);
+      H5Tset_size(mt, H5T_VARIABLE);
+      H5Tset_cset(mt, H5Tget_cset(t)); /* HDF5 does not convert ASCII <-> UTF-8 (h5py writes UTF-8) */
+      if (H5Aread(a, mt, &p) >= 0 && p) {
+        snprintf(buf, len, "%s", p);
+        H5free_memory(p);
+      }
+      H5Tclose(mt);
+    } else {
+      size_t n   = H5Tget_size(t);
+      char  *tmp = calloc(n + 1, 1);
+      mt         = H5Tcopy(H5T_C_S1);
+      H5Tset_size(mt, n + 1);
+      H5Tset_strpad(mt, H5T_STR_NULLTERM);
+      H5Tset_cset(mt, H5Tget_cset(t));
+      if (tmp && H5Aread(a, mt, tmp) >= 0) snprintf(buf, len, "%s", tmp);
+      free(tmp);
+      H5Tclose(mt);
+    }
+  }
+  H5Tclose(t);
+  H5Aclose(a);
+  PetscFunctionReturn(0);
+}
+
+/* Rank-local: a whole 1-D/2-D double dataset of exactly `count` values into buf; 0, or -1 when it is
+ * absent, of another size or unreadable. */
+int FtH5ReadAllSerial(hid_t f, const char *name, double *buf, hsize_t count)
+{
+  hid_t   d = H5Dopen2(f, name, H5P_DEFAULT), sp;
+  hsize_t dims[2] = {0, 1};
+  int     nd, rc = -1;
+  if (d < 0) return -1;
+  sp = H5Dget_space(d);
+  nd = H5Sget_simple_extent_dims(sp, dims, NULL);
+  if (nd >= 1 && dims[0] * (nd == 2 ? dims[1] : 1) == count)
+    rc = count ? (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? -1 : 0) : 0;
+  H5Sclose(sp);
+  H5Dclose(d);
+  return rc;
 }

@@ -28,4 +28,9 @@ PetscErrorCode FtH5ReadRows(hid_t file, const char *path, const char *dset, hid_
                             void *buf);
 PetscErrorCode FtH5AttrString(hid_t loc, const char *path, const char *name, const char *value);
 PetscErrorCode FtH5AttrScalar(hid_t loc, const char *path, const char *name, hid_t type, const void *value);
+/* Rank-local reads (no MPI): a string attribute of `loc`, fixed-length (as ftwin writes it) or
+ * variable-length (as h5py writes), NUL-terminated into buf ("" when absent or not a string); a
+ * whole double dataset of exactly `count` values (0, or -1 when absent, of another size or unreadable). */
+PetscErrorCode FtH5ReadStringAttr(hid_t loc, const char *name, char *buf, size_t len);
+int            FtH5ReadAllSerial(hid_t f, const char *name, double *buf, hsize_t count);
 #endif
