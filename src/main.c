@@ -4,7 +4,7 @@
  *   ftwin info                         build options, MPI size, visible GPUs
  *   ftwin run CASE.yaml [-q] [-o OUT.h5] [--backend auto|cpu|cuda] [PETSc options]
  *   ftwin fatigue CASE.yaml [-q] [-o OUT.h5]
- *   ftwin basis CASE.yaml [-q] [-o BASIS.h5]
+ *   ftwin basis CASE.yaml [-q] [-o BASIS.h5] [--reuse]
  *   ftwin calibrate CASE.yaml [-q] [-o ASSET.h5] [--basis BASIS.h5] [--backend B] [PETSc/TAO options]
  *   ftwin asset CASE.yaml --basis BASIS.h5 [-q] [-o ASSET.h5] [--recalibrate] [PETSc/TAO options]
  *
@@ -48,6 +48,7 @@ static const char *usage =
   "                    stiffness parameter leaves its linear range\n"
   "  --recalibrate     (asset) fit the parameters again on this run's samples, with the asset's previous\n"
   "                    posterior as the prior; the new calibration applies to the samples of this run on\n"
+  "  --reuse           (basis) keep an existing basis file built from this very design (design hash)\n"
   "  --incremental     (fatigue) continue the counting state in the output file with the history's\n"
   "                    samples after its last time; no new samples: nothing changes\n"
   "signals: SIGTERM or SIGUSR1 stop `fatigue` at the next chunk with its state saved, exit code 75\n"
@@ -96,7 +97,7 @@ int main(int argc, char **argv)
 {
   const char    *command = NULL, *casePath = NULL, *backend = "auto", *output = NULL;
   PetscBool      quiet = PETSC_FALSE;
-  int            incremental = 0, recalibrate = 0;
+  int            incremental = 0, recalibrate = 0, reuse = 0;
   const char    *basis       = NULL;
   char         **rest  = malloc(sizeof(char *) * ((size_t)argc + 1));
   int            nrest = 0;
@@ -117,6 +118,7 @@ int main(int argc, char **argv)
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) quiet = PETSC_TRUE;
     else if (!strcmp(a, "--incremental")) incremental = 1;
     else if (!strcmp(a, "--recalibrate")) recalibrate = 1;
+    else if (!strcmp(a, "--reuse")) reuse = 1;
     else if (!strcmp(a, "--basis")) {
       if (i + 1 >= argc) {
         fprintf(stderr, "ftwin: error: --basis needs a file (the output of ftwin basis)\n");
@@ -165,6 +167,12 @@ int main(int argc, char **argv)
     free(rest);
     return 2;
   }
+  if (reuse && strcmp(command, "basis")) {
+    fprintf(stderr, "ftwin: error: --reuse is an option of ftwin basis\n");
+    free(rest);
+    return 2;
+  }
+  if (reuse) incremental = 1; /* ftwin basis: the "continue what is there" flag */
   if (recalibrate && strcmp(command, "asset")) {
     fprintf(stderr, "ftwin: error: --recalibrate is an option of ftwin asset (ftwin calibrate always fits)\n");
     free(rest);

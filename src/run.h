@@ -9,7 +9,8 @@ typedef struct {
   const char *case_path;
   const char *backend; /* auto | cpu | cuda */
   const char *output;  /* overrides output.file when not NULL */
-  int         incremental; /* ftwin fatigue --incremental: continue the output's counting state */
+  int         incremental; /* ftwin fatigue --incremental: continue the output's counting state;
+                              ftwin basis --reuse: keep an existing basis of the same design */
   const char *basis;       /* ftwin calibrate --basis B: the design basis from `ftwin basis` (no FE solve unless needed) */
   int         asset;       /* ftwin asset: the incremental asset run (continues the asset file's state) */
   int         recalibrate; /* ftwin asset --recalibrate: fit again, the previous posterior as prior */

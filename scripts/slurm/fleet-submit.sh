@@ -20,7 +20,8 @@
 # asset as failed. Exit code: 0 submitted (with --wait: 0 all assets ok, 3 some asset failed, other:
 # the summary job failed), 2 bad arguments or manifest, 1 sbatch failed.
 # Environment: FTWIN (the ftwin binary; default: ftwin on PATH, else build/bin/ftwin of this
-# tree), FTWIN_PYTHON (default python3), FTWIN_ARGS (extra ftwin options, e.g. -q), SLURM_CONF.
+# tree), FTWIN_PYTHON (default python3), FTWIN_ARGS (extra ftwin options, e.g. -q), SLURM_CONF,
+# FTWIN_RECALIBRATE (1: every asset run fits its calibration again: ftwin asset --recalibrate).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -69,7 +70,7 @@ mkdir -p "$outdir/logs" "$outdir/basis"
 basis=$outdir/basis/$FLEET_DESIGN.h5
 # What the jobs need, passed through sbatch's default --export=ALL.
 FTWIN_FLEET_RUN="$(date -u +%Y%m%dT%H%M%SZ)-$$"
-export FTWIN FTWIN_PYTHON=$PY FTWIN_FLEET_PY=$FLEET FTWIN_FLEET_RUN FTWIN_ARGS=${FTWIN_ARGS:-}
+export FTWIN FTWIN_PYTHON=$PY FTWIN_FLEET_PY=$FLEET FTWIN_FLEET_RUN FTWIN_ARGS=${FTWIN_ARGS:-} FTWIN_RECALIBRATE=${FTWIN_RECALIBRATE:-0}
 gpu_opt=()
 [ "$gpus" -gt 0 ] && gpu_opt=(--gpus-per-node="$gpus")
 # shellcheck disable=SC2206 # the extra options are a list

@@ -2096,6 +2096,36 @@ PetscErrorCode FtBasisRun(MPI_Comm comm, const FtRunOptions *opt)
   memset(&C, 0, sizeof C);
   PetscCall(FtCaseLoadCollective(comm, opt->case_path, &c));
   if (opt->output) snprintf(c.output_file, sizeof c.output_file, "%s", opt->output);
+  if (opt->incremental) { /* --reuse: an existing basis of this very design is kept (no solve) */
+    char have[64] = "", mine[64];
+    snprintf(mine, sizeof mine, "%016llx", FtCaseDesignHash(&c));
+    if (access(c.output_file, F_OK) == 0) {
+      PetscMPIInt rank;
+      PetscCallMPI(MPI_Comm_rank(comm, &rank));
+      if (rank == 0) {
+        H5E_auto2_t efn;
+        void       *edata;
+        hid_t       f, g;
+        H5Eget_auto2(H5E_DEFAULT, &efn, &edata);
+        H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+        if ((f = H5Fopen(c.output_file, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0) {
+          if (H5Lexists(f, "/basis", H5P_DEFAULT) > 0 && (g = H5Gopen2(f, "/basis", H5P_DEFAULT)) >= 0) {
+            (void)FtH5ReadStringAttr(g, "design_hash", have, sizeof have);
+            H5Gclose(g);
+          }
+          H5Fclose(f);
+        }
+        H5Eset_auto2(H5E_DEFAULT, efn, edata);
+      }
+      PetscCallMPI(MPI_Bcast(have, sizeof have, MPI_CHAR, 0, comm));
+    }
+    if (!strcmp(have, mine)) {
+      PetscCall(FtLogInfo("basis %s: design hash %s matches this case: kept (--reuse), no FE solve", c.output_file, mine));
+      FtCaseFree(&c);
+      PetscFunctionReturn(0);
+    }
+    PetscCall(FtLogInfo("basis %s: %s: building it", c.output_file, have[0] ? "made from another design" : "none yet"));
+  }
   PetscCall(FtOutputCheckWritable(comm, &c));
   C.comm = comm;
   C.c    = &c;

@@ -25,6 +25,7 @@ munged is not installed or the test is not run as root, except in CI (CI=true), 
 usage: test_fleet.py FTWIN MPIRUN OUTDIR
 """
 import csv
+import hashlib
 import json
 import os
 import shlex
@@ -133,6 +134,13 @@ def make_fleet(ftwin, mpirun, w):
     for seed, aid in ((1, "pump-01"), (2, "pump-02")):
         run([py, gen, "data", design, "--results", f"{t}/truth.h5", "--truth-case", f"{t}/truth.yaml", "--history",
              os.path.join(d, "history.csv"), "--faults", "0.05", "--seed", str(seed), "-o", f"{w}/data/{aid}.csv"])
+    # pump-02's first run sees its first 40 minutes; the second fleet run (check_second_round) the hour
+    os.replace(f"{w}/data/pump-02.csv", f"{w}/data/pump-02.full.csv")
+    with open(f"{w}/data/pump-02.full.csv") as f:
+        rows = f.readlines()
+    nhead = sum(1 for ln in rows if ln.startswith("#") or ln.lower().startswith("time"))
+    with open(f"{w}/data/pump-02.csv", "w") as f:
+        f.writelines(rows[:nhead + 2400])
     with open(f"{w}/data/pump-01.csv", "rb") as f:
         raw = f.read()
     with open(f"{w}/data/pump-03.csv", "wb") as f:
@@ -226,6 +234,35 @@ def check_fleet(w, sub, env):
               f"summary.h5: same rows in the same order, n_failed {int(g.attrs['n_failed'])}")
     left = [f for f in os.listdir(out) if ".tmp." in f]
     check(not left, f"no temporary files left in {out}: {left}")
+
+
+def check_second_round(w, design, manifest, env):
+    """The fleet again (as the recurring job does) after pump-02's data grew: the basis is kept
+    (--reuse), pump-01 (no new data) is unchanged byte for byte, pump-02 counts only its new samples."""
+    out = os.path.join(w, "out")
+    basis = os.path.join(out, "basis", "twin.h5")
+    a1, a2 = (os.path.join(w, "assets", a, "asset.h5") for a in ("pump-01", "pump-02"))
+    b_stat = (os.stat(basis).st_mtime_ns, os.stat(basis).st_size)
+    md5_1 = hashlib.md5(open(a1, "rb").read()).hexdigest()
+    with h5py.File(a2) as h:
+        n_before, t_before = int(h["/fatigue"].attrs["samples_counted"]), float(h["/fatigue"].attrs["last_time"])
+    shutil.copyfile(f"{w}/data/pump-02.full.csv", f"{w}/data/pump-02.csv")
+    t0 = time.time()
+    sub = run([SUBMIT, manifest, design, out, "--throttle", "2", "--ranks", "1", "--wait"], env=env, ok_codes=(0, 1, 2, 3), timeout=600)
+    print(f"second fleet run on Slurm: {time.time() - t0:.1f} s", flush=True)
+    check(sub.returncode == 3, f"second fleet run: exit {sub.returncode} (3: pump-03 still fails)")
+    check((os.stat(basis).st_mtime_ns, os.stat(basis).st_size) == b_stat, "second fleet run: the basis of the same design is kept, not rebuilt")
+    check(hashlib.md5(open(a1, "rb").read()).hexdigest() == md5_1, "second fleet run: pump-01 (no new data) byte-identical")
+    with h5py.File(a2) as h:
+        n_after, t_after = int(h["/fatigue"].attrs["samples_counted"]), float(h["/fatigue"].attrs["last_time"])
+        log = h["/calibration/state/log"][...]
+        solves = int(h["/calibration"].attrs["fe_solves"])
+    check(log.shape[0] == 2 and n_after == n_before + int(log[1, 2]) and t_after > t_before + 1000 and solves == 0,
+          f"second fleet run: pump-02 continued its state: samples {n_before} -> {n_after} (+{int(log[1, 2])} new), last time "
+          f"{t_before:.0f} -> {t_after:.0f} s, {solves} FE solves")
+    with open(os.path.join(out, "summary.csv")) as f:
+        rows = {r["asset_id"]: r for r in csv.DictReader(f)}
+    check(float(rows["pump-02"]["last_data_time_s"]) > t_before + 1000, f"summary: pump-02's last data time {rows['pump-02']['last_data_time_s']} s")
 
 
 def check_refusals(w, design, manifest, env):
@@ -329,6 +366,7 @@ def main():
         print(sub.stdout + sub.stderr)
         print(f"fleet (basis + 3 assets + summary) on Slurm: {time.time() - t0:.1f} s", flush=True)
         check_fleet(outdir, sub, env)
+        check_second_round(outdir, design, manifest, env)
         check_refusals(outdir, design, manifest, env)
         check_basis_failure(outdir, manifest, env)
         check_recurring(outdir, design, manifest, env)
