@@ -7,7 +7,7 @@ or YAML: a list of mappings with those four keys):
     asset_id  the asset's name: ^[A-Za-z0-9][A-Za-z0-9_.-]*$, no `..` (never a path)
     design    the design's case `name:` (the case file is given to the commands, not here)
     data      the asset's sensor data (CSV or HDF5), relative to the manifest's folder or absolute
-    output    the asset file (.h5) that `ftwin calibrate` writes; its folder also receives the
+    output    the asset file (.h5) that `ftwin asset` writes; its folder also receives the
               asset's case file (ID.case.yaml) and job status (ID.status.json)
 
 A manifest can never make ftwin read or write outside the places it names: every data and output
