@@ -21,7 +21,8 @@ Commands (exit 0 on success, 2 on a bad manifest or usage, 1 on other errors):
   fleet.py prepare MANIFEST --design CASE --basis BASIS.h5 --index I
         write the per-asset case of row I (0-based; the Slurm array task id) and print its path
   fleet.py record MANIFEST --index I --exit-code C [--log LOG] [--run RUN]
-        write the status of row I's asset job (ok / failed with the reason read from its log)
+        write the status of row I's asset job (ok / failed with the reason read from its log / requeued;
+        exit 4 when the job said 0 but left no asset file)
   fleet.py summary MANIFEST -o SUMMARY [--run RUN]
         one row per asset into SUMMARY.csv and SUMMARY.h5 (atomically), sorted by risk; exit 3
         when at least one asset failed (the summary is written all the same)
@@ -46,6 +47,7 @@ NAME_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 KEYS = ("asset_id", "design", "data", "output")
 EXIT_OK, EXIT_ERROR, EXIT_BAD, EXIT_FAILED_ASSETS = 0, 1, 2, 3
 EXIT_REQUEUE = 75  # the asset run's "stopped at a safe point, requeue me" code (EX_TEMPFAIL)
+EXIT_NO_ASSET_FILE = 4  # record: the job said 0 but there is no asset file (recorded as failed)
 
 
 class ManifestError(Exception):
@@ -351,14 +353,21 @@ def cmd_record(args):
     a = pick(args)
     files = asset_files(a)
     os.makedirs(files["dir"], exist_ok=True)
+    ok = args.exit_code == 0
+    reason = "" if ok else reason_from_log(args.log, args.exit_code)
+    if ok and not os.path.isfile(a["output_path"]):  # e.g. srun said 0 although its step never launched
+        ok, reason = False, f"exit code 0 but no asset file {a['output_path']}: the asset run did not start or did not finish (see its log)"
     st = {"asset_id": a["asset_id"], "exit_code": args.exit_code,
-          "status": "ok" if args.exit_code == 0 else "failed",
-          "reason": "" if args.exit_code == 0 else reason_from_log(args.log, args.exit_code),
+          "status": "ok" if ok else ("requeued" if args.exit_code == EXIT_REQUEUE else "failed"),
+          "reason": reason,
           "log": os.path.abspath(args.log) if args.log else "",
           "run": args.run or os.environ.get("FTWIN_FLEET_RUN", ""),
           "job": "{}_{}".format(os.environ.get("SLURM_ARRAY_JOB_ID", os.environ.get("SLURM_JOB_ID", "")), os.environ.get("SLURM_ARRAY_TASK_ID", "")),
           "finished": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
     write_atomic(files["status"], json.dumps(st, indent=1) + "\n")
+    if args.exit_code == 0 and not ok:
+        print(f"fleet.py: error: {a['asset_id']}: {reason}", file=sys.stderr)
+        return EXIT_NO_ASSET_FILE
     return EXIT_OK
 
 
@@ -438,7 +447,7 @@ def summary_row(a, run):
         if run and st.get("run") != run:
             row.update(status="failed", reason=f"the asset's job did not run in this fleet run {run} "
                        f"(status file {files['status']} is from run '{st.get('run')}')")
-        elif st.get("exit_code") != 0:
+        elif st.get("exit_code") != 0 or st.get("status", "ok") != "ok":
             row.update(status="failed", reason=st.get("reason") or f"exit code {st.get('exit_code')}")
     elif run and row["status"] == "ok":
         row.update(status="failed", reason=f"no job status {files['status']}: the asset's job did not run (did the basis job fail?)")

@@ -265,6 +265,63 @@ def check_second_round(w, design, manifest, env):
     check(float(rows["pump-02"]["last_data_time_s"]) > t_before + 1000, f"summary: pump-02's last data time {rows['pump-02']['last_data_time_s']} s")
 
 
+def check_requeue(w, design, env):
+    """Slurm's warning before the time limit, sent by hand (scancel --signal=USR1 --batch, as
+    --signal=B:USR1@120 would): asset.sbatch passes it to the asset run, which stops with exit 75
+    and leaves no asset file; the script requeues the task, which runs again and completes with
+    the damage of an uninterrupted run."""
+    py = sys.executable
+    gen = os.path.join(ROOT, "scripts", "make_sensor_data.py")
+    t = os.path.join(w, "truth")
+    run([py, gen, "data", design, "--results", f"{t}/truth.h5", "--truth-case", f"{t}/truth.yaml", "--history",
+         os.path.join(ROOT, "inputs", "bracket", "history.csv"), "--faults", "0.05", "--seed", "4", "-o", f"{w}/data/pump-04.csv"])
+    manifest = os.path.join(w, "fleet-requeue.csv")
+    with open(manifest, "w") as f:
+        f.write("asset_id,design,data,output\npump-04,twin,data/pump-04.csv,assets/pump-04/asset.h5\n")
+    out = os.path.join(w, "out_requeue")
+    sub = run([SUBMIT, manifest, design, out, "--ranks", "1"], env=env)
+    jobs = dict(kv.split("=") for ln in sub.stdout.splitlines() if ln.startswith("FLEET_JOBS") for kv in ln.split()[1:])
+    task = f"{jobs['array']}_0"
+    log = os.path.join(out, "logs", f"ftwin-asset-twin-{jobs['array']}_0.out")
+    signalled = False
+    for _ in range(600):  # the asset run has started when the script names its case; then signal once
+        if os.path.exists(log) and "asset.sbatch: case" in open(log).read():
+            time.sleep(1.0)
+            run(["scancel", "--signal=USR1", "--batch", task], env=env)
+            signalled = True
+            break
+        time.sleep(0.1)
+    check(signalled, f"asset task {task} started and was sent USR1")
+    hurried = False
+    for _ in range(1200):
+        q = run(["squeue", "-h", "-j", f"{jobs['array']},{jobs['summary']}", "-o", "%i %T %r"], env=env, ok_codes=(0, 1)).stdout
+        if not q.strip():
+            break
+        if not hurried and any(ln.split()[0] == task and ln.split()[2] == "BeginTime" for ln in q.splitlines() if len(ln.split()) == 3):
+            # Slurm holds a requeued job ~2 min; the test shortens that to 15 s (the ended step must
+            # be cleaned up on the node first: started at once, the step failed to launch)
+            time.sleep(15)
+            run(["scontrol", "update", f"JobId={task}", "StartTime=now"], env=env)
+            hurried = True
+        time.sleep(0.25)
+    rec = job_records(task, env)[0]
+    text = open(log).read()
+    check(rec["JobState"] == "COMPLETED" and rec["ExitCode"] == "0:0" and int(rec.get("Restarts", "0")) == 1,
+          f"task {task}: {rec['JobState']} exit {rec['ExitCode']} after {rec.get('Restarts')} restart (requeued once)")
+    check("the asset run stopped on request (exit 75): requeueing" in text and text.count("asset.sbatch: array task") == 2
+          and text.rstrip().splitlines()[-1].startswith("asset.sbatch: task 0 exit code 0"),
+          "its log (appended over the requeue): exit 75 and the requeue, then the second run's exit code 0")
+    asset = os.path.join(w, "assets", "pump-04", "asset.h5")
+    ref = os.path.join(w, "pump-04-uninterrupted.h5")
+    run([os.environ.get("FTWIN_BIN_FOR_TEST", env["FTWIN"]), "asset", os.path.join(w, "assets", "pump-04", "pump-04.case.yaml"),
+         "--basis", os.path.join(out, "basis", "twin.h5"), "-q", "-o", ref], env=env)
+    with h5py.File(asset) as a, h5py.File(ref) as b:
+        da, db = a["/fatigue/damage"][...], b["/fatigue/damage"][...]
+        runs = int(a["/calibration/state"].attrs["runs"])
+    check(da.shape == db.shape and np.array_equal(da, db) and runs == 1,
+          f"the requeued task's asset file: one run's state, damage equal to an uninterrupted run (max difference {np.max(np.abs(da - db)):.1e})")
+
+
 def check_refusals(w, design, manifest, env):
     """fleet-submit.sh refuses a bad manifest or option before submitting anything (exit 2)."""
     bad = os.path.join(w, "bad.csv")
@@ -367,6 +424,7 @@ def main():
         print(f"fleet (basis + 3 assets + summary) on Slurm: {time.time() - t0:.1f} s", flush=True)
         check_fleet(outdir, sub, env)
         check_second_round(outdir, design, manifest, env)
+        check_requeue(outdir, design, env)
         check_refusals(outdir, design, manifest, env)
         check_basis_failure(outdir, manifest, env)
         check_recurring(outdir, design, manifest, env)

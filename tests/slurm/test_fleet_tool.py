@@ -114,6 +114,10 @@ def main():
     logc = os.path.join(logs, "C.out")
     with open(logc, "w") as f:
         f.write("asset.sbatch: array task 5_2\nftwin: error: data/C.csv:12: wrong column count: '1,2'\nsrun: error: vm: task 0: Exited with exit code 1\n")
+    fake_asset(os.path.join(fl, "assets", "A", "asset.h5"), 200.0, 11)
+    fake_asset(os.path.join(fl, "assets", "B", "asset.h5"), 100.0, 12)
+    fake_asset(os.path.join(fl, "assets", "E", "asset.h5"), 50.0, 13, complete=False)
+
     for i, code, log in (("A", 0, ""), ("B", 0, ""), ("C", 1, logc), ("E", 0, "")):
         rc, so, se = fleet("record", manifest, "--index", str(ids.index(i)), "--exit-code", str(code), "--log", log, run_id="R1")
         check(rc == 0, f"record {i} exit {code}: {se.strip()}")
@@ -126,11 +130,13 @@ def main():
         with open(os.path.join(fl, "assets", "D", "D.status.json")) as f:
             r = json.load(f)["reason"]
         check(r == want_reason, f"record exit {code}: reason {r!r}")
+    # a job that says 0 without an asset file (srun's step never launched): failed, exit 4
+    rc, so, se = fleet("record", manifest, "--index", "3", "--exit-code", "0", run_id="R0")
+    with open(os.path.join(fl, "assets", "D", "D.status.json")) as f:
+        r = json.load(f)
+    check(rc == 4 and r["status"] == "failed" and "no asset file" in r["reason"] and "no asset file" in se,
+          f"record exit 0 without an asset file: exit {rc} (4), status {r['status']}, {r['reason']!r}")
     # D's status is now from run R0: in run R1 it did not run
-
-    fake_asset(os.path.join(fl, "assets", "A", "asset.h5"), 200.0, 11)
-    fake_asset(os.path.join(fl, "assets", "B", "asset.h5"), 100.0, 12)
-    fake_asset(os.path.join(fl, "assets", "E", "asset.h5"), 50.0, 13, complete=False)
 
     # ---- summary
     base = os.path.join(out, "summary", "fleet")
@@ -164,8 +170,8 @@ def main():
     check(rc == 3 and st2 == ["failed"] * 5, f"summary of a fleet run whose jobs did not run: every asset failed ({st2})")
     # every asset ok: exit 0 (no run id: the status files of any run count)
     for i in ("C", "D", "E"):
-        fleet("record", manifest, "--index", str(ids.index(i)), "--exit-code", "0")
         fake_asset(os.path.join(fl, "assets", i, "asset.h5"), 300.0 + ids.index(i), 20)
+        fleet("record", manifest, "--index", str(ids.index(i)), "--exit-code", "0")
     rc, so, se = fleet("summary", manifest, "-o", base)
     with open(base + ".csv") as f:
         rows = list(csv.DictReader(f))
