@@ -1651,6 +1651,9 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
     if (iend < icount + (prev.h.found ? 0 : 1)) {
       PetscCheck(prev.h.found, comm, PETSC_ERR_USER_INPUT, "%s: the record (%.6g s) is not longer than the settling time %.3g s: nothing can be judged yet",
                  c.sensors.data, tlast - C.d.t0, settle);
+      if (tlast < prev.h.processed_until)
+        PetscCall(FtLogInfo("asset: WARNING: the record %s ends at t = %.9g s, before the last judged time %.9g s: is it this asset's current record?",
+                            c.sensors.data, tlast, prev.h.processed_until));
       PetscCall(FtLogInfo("asset: no new settled samples after t = %.9g s: %s is up to date, nothing changed", prev.h.processed_until, out_path));
       free(o.report);
       FtSensorDataFree(&C.d);

@@ -138,6 +138,10 @@ with h5py.File(f"{out}/A.h5") as a, h5py.File(f"{out}/B.h5") as b:
 before = md5(f"{out}/A.h5")
 r = asset(["-o", f"{out}/A.h5"], n=1, data=f"{out}/h4.csv")
 check(md5(f"{out}/A.h5") == before, "re-run with no new data: the asset file is byte-identical")
+shutil.copyfile(f"{out}/h25.csv", f"{out}/record.csv")  # an older, shorter record: nothing changes, and the log says why
+r = run([ftwin, "asset", f"{out}/design.yaml", "--basis", f"{out}/design_basis.h5", "-o", f"{out}/A.h5"] + tight)
+check(md5(f"{out}/A.h5") == before and "before the last judged time" in r.stdout and "up to date" in r.stdout,
+      "an older record than the state's: nothing changes, with a warning")
 
 # SIGKILL at random moments of an increment: the previous file is unchanged and readable
 random.seed(3)
