@@ -44,7 +44,7 @@ static const char *usage =
   "  -q, --quiet       no progress output\n"
   "  --backend B       element/stress kernels: auto (CUDA if a device is visible), cpu, cuda\n"
   "  -o, --output F    write the results to F instead of the case's output.file\n"
-  "  --basis B         (calibrate) take the linearisation from the design basis B: no FE solve unless a\n"
+  "  --basis B         (calibrate, asset) take the linearisation from the design basis B: no FE solve unless a\n"
   "                    stiffness parameter leaves its linear range\n"
   "  --recalibrate     (asset) fit the parameters again on this run's samples, with the asset's previous\n"
   "                    posterior as the prior; the new calibration applies to the samples of this run on\n"

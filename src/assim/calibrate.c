@@ -406,22 +406,8 @@ static PetscErrorCode ReadBasis(Cal *C, const char *path)
     if (f < 0) st.err = 1, snprintf(st.msg, sizeof st.msg, "cannot open the basis '%s'", path);
     else if (H5Lexists(f, "/basis", H5P_DEFAULT) <= 0) st.err = 1, snprintf(st.msg, sizeof st.msg, "'%s' has no /basis group: make it with `ftwin basis`", path);
     else {
-      hid_t g = H5Gopen2(f, "/basis", H5P_DEFAULT), a = H5Aopen(g, "design_hash", H5P_DEFAULT), t = a >= 0 ? H5Aget_type(a) : -1;
-      if (t >= 0 && H5Tis_variable_str(t) > 0) {
-        char *v = NULL;
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5T_VARIABLE);
-        if (H5Aread(a, mt, &v) >= 0 && v) snprintf(st.hash, sizeof st.hash, "%s", v);
-        H5free_memory(v);
-        H5Tclose(mt);
-      } else if (t >= 0) {
-        hid_t mt = H5Tcopy(t);
-        H5Tset_size(mt, sizeof st.hash - 1);
-        H5Aread(a, mt, st.hash);
-        H5Tclose(mt);
-      }
-      if (t >= 0) H5Tclose(t);
-      if (a >= 0) H5Aclose(a);
+      hid_t g = H5Gopen2(f, "/basis", H5P_DEFAULT);
+      (void)FtH5ReadStringAttr(g, "design_hash", st.hash, sizeof st.hash); /* rank 0 alone; checked after the broadcast */
       H5Gclose(g);
       if (FtH5ReadAllSerial(f, "/basis/theta_lin", C->theta_lin, (hsize_t)np) || FtH5ReadAllSerial(f, "/basis/delta", C->delta, (hsize_t)np) ||
           FtH5ReadAllSerial(f, "/basis/response", C->base.R, (hsize_t)nsl) || FtH5ReadAllSerial(f, "/basis/response_sensitivity", sens, (hsize_t)np * nsl))
