@@ -381,6 +381,29 @@ static PetscErrorCode WriteBasisGroup(hid_t file, const char *path, void *ctx)
   PetscFunctionReturn(0);
 }
 
+/* A complete basis file at the linearisation point in C->base (the `run` layout of its fields plus
+ * /basis) to `path` (xdmf: also its XDMF), collective: `ftwin basis`, and an asset's own basis
+ * after a re-solve. The case's output file and XDMF setting are restored afterwards. */
+static PetscErrorCode WriteBasisFile(Cal *C, const char *path, int xdmf)
+{
+  FtCase   *c = C->c;
+  FtResults r;
+  char      saved[FT_PATH_MAX];
+  int       saved_xdmf = c->write_xdmf;
+
+  PetscFunctionBeginUser;
+  memset(&r, 0, sizeof r);
+  r.T = C->base.T; r.tinfo = C->base.tinfo; r.u = C->base.u; r.info = C->base.info; r.node_stress = C->base.nst; r.cell_stress = C->base.cst;
+  r.backend = C->be->name; r.extra = WriteBasisGroup; r.extra_ctx = C;
+  memcpy(saved, c->output_file, sizeof saved);
+  if (path != c->output_file) snprintf(c->output_file, sizeof c->output_file, "%s", path);
+  c->write_xdmf = xdmf;
+  PetscCall(FtOutputWrite(C->s, c, &r));
+  memcpy(c->output_file, saved, sizeof saved);
+  c->write_xdmf = saved_xdmf;
+  PetscFunctionReturn(0);
+}
+
 /* Asset run from a design basis: the linearisation (responses and their sensitivities) from
  * `ftwin basis`, after checking that the basis was built from this case's design. */
 static PetscErrorCode ReadBasis(Cal *C, const char *path)
@@ -1920,18 +1943,8 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
     else if (opt->asset) {
       /* the asset's own basis: a complete basis (fields, /basis) at this linearisation point, which
          the counting applies the linear corrections to, as to a design basis; later runs count on it */
-      FtResults r;
-      char      saved[FT_PATH_MAX];
-      int       saved_xdmf = c.write_xdmf;
       ApplyParams(&C, C.theta_lin);
-      r.T = C.base.T; r.tinfo = C.base.tinfo; r.u = C.base.u; r.info = C.base.info; r.node_stress = C.base.nst; r.cell_stress = C.base.cst;
-      r.backend = C.be->name; r.extra = WriteBasisGroup; r.extra_ctx = &C;
-      memcpy(saved, c.output_file, sizeof saved);
-      snprintf(c.output_file, sizeof c.output_file, "%s", basis_path);
-      c.write_xdmf = 0;
-      PetscCall(FtOutputWrite(&s, &c, &r));
-      memcpy(c.output_file, saved, sizeof saved);
-      c.write_xdmf = saved_xdmf;
+      PetscCall(WriteBasisFile(&C, basis_path, 0));
       for (int j = 0; j < C.np; j++) H[j] = 1.0;
       ApplyParams(&C, H);
       C.basis        = basis_path;
@@ -2078,7 +2091,6 @@ PetscErrorCode FtBasisRun(MPI_Comm comm, const FtRunOptions *opt)
   DM        dm = NULL;
   FtSpace   s;
   Cal       C;
-  FtResults r;
   double    t0 = FtWallTime();
 
   PetscFunctionBeginUser;
@@ -2130,9 +2142,7 @@ PetscErrorCode FtBasisRun(MPI_Comm comm, const FtRunOptions *opt)
   PetscCall(PetscCalloc3(C.np + 1, &C.pert, C.np + 1, &C.delta, C.np + 1, &C.theta_lin));
   for (int j = 0; j < C.np; j++) C.theta_lin[j] = c.calibration.params[j].prior;
   PetscCall(Linearise(&C));
-  r.T = C.base.T; r.tinfo = C.base.tinfo; r.u = C.base.u; r.info = C.base.info; r.node_stress = C.base.nst; r.cell_stress = C.base.cst;
-  r.backend = C.be->name; r.extra = WriteBasisGroup; r.extra_ctx = &C;
-  PetscCall(FtOutputWrite(&s, &c, &r));
+  PetscCall(WriteBasisFile(&C, c.output_file, c.write_xdmf));
   PetscCall(FtLogInfo("basis %s: %d FE solve%s (%.2f s), %d sensor%s x %d load case%s, %d parameter%s; design hash %016llx (%.2f s in all)",
                       c.output_file, C.nsolves, C.nsolves == 1 ? "" : "s", C.t_fe, C.ns, C.ns == 1 ? "" : "s", C.nl, C.nl == 1 ? "" : "s", C.np,
                       C.np == 1 ? "" : "s", FtCaseDesignHash(&c), FtWallTime() - t0));
