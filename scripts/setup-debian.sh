@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages ftwin needs (idempotent: installs only what is missing).
-# Usage: scripts/setup-debian.sh [--with-slurm] [--with-ccx] [--with-paraview]
+# Usage: scripts/setup-debian.sh [--with-slurm] [--with-ccx] [--with-paraview] [--with-fuzz] [--with-valgrind]
 # (--with-paraview: ParaView and its Python, for the test that opens the XDMF output; large)
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       petsc-dev libhdf5-openmpi-dev hdf5-tools libopenmpi-dev openmpi-bin
-      libyaml-dev gmsh python3 python3-numpy python3-h5py python3-yaml)
+      libyaml-dev gmsh libgmsh-dev python3 python3-numpy python3-h5py python3-yaml)
 for a in "$@"; do
   case "$a" in
     --with-slurm) pkgs+=(slurm-wlm munge) ;;
     --with-ccx)   pkgs+=(calculix-ccx) ;;
     --with-paraview) pkgs+=(paraview python3-paraview) ;;
-    *) echo "setup-debian.sh: unknown option '$a' (known: --with-slurm --with-ccx --with-paraview)" >&2; exit 2 ;;
+    --with-fuzz)  pkgs+=(clang libclang-rt-14-dev python3-venv python3-pip) ;;
+    --with-valgrind) pkgs+=(valgrind) ;;
+    *) echo "setup-debian.sh: unknown option '$a' (known: --with-slurm --with-ccx --with-paraview --with-fuzz --with-valgrind)" >&2; exit 2 ;;
   esac
 done
 missing=()
