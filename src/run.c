@@ -50,7 +50,7 @@ PetscErrorCode FtCaseLoadCollective(MPI_Comm comm, const char *path, FtCase *c)
   if (rank) text = malloc((size_t)len + 1);
   PetscCheck(text, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", path);
   PetscCallMPI(MPI_Bcast(text, (int)len + 1, MPI_CHAR, 0, comm));
-  rc = FtCaseParse(path, text, c, err, sizeof err);
+  rc = FtCaseParseBytes(path, text, (size_t)len, c, err, sizeof err);
   free(text);
   PetscCheck(!rc, comm, PETSC_ERR_USER_INPUT, "%s", err);
   PetscFunctionReturn(0);

@@ -14,6 +14,7 @@
 #include "case.h"
 #include "fatigue_params.h"
 #include "ft_equivalent.h"
+#include "util/oneline.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -40,13 +41,6 @@ typedef struct {
 
 static unsigned long line_of(const yaml_node_t *n) { return n ? (unsigned long)n->start_mark.line + 1 : 1; }
 
-/* Keep messages on one line whatever the input (block scalars, odd characters). */
-static void one_line(char *s)
-{
-  for (; s && *s; s++)
-    if (*s == '\n' || *s == '\r' || *s == '\t') *s = ' ';
-}
-
 static int verrl(Ctx *X, unsigned long line, const char *path, const char *fmt, va_list ap)
 {
   if (X->failed) return -1;
@@ -56,7 +50,7 @@ static int verrl(Ctx *X, unsigned long line, const char *path, const char *fmt, 
   if (path && path[0]) k = snprintf(X->err, X->errlen, "%s:%lu: %s: ", X->file, line, path);
   else k = snprintf(X->err, X->errlen, "%s:%lu: ", X->file, line);
   if (k >= 0 && (size_t)k < X->errlen) vsnprintf(X->err + k, X->errlen - (size_t)k, fmt, ap);
-  one_line(X->err);
+  FtMessageOneLine(X->err);
   return -1;
 }
 
@@ -101,7 +95,7 @@ static const char *desc(const yaml_node_t *n, char *buf, size_t cap)
     if (is_empty(n)) return "an empty value";
     if (n->data.scalar.length > 60) snprintf(buf, cap, "'%.57s...'", sval(n));
     else snprintf(buf, cap, "'%s'", sval(n));
-    one_line(buf);
+    FtMessageOneLine(buf);
     return buf;
   default: return "nothing";
   }
@@ -1037,7 +1031,7 @@ static int parse_fatigue_material(Ctx *X, const yaml_node_t *m, const char *path
   const char *s = mat->source;
   while (*s && isspace((unsigned char)*s)) s++;
   if (!*s) return errf(X, v, cp, "must not be blank: every value needs its source, got %s", desc(v, b, sizeof b));
-  one_line(mat->source);
+  FtMessageOneLine(mat->source);
   if ((uv = get(X, m, path, "ultimate", cp)) && get_positive(X, uv, cp, &mat->S_u)) return -1;
   if ((yv = get(X, m, path, "yield", cp)) && get_positive(X, yv, cp, &mat->S_y)) return -1;
   if (yv && uv && mat->S_y > mat->S_u)
@@ -1661,11 +1655,7 @@ static int parse_sensors(Ctx *X, const yaml_node_t *m, FtCase *c)
   if (expect_map(X, m, "sensors") || check_keys(X, m, "sensors", keys)) return -1;
   sc->enabled          = 1;
   sc->line             = (int)line_of(m);
-  sc->spike_threshold  = 6;
-  sc->spike_window     = 5;
-  sc->stuck_seconds    = 30;
-  sc->gap_seconds      = 0;
-  sc->max_bad_fraction = 0.5;
+  FtSensorsCleaningDefaults(sc);
   strcpy(sc->time_column, "time");
 
   if (!(dv = req(X, m, "sensors", "data", cp)) || resolve_path(X, dv, cp, sc->data)) return -1;
@@ -1923,7 +1913,7 @@ static void syntax_error(Ctx *X, const yaml_parser_t *p, const char *text)
                  (unsigned long)p->problem_mark.column + 1, problem);
     }
   }
-  if (X->err && X->errlen) one_line(X->err);
+  if (X->err && X->errlen) FtMessageOneLine(X->err);
 }
 
 int FtCaseParse(const char *path, const char *text, FtCase *c, char *errmsg, size_t errlen)
@@ -2018,15 +2008,20 @@ int FtCaseLoad(const char *path, FtCase *c, char *errmsg, size_t errlen)
     if (errmsg && errlen) snprintf(errmsg, errlen, "%s: cannot read case file: %s", path, strerror(e));
     return -1;
   }
-  unsigned long line = nul_line(buf, n);
-  if (line) {
-    if (errmsg && errlen) snprintf(errmsg, errlen, "%s:%lu: the case file contains a NUL byte (not a text file?)", path, line);
-    free(buf);
-    return -1;
-  }
-  int rc = FtCaseParse(path, buf, c, errmsg, errlen);
+  int rc = FtCaseParseBytes(path, buf, n, c, errmsg, errlen);
   free(buf);
   return rc;
+}
+
+int FtCaseParseBytes(const char *path, const char *text, size_t n, FtCase *c, char *errmsg, size_t errlen)
+{
+  unsigned long line = nul_line(text, n);
+  memset(c, 0, sizeof *c);
+  if (line) {
+    if (errmsg && errlen) snprintf(errmsg, errlen, "%s:%lu: the case file contains a NUL byte (not a text file?)", path, line);
+    return -1;
+  }
+  return FtCaseParse(path, text, c, errmsg, errlen);
 }
 
 static void free_bcs(FtThermalBC **b, int *n)

@@ -171,6 +171,17 @@ typedef struct {
   int       line;
 } FtSensorsCase;
 
+/* The cleaning defaults, in one place (the case parser and every other maker of an
+ * FtSensorsCase start from them). gap_seconds 0 means 5 x the sensor's median step. */
+static inline void FtSensorsCleaningDefaults(FtSensorsCase *sc)
+{
+  sc->spike_threshold  = 6;
+  sc->spike_window     = 5;
+  sc->stuck_seconds    = 30;
+  sc->gap_seconds      = 0;
+  sc->max_bad_fraction = 0.5;
+}
+
 /* Calibration (the `calibration:` section): uncertain model parameters fitted to the sensor
  * data, each a multiplier of a nominal case value (1 = as in the case file). */
 typedef enum {
@@ -231,6 +242,8 @@ typedef struct {
 int  FtCaseLoad(const char *path, FtCase *c, char *errmsg, size_t errlen);
 /* Same, from text already in memory; `path` is used for messages and to resolve relative paths. */
 int  FtCaseParse(const char *path, const char *text, FtCase *c, char *errmsg, size_t errlen);
+/* FtCaseParse of the n bytes the file held (text[n] must be 0): refuses a NUL byte among them. */
+int  FtCaseParseBytes(const char *path, const char *text, size_t n, FtCase *c, char *errmsg, size_t errlen);
 void FtCaseFree(FtCase *c);
 
 /* Design fingerprint (src/case/design_hash.c): 64-bit FNV-1a of the design-relevant content of the

@@ -10,6 +10,7 @@
  *   primary:= number | x | y | z | r | pi | func '(' expr (',' expr)* ')' | '(' expr ')'
  */
 #include "expr.h"
+#include "util/oneline.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -84,6 +85,7 @@ static void fail(Parser *P, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(P->err, P->errlen, fmt, ap);
   va_end(ap);
+  FtMessageOneLine(P->err);
 }
 
 static int col(const Parser *P, const char *s) { return (int)(s - P->text) + 1; }

@@ -47,8 +47,8 @@ static PetscErrorCode DatasetDims(hid_t file, const char *path, const char *dset
 
   PetscFunctionBeginUser;
   dims[0] = dims[1] = 0;
-  H5CHK(ds = H5Dopen2(file, dset, H5P_DEFAULT), dset);
-  H5CHK(fs = H5Dget_space(ds), dset);
+  H5READCHK(ds = H5Dopen2(file, dset, H5P_DEFAULT), dset);
+  H5READCHK(fs = H5Dget_space(ds), dset);
   *ndims = H5Sget_simple_extent_dims(fs, dims, NULL);
   H5Sclose(fs);
   H5Dclose(ds);

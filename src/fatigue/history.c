@@ -8,30 +8,14 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/csv.h"
+#include "util/oneline.h"
+
 void FtHistoryFree(FtHistory *h)
 {
   free(h->time);
   free(h->L);
   memset(h, 0, sizeof *h);
-}
-
-/* Splits a CSV line in place at commas (no quoting: numeric files); trims blanks. */
-static int SplitFields(char *line, char **fields, int cap)
-{
-  int   n = 0;
-  char *p = line;
-  for (;;) {
-    char *q = strchr(p, ',');
-    if (q) *q = 0;
-    while (*p == ' ' || *p == '\t') p++;
-    char *e = p + strlen(p);
-    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) *--e = 0;
-    if (n < cap) fields[n] = p;
-    n++;
-    if (!q) break;
-    p = q + 1;
-  }
-  return n;
 }
 
 #define FT_CSV_MAX_COLS 256
@@ -53,9 +37,9 @@ int FtHistoryReadCSV(const FtFatigueCase *f, FtHistory *h, char *err, size_t err
   h->nchan = f->nchannels;
   /* header */
   while (getline(&line, &cap, fp) > 0) {
-    lineno++;
-    if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line)) continue;
-    ncols = SplitFields(line, fields, FT_CSV_MAX_COLS);
+    char *header = ++lineno == 1 ? FtCsvSkipBom(line) : line;
+    if (FtCsvSkippedLine(header)) continue;
+    ncols = FtCsvSplit(header, fields, FT_CSV_MAX_COLS);
     break;
   }
   if (!ncols) {
@@ -87,13 +71,18 @@ int FtHistoryReadCSV(const FtFatigueCase *f, FtHistory *h, char *err, size_t err
     }
   }
   /* rows */
-  while (getline(&line, &cap, fp) > 0) {
+  ssize_t got;
+  while ((got = getline(&line, &cap, fp)) > 0) {
     int    n;
     double t;
     char  *end;
     lineno++;
-    if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line)) continue;
-    n = SplitFields(line, fields, FT_CSV_MAX_COLS);
+    if ((size_t)got != strlen(line)) {
+      snprintf(err, errlen, "%s:%ld: a NUL byte in the line (not a text file, or a damaged one)", f->history, lineno);
+      goto fail;
+    }
+    if (FtCsvSkippedLine(line)) continue;
+    n = FtCsvSplit(line, fields, FT_CSV_MAX_COLS);
     if (n != ncols) {
       snprintf(err, errlen, "%s:%ld: %d fields, the header has %d", f->history, lineno, n, ncols);
       goto fail;
@@ -144,6 +133,7 @@ fail:
   free(line);
   fclose(fp);
   FtHistoryFree(h);
+  FtMessageOneLine(err);
   return 1;
 }
 
@@ -286,7 +276,7 @@ done:
   free(v);
   if (file >= 0) H5Fclose(file);
   H5Eset_auto2(H5E_DEFAULT, efunc, edata);
-  if (rc) FtHistoryFree(h);
+  if (rc) FtHistoryFree(h), FtMessageOneLine(err);
   return rc;
 }
 

@@ -135,17 +135,17 @@ PetscErrorCode FtH5ReadRows(hid_t file, const char *path, const char *dset, hid_
   int     rank = M ? 2 : 1;
 
   PetscFunctionBeginUser;
-  H5CHK(ds = H5Dopen2(file, dset, H5P_DEFAULT), dset);
-  H5CHK(fs = H5Dget_space(ds), dset);
-  H5CHK(ms = H5Screate_simple(rank, count ? cnt : off, NULL), dset);
-  if (count) H5CHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL), dset);
+  H5READCHK(ds = H5Dopen2(file, dset, H5P_DEFAULT), dset);
+  H5READCHK(fs = H5Dget_space(ds), dset);
+  H5READCHK(ms = H5Screate_simple(rank, count ? cnt : off, NULL), dset);
+  if (count) H5READCHK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, off, NULL, cnt, NULL), dset);
   else {
-    H5CHK(H5Sselect_none(fs), dset);
-    H5CHK(H5Sselect_none(ms), dset);
+    H5READCHK(H5Sselect_none(fs), dset);
+    H5READCHK(H5Sselect_none(ms), dset);
   }
-  H5CHK(dxpl = H5Pcreate(H5P_DATASET_XFER), dset);
-  H5CHK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), dset);
-  H5CHK(H5Dread(ds, type, ms, fs, dxpl, buf), dset);
+  H5READCHK(dxpl = H5Pcreate(H5P_DATASET_XFER), dset);
+  H5READCHK(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), dset);
+  H5READCHK(H5Dread(ds, type, ms, fs, dxpl, buf), dset);
   H5Pclose(dxpl);
   H5Sclose(ms);
   H5Sclose(fs);

@@ -6,10 +6,15 @@
 
 #include "case.h"
 
-/* Checks an HDF5 call's result inside a function with a `path` variable naming the file. */
+/* Checks an HDF5 write call's result inside a function with a `path` variable naming the file. */
 #define H5CHK(expr, what) \
   do { \
     if ((expr) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 failed writing %s of '%s'", what, path); \
+  } while (0)
+/* The same for a read: an unreadable or damaged file is reported as such. */
+#define H5READCHK(expr, what) \
+  do { \
+    if ((expr) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_READ, "HDF5 failed reading %s of '%s'", what, path); \
   } while (0)
 
 int  FtMkdirP(const char *dir);

@@ -8,9 +8,9 @@
  *   4. resample each sensor linearly onto it, never across a bad sample (see Resample);
  *   5. per sensor quality: counts per flag, bad fraction, dropped or not.
  *
- * Defaults used when a threshold of FtSensorsCase is 0 (the case parser sets the same values):
- *   spike_threshold 6, spike_window 5 samples, stuck_seconds 30 s, max_bad_fraction 0.5,
- *   gap_seconds 5 x the sensor's median native step; dt the smallest median step of the sensors.
+ * The cleaning thresholds are taken as given (defaults: FtSensorsCleaningDefaults in case.h;
+ *   max_bad_fraction 0 drops a sensor with any bad sample); gap_seconds 0 means 5 x the
+ *   sensor's median native step; dt 0 the smallest median step of the sensors.
  *   A sensor range of exactly [0, 0] (a zero-initialised struct) means "no range": (-inf, +inf).
  *
  * Bad fraction of a sensor (FtSensorQuality.bad_fraction): the share of the common time base
@@ -32,10 +32,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define FT_SENSOR_SPIKE_THRESHOLD_DEFAULT 6.0
-#define FT_SENSOR_SPIKE_WINDOW_DEFAULT    5
-#define FT_SENSOR_STUCK_SECONDS_DEFAULT   30.0
-#define FT_SENSOR_MAX_BAD_DEFAULT         0.5
+#include "util/csv.h"
+#include "util/oneline.h"
+
 #define FT_SENSOR_GAP_STEPS_DEFAULT       5.0
 #define FT_SENSOR_MAX_STEPS               1000000000L /* a larger common base is surely a wrong dt */
 
@@ -79,33 +78,6 @@ static int NativeReserve(FtNative *s, long want)
 }
 
 /* ------------------------------------------------------------------ CSV reading ---- */
-
-/* Splits a CSV line in place at commas (numeric files: no quoting) and trims blanks and the
- * line end around each field. Stores up to `cap` field pointers; returns the field count. */
-static int SplitFields(char *line, char **fields, int cap)
-{
-  int   n = 0;
-  char *p = line;
-  for (;;) {
-    char *q = strchr(p, ',');
-    if (q) *q = 0;
-    while (*p == ' ' || *p == '\t') p++;
-    char *e = p + strlen(p);
-    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) *--e = 0;
-    if (n < cap) fields[n] = p;
-    n++;
-    if (!q) break;
-    p = q + 1;
-  }
-  return n;
-}
-
-/* A line that carries no data: blank (spaces, \r, \n only) or a comment (first non-blank '#'). */
-static int IsSkippedLine(const char *line)
-{
-  const char *p = line + strspn(line, " \t");
-  return *p == '#' || p[strspn(p, " \t\r\n")] == 0;
-}
 
 /* A header field `NAME` or `NAME [UNIT]`: copies NAME and UNIT ("" when none). Returns 0, or 1
  * when the brackets are malformed or the name is empty/too long. */
@@ -173,12 +145,14 @@ static int ReadCSV(const FtSensorsCase *sc, FtNative *nat, char *note, size_t no
     return 1;
   }
   /* ---- header: the first line that is neither blank nor a comment */
+  char *header = NULL;
   while ((len = getline(&line, &cap, fp)) > 0) {
     lineno++;
-    if (IsSkippedLine(line)) continue;
+    header = lineno == 1 ? FtCsvSkipBom(line) : line;
+    if (FtCsvSkippedLine(header)) continue;
     headerline = lineno;
     ncols      = 1;
-    for (const char *p = line; *p; p++) ncols += *p == ',';
+    for (const char *p = header; *p; p++) ncols += *p == ',';
     break;
   }
   if (!headerline) {
@@ -191,7 +165,7 @@ static int ReadCSV(const FtSensorsCase *sc, FtNative *nat, char *note, size_t no
     snprintf(err, errlen, "%s:%ld: out of memory for %d columns", file, headerline, ncols);
     goto done;
   }
-  SplitFields(line, fields, ncols);
+  FtCsvSplit(header, fields, ncols);
   for (int j = 0; j < ncols && tcol < 0; j++) {
     char name[FT_NAME_MAX], unit[64];
     if (!ParseHeaderName(fields[j], name, sizeof name, unit, sizeof unit) && !strcmp(name, timename)) tcol = j;
@@ -247,8 +221,12 @@ static int ReadCSV(const FtSensorsCase *sc, FtNative *nat, char *note, size_t no
     int    has_newline = line[len - 1] == '\n';
     double t;
     lineno++;
-    if (IsSkippedLine(line)) continue;
-    int n = SplitFields(line, fields, ncols + 1);
+    if ((size_t)len != strlen(line)) {
+      snprintf(err, errlen, "%s:%ld: a NUL byte in the line (not a text file, or a damaged one)", file, lineno);
+      goto done;
+    }
+    if (FtCsvSkippedLine(line)) continue;
+    int n = FtCsvSplit(line, fields, ncols + 1);
     if (n != ncols) {
       if (!has_newline)
         snprintf(err, errlen, "%s:%ld: truncated last line (no line end; expected %d fields (header), got %d)", file, lineno, ncols,
@@ -689,10 +667,10 @@ static char FileKind(const char *path)
 int FtSensorDataRead(const FtSensorsCase *sc, FtSensorData *d, char *err, size_t errlen)
 {
   const char *file   = sc->data;
-  double      thr    = sc->spike_threshold > 0 ? sc->spike_threshold : FT_SENSOR_SPIKE_THRESHOLD_DEFAULT;
-  int         w      = sc->spike_window > 0 ? sc->spike_window : FT_SENSOR_SPIKE_WINDOW_DEFAULT;
-  double      stuck  = sc->stuck_seconds > 0 ? sc->stuck_seconds : FT_SENSOR_STUCK_SECONDS_DEFAULT;
-  double      maxbad = sc->max_bad_fraction > 0 ? sc->max_bad_fraction : FT_SENSOR_MAX_BAD_DEFAULT;
+  const double thr    = sc->spike_threshold;
+  const int    w      = sc->spike_window;
+  const double stuck  = sc->stuck_seconds;
+  const double maxbad = sc->max_bad_fraction;
   FtNative   *nat    = NULL;
   long       *nvalid = NULL;
   double     *tv = NULL, *yv = NULL;
@@ -706,6 +684,11 @@ int FtSensorDataRead(const FtSensorsCase *sc, FtSensorData *d, char *err, size_t
   }
   if (!file[0]) {
     snprintf(err, errlen, "sensors.data: no sensor data file given");
+    return 1;
+  }
+  if (!(thr > 0) || w < 1 || !(stuck > 0) || !(maxbad >= 0 && maxbad <= 1) || !(sc->gap_seconds >= 0)) {
+    snprintf(err, errlen, "%s: sensors.cleaning: thresholds not set (spike_threshold %g, spike_window %d, stuck_seconds %g, "
+             "max_bad_fraction %g, gap_seconds %g)", file, thr, w, stuck, maxbad, sc->gap_seconds);
     return 1;
   }
   nat    = calloc((size_t)sc->nsensors, sizeof *nat);
@@ -808,6 +791,7 @@ fail:
   free(nvalid);
   NativesFree(nat, sc->nsensors);
   FtSensorDataFree(d);
+  FtMessageOneLine(err);
   return 1;
 }
 

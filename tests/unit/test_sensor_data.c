@@ -114,6 +114,7 @@ static void MakeCase(FtSensorsCase *sc, int n, const char *const *ids, const cha
     g_sensors[i].channel  = -1;
     g_sensors[i].line     = 10 + i;
   }
+  FtSensorsCleaningDefaults(sc);
   sc->enabled  = 1;
   sc->sensors  = g_sensors;
   sc->nsensors = n;
@@ -613,6 +614,63 @@ static void TestCsvRobust(void)
   FtSensorDataFree(&d);
 }
 
+/* max_bad_fraction 0 means what it says: a sensor with any bad sample is dropped (it was once
+ * taken for "unset" and replaced by 0.5). */
+static void TestMaxBadZero(void)
+{
+  const char   *ids[] = {"A", "B"};
+  FtSensorsCase sc;
+  FtSensorData  d;
+  char          err[512] = "";
+  Table         T        = TableNew(100, 2);
+  MakeCase(&sc, 2, ids, "maxbad.csv");
+  for (int r = 0; r < 100; r++) {
+    T.t[r]         = r;
+    T.v[2 * r]     = sin(r / 7.0);
+    T.v[2 * r + 1] = r == 50 ? NAN : cos(r / 7.0);
+  }
+  WriteCSV(&sc, &T);
+  CTX("max_bad_fraction 0");
+  for (int pass = 0; pass < 2; pass++) {
+    sc.max_bad_fraction = pass ? 0.0 : 0.5;
+    int rc              = FtSensorDataRead(&sc, &d, err, sizeof err);
+    CHECK(rc == 0);
+    if (rc) {
+      printf("    %s\n", err);
+      break;
+    }
+    CHECK(!d.quality[0].dropped);
+    CHECK(d.quality[1].dropped == pass); /* kept at 0.5, dropped at 0 */
+    FtSensorDataFree(&d);
+  }
+  TableFree(&T);
+}
+
+/* A CSV saved by Excel as "CSV UTF-8" (byte-order mark, CRLF) reads exactly as the plain file. */
+static void TestCsvBom(void)
+{
+  const char   *ids[] = {"SG1", "TC1"};
+  FtSensorsCase sc;
+  FtSensorData  a, b;
+  char          err[512] = "";
+  MakeCase(&sc, 2, ids, "plain.csv");
+  WriteText(sc.data, "time,SG1,TC1\n0,1,2\n1,3,4\n2,5,6\n");
+  CTX("CSV with a byte-order mark and CRLF");
+  int rc = FtSensorDataRead(&sc, &a, err, sizeof err);
+  CHECK(rc == 0);
+  snprintf(sc.data, sizeof sc.data, "%s/%s", g_dir, "bom.csv");
+  WriteText(sc.data, "\xEF\xBB\xBFtime,SG1,TC1\r\n0,1,2\r\n1,3,4\r\n2,5,6\r\n");
+  int rc2 = FtSensorDataRead(&sc, &b, err, sizeof err);
+  CHECK(rc2 == 0);
+  if (rc2) printf("    %s\n", err);
+  if (!rc && !rc2) {
+    CHECK_LONG(b.nsteps, a.nsteps);
+    CHECK(!memcmp(a.y, b.y, sizeof(double) * (size_t)a.nsteps * 2));
+  }
+  if (!rc) FtSensorDataFree(&a);
+  if (!rc2) FtSensorDataFree(&b);
+}
+
 /* One bad file: non-zero return, the message fragments, d empty, one line. */
 static void ExpectError(const FtSensorsCase *sc, const char *what, const char *frag1, const char *frag2)
 {
@@ -862,13 +920,15 @@ int main(int argc, char **argv)
   TestGap();
   TestCsvEqualsH5();
   TestCsvRobust();
+  TestMaxBadZero();
+  TestCsvBom();
   TestCsvLastLineCut();
   TestCsvErrors();
   TestH5Errors();
   if (perf) TestPerformance();
   if (!g_fail) {
     const char *files[] = {"clean.csv", "injected.csv", "dropped.csv", "rates.csv", "gap.csv", "same.csv",
-                           "same.h5",   "robust.csv",   "bad.csv",     "bad.h5",    "data.txt"};
+                           "same.h5",   "robust.csv",   "bad.csv",     "bad.h5",    "data.txt", "maxbad.csv", "plain.csv", "bom.csv"};
     char        p[128];
     for (size_t k = 0; k < sizeof files / sizeof *files; k++) {
       snprintf(p, sizeof p, "%s/%s", g_dir, files[k]);
