@@ -54,6 +54,10 @@ class ManifestError(Exception):
     """A bad manifest: carries every problem found, one line each."""
 
     def __init__(self, lines):
+        # one line per problem whatever the input put into it (YAML errors span lines, values
+        # may hold control characters)
+        lines = [re.sub(r"\s*[\r\n]+\s*", " ", l) for l in lines]
+        lines = ["".join(c if c.isprintable() else "?" for c in l) for l in lines]
         super().__init__("\n".join(lines))
         self.lines = lines
 
@@ -73,16 +77,27 @@ def read_rows(path):
     line is that of the mapping's first key (yaml.compose keeps node positions).
     """
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:  # -sig: a byte-order mark (Excel's "CSV UTF-8") is not data
             text = f.read()
     except OSError as e:
         raise ManifestError([f"{path}: cannot read the manifest: {e.strerror}"])
+    except UnicodeDecodeError as e:
+        line = text_line_of(path, e.start)
+        raise ManifestError([f"{path}:{line}: not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}): ''"])
+    if "\0" in text:
+        raise ManifestError([f"{path}:{text[:text.index(chr(0))].count(chr(10)) + 1}: a NUL byte: not a text file: ''"])
     ext = os.path.splitext(path)[1].lower()
     if ext == ".csv":
         return read_csv_rows(path, text)
     if ext in (".yaml", ".yml"):
         return read_yaml_rows(path, text)
     raise ManifestError([f"{path}: manifest must be .csv, .yaml or .yml: '{ext}'"])
+
+
+def text_line_of(path, offset):
+    """The 1-based line of byte `offset` in the file."""
+    with open(path, "rb") as f:
+        return f.read(offset).count(b"\n") + 1
 
 
 def read_csv_rows(path, text):

@@ -25,7 +25,7 @@ ap.add_argument("--case", required=True)
 ap.add_argument("--work", required=True)
 a = ap.parse_args()
 
-src = open(a.case).read()
+src = open(a.case, encoding="utf-8", errors="surrogateescape").read()
 expect = re.search(r"^# expect: (.*)$", src, re.M).group(1).strip()
 m = re.search(r"^# ranks: (\d+)$", src, re.M)
 ranks = int(m.group(1)) if m else 1
@@ -37,8 +37,10 @@ prepare = re.search(r"^# prepare: run$", src, re.M) is not None
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 out = os.path.join(os.path.abspath(a.work), "out")
 os.makedirs(out, exist_ok=True)
-case = materialise_case(a.case, a.work, {"MESHES": os.path.join(root, "meshes"),
-                                          "HERE": os.path.dirname(os.path.abspath(a.case)), "OUT": out})
+subst = {"MESHES": os.path.join(root, "meshes"), "HERE": os.path.dirname(os.path.abspath(a.case)), "OUT": out}
+case = materialise_case(a.case, a.work, subst)
+for k, v in subst.items():  # placeholders in `# args:` too
+    args = [x.replace("@%s@" % k, v) for x in args]
 if prepare:
     p = run_ftwin(a.ftwin, case, 1, a.mpirun, extra=["-q"])
     if p.returncode:

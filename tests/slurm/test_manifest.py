@@ -123,6 +123,20 @@ def main():
     refused("YAML: missing key", write(os.path.join(fl, "miss.yaml"), "- {asset_id: A1, design: twin, data: data/a.csv}\n"), 1, "output", "", "missing")
     rc, _, se = fleet("check", write(os.path.join(fl, "ext.txt"), HEAD))
     check(rc == 2 and "manifest must be .csv, .yaml or .yml: '.txt'" in se, f"unknown manifest type refused: {se.strip()!r}")
+    # ---- files as spreadsheets and damaged disks leave them (found by tests/fuzz/fuzz_manifest.py)
+    def write_bytes(path, data):
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+    bom = write_bytes(os.path.join(fl, "excel.csv"), b"\xef\xbb\xbf" + (HEAD + "pump-01,twin,data/a.csv,assets/a.h5\n").replace("\n", "\r\n").encode())
+    rc, so, se = fleet("check", bom)
+    check(rc == 0 and "1 assets of design twin" in so, f"Excel's CSV UTF-8 (byte-order mark, CRLF) accepted: exit {rc} {se.strip()!r}")
+    refused("not UTF-8", write_bytes(os.path.join(fl, "latin1.csv"), (HEAD + "pump-\xb0,twin,data/a.csv,assets/a.h5\n").encode("latin-1")),
+            2, "not UTF-8 text (byte 0xb0 at offset 33)", "", "")
+    refused("a NUL byte", write_bytes(os.path.join(fl, "nul.csv"), (HEAD + "pump-01,twin,da\0ta/a.csv,assets/a.h5\n").encode()),
+            2, "a NUL byte", "", "")
+    refused("YAML error spanning lines: one line", write_bytes(os.path.join(fl, "ctrl.yaml"), b"- \x7fasset-_id\n"), 1, "not valid YAML",
+            "unacceptable character #x007f: special characters are not allowed in \"<unicode string>\", position 2", "")
     many = write(os.path.join(fl, "many.csv"), HEAD + "../a,twin,data/a.csv,assets/a.h5\nb,twin,/etc/passwd,assets/b.h5\n")
     rc, _, se = fleet("check", many)
     check(rc == 2 and f"{many}:2: asset_id" in se and f"{many}:3: data" in se and len(se.splitlines()) == 2,
