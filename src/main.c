@@ -18,6 +18,7 @@
 #include "build_info.h"
 #include "assim/calibrate.h"
 #include "fatigue/fatigue.h"
+#include "io/h5util.h"
 #include "run.h"
 #include "util/backend.h"
 #include "util/log.h"
@@ -196,6 +197,8 @@ int main(int argc, char **argv)
       else ierr = FtFatigueRun(PETSC_COMM_WORLD, &opt);
     }
   }
+  if (ierr) FtTmpRemoveAll(); /* a failed write leaves no temporary file behind */
+  PetscPopErrorHandler();
   PetscFinalize();
   free(rest);
   return ierr ? 1 : FtExitCode();

@@ -33,6 +33,13 @@ void FtDirOf(const char *path, char *dir, size_t len)
   snprintf(dir, len, "%s", dirname(tmp));
 }
 
+/* The temporary names handed out in this process: on a failed run FtTmpRemoveAll deletes them, so
+ * an error in the middle of a write (a full disk, a vanished folder) leaves nothing behind. A name
+ * already renamed into place is simply absent then. */
+#define FT_MAX_TMP 16
+static char g_tmp[FT_MAX_TMP][FT_PATH_MAX];
+static int  g_ntmp;
+
 void FtTmpName(const char *path, long pid, char *tmp, size_t len)
 {
   char dir[FT_PATH_MAX], base[FT_PATH_MAX / 2], t[FT_PATH_MAX];
@@ -40,6 +47,19 @@ void FtTmpName(const char *path, long pid, char *tmp, size_t len)
   snprintf(t, sizeof t, "%s", path);
   snprintf(base, sizeof base, "%s", basename(t));
   snprintf(tmp, len, "%.*s/.%s.tmp.%ld", (int)(FT_PATH_MAX / 2 - 40), dir, base, pid);
+  for (int i = 0; i < g_ntmp; i++)
+    if (!strcmp(g_tmp[i], tmp)) return;
+  if (g_ntmp < FT_MAX_TMP) snprintf(g_tmp[g_ntmp++], FT_PATH_MAX, "%s", tmp);
+}
+
+void FtTmpRemoveAll(void)
+{
+  int rank = 0, up = 0;
+  MPI_Initialized(&up);
+  if (up) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0)
+    for (int i = 0; i < g_ntmp; i++) unlink(g_tmp[i]);
+  g_ntmp = 0;
 }
 
 /* One collective write of rows [start, start+count) of a [N][M] dataset (M = 0: 1-D). */

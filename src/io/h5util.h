@@ -9,7 +9,10 @@
 /* Checks an HDF5 write call's result inside a function with a `path` variable naming the file. */
 #define H5CHK(expr, what) \
   do { \
-    if ((expr) < 0) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, "HDF5 failed writing %s of '%s'", what, path); \
+    if ((expr) < 0) \
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_FILE_WRITE, \
+              "HDF5 failed writing %s of '%s' (disk full, over quota, or its folder removed?); previous results left untouched", \
+              what, path); \
   } while (0)
 /* The same for a read: an unreadable or damaged file is reported as such. */
 #define H5READCHK(expr, what) \
@@ -21,6 +24,9 @@ int  FtMkdirP(const char *dir);
 void FtDirOf(const char *path, char *dir, size_t len);
 /* The temporary name a writer uses for `path`: <dir>/.<base>.tmp.<pid> */
 void FtTmpName(const char *path, long pid, char *tmp, size_t len);
+/* Deletes (rank 0) every temporary file FtTmpName named in this process: main calls it when a
+ * command fails, so no half-written file is left beside the previous results. */
+void FtTmpRemoveAll(void);
 /* Fails early (collectively) when `file` cannot be created; creates its folder. */
 PetscErrorCode FtCheckWritable(MPI_Comm comm, const char *casepath, const char *key, const char *file);
 

@@ -215,9 +215,10 @@ int FtGmshReadIsolated(const char *helper, const char *path, FtGmshMesh *m, char
       snprintf(msg, msglen, "gmsh's reader crashed on it (signal %d, %s): the file is malformed", sig, strsignal(sig));
     return 1;
   }
-  if (!rc && (!WIFEXITED(status) || WEXITSTATUS(status) != 0)) {
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0 && (!rc ? 1 : !strncmp(msg, "the mesh reader", 15))) {
+    /* no mesh and no message of its own: it died on its way (e.g. a sanitizer caught gmsh) */
     FtGmshMeshFree(m);
-    snprintf(msg, msglen, "the mesh reader exited with status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    snprintf(msg, msglen, "gmsh's reader failed on it (exit status %d, no message): the file is malformed", WEXITSTATUS(status));
     return 1;
   }
   return rc;

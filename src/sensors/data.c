@@ -225,19 +225,19 @@ static int ReadCSV(const FtSensorsCase *sc, FtNative *nat, char *note, size_t no
       snprintf(err, errlen, "%s:%ld: a NUL byte in the line (not a text file, or a damaged one)", file, lineno);
       goto done;
     }
+    if (!has_newline) {
+      /* the last line without its line end: a logger still writing it, or a file cut short; it
+       * may end inside a number, so it is not used (and the report says so) */
+      if (!FtCsvSkippedLine(line))
+        snprintf(note, notelen, "%.180s:%ld: the last line has no line end (still being written, or the file was cut): not used",
+                 file, lineno);
+      break;
+    }
     if (FtCsvSkippedLine(line)) continue;
     int n = FtCsvSplit(line, fields, ncols + 1);
     if (n != ncols) {
-      if (!has_newline)
-        snprintf(err, errlen, "%s:%ld: truncated last line (no line end; expected %d fields (header), got %d)", file, lineno, ncols,
-                 n);
-      else
-        snprintf(err, errlen, "%s:%ld: expected %d fields (header), got %d", file, lineno, ncols, n);
+      snprintf(err, errlen, "%s:%ld: expected %d fields (header), got %d", file, lineno, ncols, n);
       goto done;
-    }
-    if (!has_newline) { /* complete field count, but no line end: possibly cut inside its last number */
-      snprintf(note, notelen, "%.180s:%ld: the last line has no line end (the file may have been cut inside it): not used", file, lineno);
-      break;
     }
     if (ParseValue(fields[tcol], &t) != 0) {
       snprintf(err, errlen, "%s:%ld: column '%s': not a number, got '%s'", file, lineno, timename, fields[tcol]);

@@ -11,9 +11,9 @@
  * Every sensor of the case must be in the file; a column/dataset that is not a sensor of the
  * case is an error (names it); duplicate names are an error.
  * Errors name the file, the line (CSV) and column/sensor: wrong field count, a value that is not
- * a number, time not increasing, empty or truncated file, unit mismatch. A last CSV line without a
- * line end but with all its fields may have been cut inside its last number: it is not used, and
- * the report says so.
+ * a number, time not increasing, empty file, unit mismatch. A last CSV line without a line end
+ * (a logger still writing it, or a file cut short, possibly inside a number) is not used, and
+ * the report says so: a file that grows while it is read gives the run of its complete lines.
  *
  * Cleaning, per sensor, on its native samples (in this order; every flagged sample excluded,
  * nothing is filled in):

@@ -1305,7 +1305,7 @@ static const char *sensors_example =
   "    spike_window: 5                 # half width of the Hampel window [samples], >= 1 (default 5)\n"
   "    stuck_seconds: 30               # identical readings for longer than this [s] are stuck, > 0 (default 30)\n"
   "    gap_seconds: 0                  # no sample for longer than this [s] is a gap, >= 0 (default 0: 5 x the median step)\n"
-  "    max_bad_fraction: 0.5           # a sensor with a larger bad fraction is dropped, in [0, 1] (default 0.5)\n"
+  "    max_bad_fraction: 0.5           # a sensor with a larger bad fraction is dropped, in [0, 1] (default 0.5; 0: any bad sample drops it)\n"
   "  list:                             # required, at least one sensor\n"
   "    - {id: SG1, type: strain, position: [9.5, -9.4, 14.2], direction: [0, 0, 1], unit: microstrain, noise: 5, range: [-3000, 3000]}\n"
   "    - {id: R1, type: rosette, position: [0, -8, 20], directions: [[1, 0, 0], [1, 0, 1], [0, 0, 1]], unit: microstrain, noise: 5, measures: total}\n"
