@@ -118,17 +118,20 @@ assim = os.path.join(root, "tests", "assim", "bad")
 sens_case = open(os.path.join(assim, "sensor_nul_byte.yaml")).read().split("\n", 4)[4]
 grow_dir = os.path.join(work, "grow")
 os.makedirs(grow_dir)
-rows = ["%d,%g,%g,%g" % (t, 5 * (t % 7), -1.5 * (t % 5), 0.2 * (t % 7)) for t in range(20000)]
+# the logger's rows; the writer keeps appending until ftwin has finished (or all are written, ~30 s
+# at its pace, long after ftwin read), so ftwin reads the file mid-growth whatever the machine's load
+ROWS = 200000
+rows = ["%d,%g,%g,%g" % (t, 5 * (t % 7), -1.5 * (t % 5), 0.2 * (t % 7)) for t in range(ROWS)]
 full = "time,SG_x,SG_y,LC_x\n" + "\n".join(rows) + "\n"
 hist = os.path.join(grow_dir, "hist.csv")
 with open(hist, "w") as f:
-    f.write("time,Fx,Fy\n" + "".join("%d,%g,0\n" % (t, 0.2 * (t % 7)) for t in range(20000)))
+    f.write("time,Fx,Fy\n" + "".join("%d,%g,0\n" % (t, 0.2 * (t % 7)) for t in range(ROWS)))
 data = os.path.join(grow_dir, "growing.csv")
 gcase = os.path.join(grow_dir, "case.yaml")
 with open(gcase, "w") as f:
     f.write(sens_case.replace("@MESHES@", os.path.join(root, "meshes")).replace("@HERE@/nul_byte.csv", data)
             .replace("@HERE@/good.csv", hist).replace("@OUT@", grow_dir))
-start = len(full) // 3
+start = len("\n".join(rows[:5000]))
 with open(data, "w") as f:
     f.write(full[:start])
 stop = threading.Event()
