@@ -4,7 +4,7 @@
 The test starts its own single-node cluster (scripts/slurm/local-cluster.sh, in a fresh state
 directory and on free ports), makes a fleet of the coarse bracket design (tests/assim/twin.yaml,
 history shortened to 1 h): sensor data for two assets from a known truth (scripts/make_sensor_data.py,
-two noise seeds) and, for the third, a truncated copy (corrupt CSV). It submits the fleet with
+two noise seeds) and, for the third, a copy with a line cut short in the middle (corrupt CSV). It submits the fleet with
 scripts/slurm/fleet-submit.sh --wait (basis job -> asset array, throttle 2 -> summary) and checks:
   - the jobs ran through their dependencies (array after the basis, summary after every asset,
     the third asset only after one of the first two ended: throttle 2), with the expected states
@@ -144,7 +144,10 @@ def make_fleet(ftwin, mpirun, w):
     with open(f"{w}/data/pump-01.csv", "rb") as f:
         raw = f.read()
     with open(f"{w}/data/pump-03.csv", "wb") as f:
-        f.write(raw[: raw.index(b"\n", int(len(raw) * 0.6)) + 8])  # cut 8 bytes into a line: corrupt data
+        # a line in the middle cut 8 bytes in, the rest of the file after it: corrupt data (a cut
+        # last line alone is a logger still writing, which ftwin reads up to it)
+        k = raw.index(b"\n", int(len(raw) * 0.6))
+        f.write(raw[:k + 8] + b"\n" + raw[raw.index(b"\n", k + 1) + 1:])
     manifest = os.path.join(w, "fleet.csv")
     with open(manifest, "w") as f:
         f.write("asset_id,design,data,output\n")
