@@ -741,6 +741,19 @@ int FtSensorDataRead(const FtSensorsCase *sc, FtSensorData *d, char *err, size_t
              tend - t0);
     goto fail;
   }
+  {
+    /* A common base far longer than the data can fill is a wrong time stamp (a typo, a clock
+     * jump), not data: refused before it is allocated (found by fuzzing: 1.2e8 s of "data" from
+     * six samples asked for 2 GB). Real records with outages stay far below 100 x the samples. */
+    long most = 0;
+    for (int s = 0; s < sc->nsensors; s++) most = nat[s].n > most ? nat[s].n : most;
+    const double steps = (tend - t0) / dt, allowed = 100.0 * (double)most + 1e6;
+    if (steps > allowed) {
+      snprintf(err, errlen, "%s: the common time base from %g s to %g s at dt %g s would have %.3g steps for at most %ld samples "
+               "per sensor: a time stamp far off?", file, t0, tend, dt, steps, most);
+      goto fail;
+    }
+  }
   d->nsensors = sc->nsensors;
   d->t0       = t0;
   d->dt       = dt;

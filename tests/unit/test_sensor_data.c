@@ -749,6 +749,9 @@ static void TestCsvErrors(void)
     {"# only a comment\n\n", "bad.csv: empty sensor data file", NULL},
     {"time,SG1,TC1\n# nothing\n", "bad.csv:1: header only, no data rows", NULL},
     {"time,SG1\n0,1\n1,2\n", "bad.csv:1: sensor 'TC1' (case line 11) has no column in the header", NULL},
+    /* found by fuzz_sensor_csv: one time stamp 1.2e8 s off made a 2 GB common base */
+    {"time,SG1,TC1\n0,1,2\n0.5,0,2\n2,1,2\n120243638,1,2\n", "bad.csv: the common time base from 0 s to 1.20244e+08 s",
+     "a time stamp far off?"},
     {"time,SG1,TC1,SG9\n0,1,2,3\n", "bad.csv:1: column 'SG9' is not a sensor of the case", NULL},
     {"time,SG1,TC1,SG1\n0,1,2,3\n", "bad.csv:1: column 'SG1' appears twice (columns 2 and 4)", NULL},
     {"# c\ntime,SG1 [mm],TC1\n0,1,2\n", "bad.csv:2: column 'SG1': unit 'mm' differs from the case's unit 'microstrain' (case line 10)",
