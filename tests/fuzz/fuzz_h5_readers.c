@@ -7,9 +7,8 @@
 #include <hdf5.h>
 #include <math.h>
 
-#include "fatigue/history.h"
 #include "fuzz_common.h"
-#include "sensors/data.h"
+#include "fuzz_readers.h"
 
 typedef struct {
   const uint8_t *p;
@@ -114,42 +113,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FtFatigueChannel ch[2];
     FtFatigueCase    f;
     FtHistory        h;
-    memset(&f, 0, sizeof f);
-    memset(ch, 0, sizeof ch);
-    snprintf(ch[0].name, sizeof ch[0].name, "F");
-    snprintf(ch[1].name, sizeof ch[1].name, "T");
-    ch[0].scale = ch[1].scale = 1;
-    f.channels = ch;
-    f.nchannels = 2;
-    snprintf(f.history, sizeof f.history, "%s", path);
+    FuzzHistoryCase(&f, ch, path);
     int rc = FtHistoryReadHDF5(&f, &h, err, sizeof err);
     FuzzCheckMessage(rc, err);
     if (!rc) {
-      for (long t = 0; t < h.nsteps; t++)
-        if (!isfinite(h.time[t]) || (t && !(h.time[t] > h.time[t - 1]))) abort();
+      FuzzCheckHistory(&h);
       FtHistoryFree(&h);
     }
   } else {
     static FtSensor sensors[3];
-    const char     *ids[3] = {"SG1", "TC1", "LC1"}, *units[3] = {"microstrain", "degC", "kN"};
     FtSensorsCase   sc;
     FtSensorData    d;
-    memset(&sc, 0, sizeof sc);
-    memset(sensors, 0, sizeof sensors);
-    for (int i = 0; i < 3; i++) {
-      snprintf(sensors[i].id, sizeof sensors[i].id, "%s", ids[i]);
-      snprintf(sensors[i].unit, sizeof sensors[i].unit, "%s", units[i]);
-      sensors[i].noise = 1;
-      sensors[i].to_si = 1;
-      sensors[i].range[0] = -INFINITY;
-      sensors[i].range[1] = INFINITY;
-      sensors[i].channel = -1;
-    }
-    FtSensorsCleaningDefaults(&sc);
-    sc.enabled  = 1;
-    sc.sensors  = sensors;
-    sc.nsensors = 3;
-    snprintf(sc.data, sizeof sc.data, "%s", path);
+    FuzzSensorsCase(&sc, sensors, path, INFINITY);
     int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
     FuzzCheckMessage(rc, err);
     if (!rc) FtSensorDataFree(&d);
