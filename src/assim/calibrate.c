@@ -80,21 +80,23 @@
 #include <unistd.h>
 
 #include "assim/identify.h"
-#include "case.h"
+#include "case/case.h"
 #include "fatigue/fatigue.h"
 #include "fatigue/history.h"
-#include "fatigue_params.h"
+#include "case/fatigue_params.h"
 #include "fem/space.h"
 #include "ft_fatigue_batch.h"
+#include "io/case_load.h"
 #include "io/h5util.h"
 #include "io/output.h"
 #include "mesh/mesh.h"
 #include "physics/physics.h"
 #include "sensors/data.h"
 #include "sensors/observe.h"
-#include "util/backend.h"
-#include "util/log.h"
-#include "util/stop.h"
+#include "runtime/backend.h"
+#include "runtime/log.h"
+#include "runtime/stop.h"
+#include "util/sort.h"
 #include <petsctao.h>
 
 #define FT_CAL_FD_STEP 1e-3   /* forward-difference step of the FE sensitivities, relative */
@@ -754,11 +756,6 @@ static double Chi2Quantile999(double dof)
   return dof * q * q * q;
 }
 
-static int CmpDouble(const void *a, const void *b)
-{
-  const double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 /* p-th percentile (0..100) of sorted v[n], linear interpolation between order statistics. */
 static double Percentile(const double *v, int n, double p)
@@ -815,10 +812,10 @@ static long ScreenOutliers(Cal *C, const double *theta, const double *y_clean, c
       r[n++] = v / C->noise[i];
     }
     if (n < 10) continue;
-    qsort(r, n, sizeof(double), CmpDouble);
+    qsort(r, n, sizeof(double), FtCmpDouble);
     med[i] = Percentile(r, (int)n, 50);
     for (long q = 0; q < n; q++) r[q] = fabs(r[q] - med[i]);
-    qsort(r, n, sizeof(double), CmpDouble);
+    qsort(r, n, sizeof(double), FtCmpDouble);
     scale[i] = fmax(1.0, 1.4826 * Percentile(r, (int)n, 50));
   }
   /* per step: while some reading is far off, exclude the one whose removal explains the step
@@ -948,10 +945,10 @@ static long HampelOnLoads(int nk, long nt, double *c, const double *cstd, const 
       for (long q = t + 1; q < nt && n < 10; q++)
         if (isfinite(c[q * nk]) && !unver[q]) w[n++] = c[q * nk + k];
       if (n < 4) continue;
-      qsort(w, n, sizeof(double), CmpDouble);
+      qsort(w, n, sizeof(double), FtCmpDouble);
       med = Percentile(w, n, 50);
       for (int q = 0; q < n; q++) d[q] = fabs(w[q] - med);
-      qsort(d, n, sizeof(double), CmpDouble);
+      qsort(d, n, sizeof(double), FtCmpDouble);
       mad  = Percentile(d, n, 50);
       fail = fabs(c[t * nk + k] - med) > FT_CAL_HAMPEL * fmax(1.4826 * mad, cstd[t * nk + k]);
     }
@@ -1467,7 +1464,7 @@ static PetscErrorCode LifeBand(CalOut *o, const FtFatigueSummary *summary)
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, o->life_samples, M, MPI_DOUBLE, MPI_SUM, C->comm));
   o->nsamples = M;
   memcpy(sorted, o->life_samples, sizeof(double) * M);
-  qsort(sorted, M, sizeof(double), CmpDouble);
+  qsort(sorted, M, sizeof(double), FtCmpDouble);
   o->life_p05     = Percentile(sorted, M, 5);
   o->life_p50     = Percentile(sorted, M, 50);
   o->life_p95     = Percentile(sorted, M, 95);
@@ -1574,7 +1571,7 @@ static PetscErrorCode LogReport(const char *report)
 
 /* ---- the asset run ----------------------------------------------------------------------------- */
 
-PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
+PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtAssetOptions *opt)
 {
   FtCase                   c;
   DM                       dm = NULL;
@@ -1886,7 +1883,7 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
         long n = 0;
         for (long t = 0; t < nt; t++)
           if (isfinite(o.cstd[t * C.nk + k])) w[n++] = o.cstd[t * C.nk + k];
-        qsort(w, n, sizeof(double), CmpDouble);
+        qsort(w, n, sizeof(double), FtCmpDouble);
         medstd[k] = n ? Percentile(w, (int)n, 50) : 0;
       }
       free(w);
@@ -2085,7 +2082,7 @@ PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FtBasisRun(MPI_Comm comm, const FtRunOptions *opt)
+PetscErrorCode FtBasisRun(MPI_Comm comm, const FtAssetOptions *opt)
 {
   FtCase    c;
   DM        dm = NULL;
@@ -2097,7 +2094,7 @@ PetscErrorCode FtBasisRun(MPI_Comm comm, const FtRunOptions *opt)
   memset(&C, 0, sizeof C);
   PetscCall(FtCaseLoadCollective(comm, opt->case_path, &c));
   if (opt->output) snprintf(c.output_file, sizeof c.output_file, "%s", opt->output);
-  if (opt->incremental) { /* --reuse: an existing basis of this very design is kept (no solve) */
+  if (opt->reuse_basis) { /* --reuse: an existing basis of this very design is kept (no solve) */
     char have[64] = "", mine[64];
     snprintf(mine, sizeof mine, "%016llx", FtCaseDesignHash(&c));
     if (access(c.output_file, F_OK) == 0) {

@@ -8,14 +8,24 @@
 #define FT_CALIBRATE_H
 #include <petscsys.h>
 
-#include "run.h"
 
-PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtRunOptions *opt);
+/* The options of `ftwin calibrate`, `ftwin asset` and `ftwin basis`. */
+typedef struct {
+  const char *case_path;
+  const char *backend;     /* auto | cpu | cuda */
+  const char *output;      /* overrides the case's output file when not NULL */
+  const char *basis;       /* calibrate/asset --basis B: the design basis from `ftwin basis` (no FE solve unless needed) */
+  int         asset;       /* ftwin asset: the incremental asset run (continues the asset file's state) */
+  int         recalibrate; /* ftwin asset --recalibrate: fit again, the previous posterior as prior */
+  int         reuse_basis; /* ftwin basis --reuse: keep an existing basis of the same design */
+} FtAssetOptions;
+
+PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtAssetOptions *opt);
 
 /* `ftwin basis CASE [-o BASIS.h5]`: the design's FE solves once: the unit load cases at the
  * calibration parameters' priors (the `ftwin run` layout, so fatigue.basis can point at it) plus
  * /basis: the sensor responses, their sensitivities to the stiffness parameters and the nodal
  * stress sensitivities (one FE solve per stiffness parameter), and the design fingerprint that
  * `ftwin calibrate --basis` checks. Written to output.file unless -o is given. */
-PetscErrorCode FtBasisRun(MPI_Comm comm, const FtRunOptions *opt);
+PetscErrorCode FtBasisRun(MPI_Comm comm, const FtAssetOptions *opt);
 #endif

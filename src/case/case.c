@@ -11,10 +11,11 @@
  * A fatigue material given by name is read from a material library (another YAML file, see
  * find_library); errors inside it name the library file and its line.
  */
-#include "case.h"
-#include "fatigue_params.h"
+#include "case/case.h"
+#include "case/fatigue_params.h"
 #include "ft_equivalent.h"
 #include "util/oneline.h"
+#include "util/path.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1470,15 +1471,6 @@ static int get_interval(Ctx *X, const yaml_node_t *n, const char *path, const ch
   return 0;
 }
 
-/* Does the file name end in `ext` (".csv"), ignoring case? */
-static int has_ext(const char *file, const char *ext)
-{
-  size_t n = strlen(file), k = strlen(ext);
-  if (n <= k) return 0;
-  for (size_t i = 0; i < k; i++)
-    if (tolower((unsigned char)file[n - k + i]) != ext[i]) return 0;
-  return file[n - k - 1] != '/';
-}
 
 /* The unit of a sensor: one of the units of its type; sets unit, to_si and si_offset. */
 static int get_sensor_unit(Ctx *X, const yaml_node_t *n, const char *path, int type, FtSensor *s)
@@ -1611,7 +1603,7 @@ static int parse_sensor(Ctx *X, const yaml_node_t *e, const char *ep, int index,
         return errf(X, idv, idp, "duplicate sensor id '%s' (%salso sensors.list[%d]%s, line %d)", o->id,
                     type == SENSOR_ROSETTE ? "a gauge of this rosette; " : "", origin[j].index, origin[j].rosette ? ", a rosette" : "",
                     sc->sensors[j].line);
-    if (has_ext(sc->data, ".csv") && !strcmp(o->id, sc->time_column))
+    if (FtPathHasExt(sc->data, ".csv") && !strcmp(o->id, sc->time_column))
       return errf(X, idv, idp, "sensor id '%s' is the time column (sensors.time_column); name the sensor differently", o->id);
     origin[sc->nsensors].index   = index;
     origin[sc->nsensors].rosette = type == SENSOR_ROSETTE;
@@ -1659,8 +1651,8 @@ static int parse_sensors(Ctx *X, const yaml_node_t *m, FtCase *c)
   strcpy(sc->time_column, "time");
 
   if (!(dv = req(X, m, "sensors", "data", cp)) || resolve_path(X, dv, cp, sc->data)) return -1;
-  int csv = has_ext(sc->data, ".csv");
-  if (!csv && !has_ext(sc->data, ".h5") && !has_ext(sc->data, ".hdf5"))
+  int csv = FtPathHasExt(sc->data, ".csv");
+  if (!csv && !FtPathHasExt(sc->data, ".h5") && !FtPathHasExt(sc->data, ".hdf5"))
     return errf(X, dv, cp, "must end in .csv (CSV) or .h5/.hdf5 (HDF5), got %s", desc(dv, b, sizeof b));
   if ((v = get(X, m, "sensors", "time_column", cp))) {
     if (!csv)

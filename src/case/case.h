@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "expr.h"
+#include "case/expr.h"
 
 #define FT_NAME_MAX 64
 #define FT_PATH_MAX 4096

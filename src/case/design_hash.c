@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "case.h"
+#include "case/case.h"
 
 typedef struct { uint64_t h; } Fnv;
 static void FnvBytes(Fnv *f, const void *p, size_t n)

@@ -9,7 +9,7 @@
  *                                            2^-1 = 0.5
  *   primary:= number | x | y | z | r | pi | func '(' expr (',' expr)* ')' | '(' expr ')'
  */
-#include "expr.h"
+#include "case/expr.h"
 #include "util/oneline.h"
 
 #include <ctype.h>

@@ -7,7 +7,7 @@
 #ifndef FT_FATIGUE_PARAMS_H
 #define FT_FATIGUE_PARAMS_H
 
-#include "case.h"
+#include "case/case.h"
 #include "ft_sn.h"
 
 /* Fills *p from f->material (S-N curve, Marin factors, S_u, S_y, sigma_f', walker gamma),

@@ -10,13 +10,14 @@
 #include <unistd.h>
 
 #include "build_info.h"
-#include "case.h"
+#include "case/case.h"
 #include "fatigue/history.h"
-#include "fatigue_params.h"
+#include "case/fatigue_params.h"
 #include "ft_fatigue_batch.h"
+#include "io/case_load.h"
 #include "io/h5util.h"
-#include "util/log.h"
-#include "util/stop.h"
+#include "runtime/log.h"
+#include "runtime/stop.h"
 
 #define FT_FATIGUE_CHUNK 2048 /* time steps per batch call */
 #define FT_HIST_NR 32         /* hot-spot histogram: range bins */
@@ -238,7 +239,7 @@ int FtFatigueSettings(const FtCase *c, char *settings, size_t cap)
   return 0;
 }
 
-PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
+PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtFatigueOptions *opt)
 {
   FtCase          c;
   FtFatigueCase  *f;
@@ -277,7 +278,7 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt)
   PetscCall(FtLogInfo("history %s: %ld steps over %.6g s, %d channel%s", f->history, hist.nsteps,
                       hist.time[hist.nsteps - 1] - hist.time[0], hist.nchan, hist.nchan > 1 ? "s" : ""));
 
-  if (opt->incremental) {
+  if (opt->resume_counting) {
     /* Continue the output's counting state: only the samples after its last_time are new. */
     struct { int found, interrupted; double first, last; long samples; char settings[4096], basis[FT_PATH_MAX], err[512]; } prev;
     char             mine[4096];

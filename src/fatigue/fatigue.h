@@ -11,7 +11,7 @@
 #include <petscsys.h>
 
 #include "fatigue/history.h"
-#include "run.h"
+#include "case/case.h"
 
 /* What FtFatigueCompute hands back; the same values on every rank. The worst node is the first
  * of the hot-spot table (/fatigue/hot_spots): the largest damage, or a node whose damage is NaN
@@ -33,7 +33,13 @@ typedef struct {
 /* `ftwin fatigue CASE.yaml`: reads the case and its history (FtHistoryRead on rank 0, broadcast)
  * and calls FtFatigueCompute with the case's fatigue.basis and fatigue.output (opt->output
  * overrides the latter). */
-PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtRunOptions *opt);
+typedef struct {
+  const char *case_path;
+  const char *backend;         /* auto | cpu | cuda */
+  const char *output;          /* overrides fatigue.output when not NULL */
+  int         resume_counting; /* --incremental: continue the output file's counting state */
+} FtFatigueOptions;
+PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtFatigueOptions *opt);
 
 /* The fatigue computation of case c (its fatigue section: channels, material, settings) for a
  * history already in memory. hist must hold the same values on every rank of comm, with
@@ -80,7 +86,7 @@ typedef struct {
 } FtFatigueHooks;
 PetscErrorCode FtFatigueComputeEx(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output_path,
                                   FtFatigueSummary *summary, const FtFatigueHooks *hooks);
-/* A stop signal (util/stop.h) during the counting ends it at the next chunk: the results and the
+/* A stop signal (runtime/stop.h) during the counting ends it at the next chunk: the results and the
  * state up to that sample are written (attribute interrupted = 1) and the exit code is set to
  * FT_EXIT_REQUEUE; resume with --incremental. */
 

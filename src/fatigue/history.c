@@ -10,6 +10,7 @@
 
 #include "util/csv.h"
 #include "util/oneline.h"
+#include "util/path.h"
 
 void FtHistoryFree(FtHistory *h)
 {
@@ -280,15 +281,9 @@ done:
   return rc;
 }
 
-/* True when `name` ends in `ext`, ignoring letter case. */
-static int EndsWith(const char *name, const char *ext)
-{
-  size_t n = strlen(name), e = strlen(ext);
-  return n >= e && !strcasecmp(name + n - e, ext);
-}
 
 int FtHistoryRead(const FtFatigueCase *f, FtHistory *h, char *err, size_t errlen)
 {
-  if (EndsWith(f->history, ".h5") || EndsWith(f->history, ".hdf5")) return FtHistoryReadHDF5(f, h, err, errlen);
+  if (FtPathIsHdf5(f->history)) return FtHistoryReadHDF5(f, h, err, errlen);
   return FtHistoryReadCSV(f, h, err, errlen);
 }

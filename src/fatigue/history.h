@@ -8,7 +8,7 @@
 #define FT_HISTORY_H
 #include <stddef.h>
 
-#include "case.h"
+#include "case/case.h"
 
 typedef struct {
   long    nsteps;

@@ -2,7 +2,7 @@
 
 #include <petscksp.h>
 
-#include "util/log.h"
+#include "runtime/log.h"
 
 PetscErrorCode FtFieldDM(const FtSpace *s, PetscInt width, DM *dm)
 {

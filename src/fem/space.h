@@ -12,7 +12,7 @@
 #define FT_SPACE_H
 #include <petscdmplex.h>
 
-#include "case.h"
+#include "case/case.h"
 
 typedef struct {
   DM        dm;          /* the distributed mesh (not owned) */

@@ -1,6 +1,8 @@
 #include "io/output.h"
 
+#include "io/atomic.h"
 #include "io/h5util.h"
+#include "io/layout.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -12,7 +14,7 @@
 
 #include "build_info.h"
 #include "ft_elasticity.h"
-#include "util/log.h"
+#include "runtime/log.h"
 
 PetscErrorCode FtOutputCheckWritable(MPI_Comm comm, const FtCase *c)
 {
@@ -52,7 +54,7 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
   PetscCall(PetscMalloc3((size_t)PetscMax(s->nowned, s->ncells) * 6 + 1, &buf, (size_t)s->ncells * nen + 1, &topo,
                          s->ncells + 1, &ibuf));
   /* mesh */
-  H5CHK(g = H5Gcreate2(file, "mesh", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group mesh");
+  H5CHK(g = H5Gcreate2(file, FT_H5_MESH, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group mesh");
   {
     PetscInt i = 0;
     for (PetscInt n = 0; n < s->nnodes; n++)
@@ -62,24 +64,24 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
         i++;
       }
   }
-  PetscCall(FtH5WriteRows(g, path, "coordinates", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
+  PetscCall(FtH5WriteRows(g, path, FT_H5_MESH_COORDINATES, H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
   for (PetscInt e = 0; e < s->ncells; e++)
     for (int a = 0; a < nen; a++) topo[(size_t)nen * e + a] = s->node_global[s->cell_nodes[nen * e + a]];
-  PetscCall(FtH5WriteRows(g, path, "topology", H5T_NATIVE_LLONG, ncellsGlobal, nen, cellStart, s->ncells, topo));
+  PetscCall(FtH5WriteRows(g, path, FT_H5_MESH_TOPOLOGY, H5T_NATIVE_LLONG, ncellsGlobal, nen, cellStart, s->ncells, topo));
   for (PetscInt e = 0; e < s->ncells; e++) ibuf[e] = s->cell_material[e];
-  PetscCall(FtH5WriteRows(g, path, "region", H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
+  PetscCall(FtH5WriteRows(g, path, FT_H5_MESH_REGION, H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
   for (PetscInt e = 0; e < s->ncells; e++) ibuf[e] = rank;
-  PetscCall(FtH5WriteRows(g, path, "rank", H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
+  PetscCall(FtH5WriteRows(g, path, FT_H5_MESH_RANK, H5T_NATIVE_INT, ncellsGlobal, 0, cellStart, s->ncells, ibuf));
   H5Gclose(g);
 
   /* temperatures */
   if (c->nthermal) {
-    H5CHK(g = H5Gcreate2(file, "thermal", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group thermal");
+    H5CHK(g = H5Gcreate2(file, FT_H5_THERMAL, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group thermal");
     for (int t = 0; t < c->nthermal; t++) {
       const PetscScalar *ta;
       H5CHK(gl = H5Gcreate2(g, c->thermal[t].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), c->thermal[t].name);
       PetscCall(OwnedArray(r->T[t], &ta));
-      PetscCall(FtH5WriteRows(gl, path, "temperature", H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, ta));
+      PetscCall(FtH5WriteRows(gl, path, FT_H5_TEMPERATURE, H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, ta));
       PetscCall(VecRestoreArrayRead(r->T[t], &ta));
       {
         long long its = r->tinfo[t].its;
@@ -91,22 +93,22 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
   }
 
   /* load cases */
-  H5CHK(g = H5Gcreate2(file, "load_cases", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group load_cases");
+  H5CHK(g = H5Gcreate2(file, FT_H5_LOAD_CASES, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "group load_cases");
   for (int l = 0; l < c->nloads; l++) {
     const PetscScalar *ua;
     const double      *ns = r->node_stress[l], *cs = r->cell_stress[l];
     H5CHK(gl = H5Gcreate2(g, c->loads[l].name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), c->loads[l].name);
     PetscCall(OwnedArray(r->u[l], &ua));
-    PetscCall(FtH5WriteRows(gl, path, "displacement", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, ua));
+    PetscCall(FtH5WriteRows(gl, path, FT_H5_DISPLACEMENT, H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, ua));
     PetscCall(VecRestoreArrayRead(r->u[l], &ua));
-    PetscCall(FtH5WriteRows(gl, path, "stress", H5T_NATIVE_DOUBLE, s->nglobal, 6, s->ownedStart, s->nowned, ns));
+    PetscCall(FtH5WriteRows(gl, path, FT_H5_STRESS, H5T_NATIVE_DOUBLE, s->nglobal, 6, s->ownedStart, s->nowned, ns));
     for (PetscInt i = 0; i < s->nowned; i++) buf[i] = ft_von_mises(&ns[6 * i]);
-    PetscCall(FtH5WriteRows(gl, path, "von_mises", H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, buf));
+    PetscCall(FtH5WriteRows(gl, path, FT_H5_VON_MISES, H5T_NATIVE_DOUBLE, s->nglobal, 0, s->ownedStart, s->nowned, buf));
     for (PetscInt i = 0; i < s->nowned; i++) ft_principal_stresses(&ns[6 * i], &buf[3 * i]);
-    PetscCall(FtH5WriteRows(gl, path, "principal", H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
-    PetscCall(FtH5WriteRows(gl, path, "stress_cell", H5T_NATIVE_DOUBLE, ncellsGlobal, 6, cellStart, s->ncells, cs));
+    PetscCall(FtH5WriteRows(gl, path, FT_H5_PRINCIPAL, H5T_NATIVE_DOUBLE, s->nglobal, 3, s->ownedStart, s->nowned, buf));
+    PetscCall(FtH5WriteRows(gl, path, FT_H5_STRESS_CELL, H5T_NATIVE_DOUBLE, ncellsGlobal, 6, cellStart, s->ncells, cs));
     for (PetscInt e = 0; e < s->ncells; e++) buf[e] = ft_von_mises(&cs[6 * e]);
-    PetscCall(FtH5WriteRows(gl, path, "von_mises_cell", H5T_NATIVE_DOUBLE, ncellsGlobal, 0, cellStart, s->ncells, buf));
+    PetscCall(FtH5WriteRows(gl, path, FT_H5_VON_MISES_CELL, H5T_NATIVE_DOUBLE, ncellsGlobal, 0, cellStart, s->ncells, buf));
     {
       long long its = r->info[l].its;
       PetscCall(FtH5AttrScalar(gl, path, "iterations", H5T_NATIVE_LLONG, &its));
@@ -122,7 +124,7 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
   /* the case file's text, written by rank 0 */
   {
     size_t len = strlen(c->text);
-    PetscCall(FtH5WriteRows(file, path, "case_file", H5T_NATIVE_CHAR, len, 0, 0, rank == 0 ? len : 0, c->text));
+    PetscCall(FtH5WriteRows(file, path, FT_H5_CASE_FILE, H5T_NATIVE_CHAR, len, 0, 0, rank == 0 ? len : 0, c->text));
   }
   /* provenance */
   {
@@ -171,18 +173,18 @@ static int WriteXdmf(const FtSpace *s, const FtCase *c, const char *path, PetscI
   fprintf(f, "<?xml version=\"1.0\" ?>\n<!-- ftwin %s: open this file in ParaView (Xdmf3 reader) -->\n", FTWIN_VERSION);
   fprintf(f, "<Xdmf Version=\"3.0\">\n  <Domain>\n    <Grid Name=\"%s\" GridType=\"Uniform\">\n", c->name);
   fprintf(f, "      <Topology TopologyType=\"%s\" NumberOfElements=\"%lld\">\n", s->order == 2 ? "Tetrahedron_10" : "Tetrahedron", E);
-  XdmfData(f, h5base, "/mesh/topology", E, s->nen, "Int", 8);
+  XdmfData(f, h5base, FT_H5_P_MESH_TOPOLOGY, E, s->nen, "Int", 8);
   fprintf(f, "      </Topology>\n      <Geometry GeometryType=\"XYZ\">\n");
-  XdmfData(f, h5base, "/mesh/coordinates", N, 3, "Float", 8);
+  XdmfData(f, h5base, FT_H5_P_MESH_COORDINATES, N, 3, "Float", 8);
   fprintf(f, "      </Geometry>\n");
   fprintf(f, "      <Attribute Name=\"region\" AttributeType=\"Scalar\" Center=\"Cell\">\n");
-  XdmfData(f, h5base, "/mesh/region", E, 0, "Int", 4);
+  XdmfData(f, h5base, FT_H5_P_MESH_REGION, E, 0, "Int", 4);
   fprintf(f, "      </Attribute>\n      <Attribute Name=\"rank\" AttributeType=\"Scalar\" Center=\"Cell\">\n");
-  XdmfData(f, h5base, "/mesh/rank", E, 0, "Int", 4);
+  XdmfData(f, h5base, "/mesh/" FT_H5_MESH_RANK, E, 0, "Int", 4);
   fprintf(f, "      </Attribute>\n");
   for (int i = 0; i < c->nthermal; i++) {
     char d[256];
-    snprintf(d, sizeof d, "/thermal/%s/temperature", c->thermal[i].name);
+    snprintf(d, sizeof d, FT_H5_P_TEMPERATURE, c->thermal[i].name);
     fprintf(f, "      <Attribute Name=\"temperature_%s\" AttributeType=\"Scalar\" Center=\"Node\">\n", c->thermal[i].name);
     XdmfData(f, h5base, d, N, 0, "Float", 8);
     fprintf(f, "      </Attribute>\n");
@@ -193,7 +195,7 @@ static int WriteXdmf(const FtSpace *s, const FtCase *c, const char *path, PetscI
       {"principal", "Vector", "Node", 3},    {"stress_cell", "Matrix", "Cell", 6}, {"von_mises_cell", "Scalar", "Cell", 0}};
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
       char d[256];
-      snprintf(d, sizeof d, "/load_cases/%s/%s", c->loads[l].name, fields[k].name);
+      snprintf(d, sizeof d, FT_H5_P_LOAD_CASE_FIELD, c->loads[l].name, fields[k].name);
       fprintf(f, "      <Attribute Name=\"%s_%s\" AttributeType=\"%s\" Center=\"%s\">\n", fields[k].name, c->loads[l].name,
               fields[k].type, fields[k].center);
       XdmfData(f, h5base, d, fields[k].center[0] == 'N' ? N : E, fields[k].m, "Float", 8);
@@ -208,8 +210,7 @@ PetscErrorCode FtOutputWrite(const FtSpace *s, const FtCase *c, const FtResults 
 {
   MPI_Comm       comm = PetscObjectComm((PetscObject)s->dm);
   PetscMPIInt    rank;
-  long           pid;
-  char           tmp[FT_PATH_MAX], xtmp[FT_PATH_MAX], xfinal[FT_PATH_MAX], date[64] = "";
+  FtAtomicOutput out;
   PetscInt       cellStart = 0, ncellsGlobal, ncells = s->ncells;
   PetscErrorCode ierr;
   int            err = 0;
@@ -218,43 +219,25 @@ PetscErrorCode FtOutputWrite(const FtSpace *s, const FtCase *c, const FtResults 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FT_EV_OUTPUT, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  pid = (long)getpid();
-  PetscCallMPI(MPI_Bcast(&pid, 1, MPI_LONG, 0, comm));
-  if (rank == 0) {
-    time_t     now = time(NULL);
-    struct tm  tmv;
-    gmtime_r(&now, &tmv);
-    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-  }
-  PetscCallMPI(MPI_Bcast(date, sizeof date, MPI_CHAR, 0, comm));
+  PetscCall(FtAtomicBegin(comm, c->output_file, c->write_xdmf, &out));
   PetscCallMPI(MPI_Exscan(&ncells, &cellStart, 1, MPIU_INT, MPI_SUM, comm));
   if (rank == 0) cellStart = 0;
   PetscCallMPI(MPI_Allreduce(&ncells, &ncellsGlobal, 1, MPIU_INT, MPI_SUM, comm));
-  FtTmpName(c->output_file, pid, tmp, sizeof tmp);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  ierr = WriteH5(s, c, r, tmp, date, cellStart, ncellsGlobal);
+  ierr = WriteH5(s, c, r, out.tmp, out.date, cellStart, ncellsGlobal);
   if (ierr) {
-    if (rank == 0) unlink(tmp);
+    PetscCall(FtAtomicAbort(comm, &out));
     SETERRQ(comm, PETSC_ERR_FILE_WRITE, "%s: output.file: writing '%s' failed; previous results left untouched", c->path, c->output_file);
   }
-  /* XDMF beside the HDF5 file, same base name */
-  {
-    size_t len = strlen(c->output_file);
-    snprintf(xfinal, sizeof xfinal, "%.*s.xdmf", (int)(len > 3 && !strcmp(c->output_file + len - 3, ".h5") ? len - 3 : len), c->output_file);
-  }
-  FtTmpName(xfinal, pid, xtmp, sizeof xtmp);
-  if (rank == 0) {
-    if (c->write_xdmf && WriteXdmf(s, c, xtmp, ncellsGlobal)) err = errno ? errno : EIO;
-    if (!err && rename(tmp, c->output_file)) err = errno;
-    if (!err && c->write_xdmf && rename(xtmp, xfinal)) err = errno;
-    if (err) {
-      unlink(tmp);
-      unlink(xtmp);
-    }
-  }
+  if (rank == 0 && c->write_xdmf && WriteXdmf(s, c, out.xdmf_tmp, ncellsGlobal)) err = errno ? errno : EIO;
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
-  PetscCheck(!err, comm, PETSC_ERR_FILE_WRITE, "%s: output.file: could not put '%s' in place: %s", c->path, c->output_file, strerror(err));
+  if (err) {
+    PetscCall(FtAtomicAbort(comm, &out));
+    SETERRQ(comm, PETSC_ERR_FILE_WRITE, "%s: output.file: writing '%s' failed: %s; previous results left untouched", c->path, out.xdmf,
+            strerror(err));
+  }
+  PetscCall(FtAtomicCommit(comm, &out, c->path, "output.file"));
   PetscCall(PetscLogEventEnd(FT_EV_OUTPUT, 0, 0, 0, 0));
-  PetscCall(FtLogInfo("wrote %s%s%s (%.2f s)", c->output_file, c->write_xdmf ? " and " : "", c->write_xdmf ? xfinal : "", FtWallTime() - t0));
+  PetscCall(FtLogInfo("wrote %s%s%s (%.2f s)", c->output_file, c->write_xdmf ? " and " : "", c->write_xdmf ? out.xdmf : "", FtWallTime() - t0));
   PetscFunctionReturn(0);
 }

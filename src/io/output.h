@@ -16,7 +16,7 @@
 #include <hdf5.h>
 #include <petscvec.h>
 
-#include "case.h"
+#include "case/case.h"
 #include "fem/space.h"
 #include "physics/physics.h"
 

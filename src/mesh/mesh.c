@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "mesh/gmsh_read.h"
-#include "util/log.h"
+#include "runtime/log.h"
 
 /* Labels PETSc makes itself; everything else on a gmsh-read DMPlex is a physical group name. */
 static PetscBool IsInternalLabel(const char *name)

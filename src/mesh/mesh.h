@@ -4,7 +4,7 @@
 #define FT_MESH_H
 #include <petscdmplex.h>
 
-#include "case.h"
+#include "case/case.h"
 
 /* Reads `c->mesh_file` (gmsh 2.2 or 4.1), checks it holds tetrahedra, distributes it over the
  * communicator with the PTScotch partitioner (any -petscpartitioner_* option overrides), and

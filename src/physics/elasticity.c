@@ -7,7 +7,7 @@
 #include "ft_tri.h"
 #include "mesh/mesh.h"
 #include "physics/physics.h"
-#include "util/log.h"
+#include "runtime/log.h"
 
 /* Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations (n <= 6). */
 static void SymEig6(int n, double A[6][6], double w[6], double V[6][6])

@@ -5,9 +5,9 @@
 #define FT_PHYSICS_H
 #include <petscksp.h>
 
-#include "case.h"
+#include "case/case.h"
 #include "fem/space.h"
-#include "util/backend.h"
+#include "runtime/backend.h"
 
 typedef struct {
   PetscInt its;         /* solver iterations */

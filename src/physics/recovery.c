@@ -3,7 +3,7 @@
 #include "ft_elasticity.h"
 #include "ft_tet.h"
 #include "physics/physics.h"
-#include "util/log.h"
+#include "runtime/log.h"
 
 /* Stress recovery. For every element the backend evaluates sigma = D (eps(u) - alpha dT m) at
  * the element's own nodes and at the 4 points of the degree-2 rule. Nodal stress is the

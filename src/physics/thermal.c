@@ -5,7 +5,7 @@
 #include "ft_tri.h"
 #include "mesh/mesh.h"
 #include "physics/physics.h"
-#include "util/log.h"
+#include "runtime/log.h"
 
 /* Cells of a volume region on this rank (local cell indices). */
 static PetscErrorCode RegionCells(const FtSpace *s, const char *region, PetscInt *n, PetscInt **cells)

@@ -34,6 +34,8 @@
 
 #include "util/csv.h"
 #include "util/oneline.h"
+#include "util/path.h"
+#include "util/sort.h"
 
 #define FT_SENSOR_GAP_STEPS_DEFAULT       5.0
 #define FT_SENSOR_MAX_STEPS               1000000000L /* a larger common base is surely a wrong dt */
@@ -499,15 +501,10 @@ done:
 /* ------------------------------------------------------------------ cleaning ---- */
 
 /* Sorts a[0..n) ascending: insertion sort for the short Hampel windows, qsort beyond. */
-static int CmpDouble(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 static void SortSmall(double *a, int n)
 {
   if (n > 32) {
-    qsort(a, (size_t)n, sizeof *a, CmpDouble);
+    qsort(a, (size_t)n, sizeof *a, FtCmpDouble);
     return;
   }
   for (int i = 1; i < n; i++) {
@@ -535,7 +532,7 @@ static double MedianStep(const FtNative *s)
   double *d = malloc(sizeof(double) * (size_t)(s->n - 1));
   if (!d) return 0;
   for (long i = 0; i + 1 < s->n; i++) d[i] = s->t[i + 1] - s->t[i];
-  qsort(d, (size_t)(s->n - 1), sizeof *d, CmpDouble);
+  qsort(d, (size_t)(s->n - 1), sizeof *d, FtCmpDouble);
   double m = SortedMedian(d, s->n - 1);
   free(d);
   return m;
@@ -655,14 +652,7 @@ static long Resample(const FtNative *nat, double gap, FtSensorData *d, int col)
 /* ------------------------------------------------------------------ driver ---- */
 
 /* Name of the file's format from its extension: 'c' CSV, 'h' HDF5, 0 unknown. */
-static char FileKind(const char *path)
-{
-  const char *dot = strrchr(path, '.');
-  if (!dot || strchr(dot, '/')) return 0;
-  if (!strcasecmp(dot, ".csv")) return 'c';
-  if (!strcasecmp(dot, ".h5") || !strcasecmp(dot, ".hdf5")) return 'h';
-  return 0;
-}
+static char FileKind(const char *path) { return FtPathHasExt(path, ".csv") ? 'c' : FtPathIsHdf5(path) ? 'h' : 0; }
 
 int FtSensorDataRead(const FtSensorsCase *sc, FtSensorData *d, char *err, size_t errlen)
 {

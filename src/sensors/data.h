@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "case.h"
+#include "case/case.h"
 
 enum { FT_SAMPLE_OK = 0, FT_SAMPLE_MISSING = 1, FT_SAMPLE_RANGE = 2, FT_SAMPLE_STUCK = 3, FT_SAMPLE_SPIKE = 4,
        FT_SAMPLE_GAP = 5, FT_SAMPLE_NFLAGS = 6,

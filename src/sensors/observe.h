@@ -18,7 +18,7 @@
 #define FT_SENSOR_OBSERVE_H
 #include <petscvec.h>
 
-#include "case.h"
+#include "case/case.h"
 #include "fem/space.h"
 
 typedef struct {

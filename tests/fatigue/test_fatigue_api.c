@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "fatigue/fatigue.h"
-#include "run.h"
+#include "io/case_load.h"
 
 #define NSTEPS 3000
 

@@ -1,6 +1,6 @@
 /* Fuzzes the case-file parser (YAML -> FtCase, with the material library, expressions and every
  * section's checks): any input must give a case or one error message, never a crash or a leak. */
-#include "case.h"
+#include "case/case.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

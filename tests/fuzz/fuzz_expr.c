@@ -1,6 +1,6 @@
 /* Fuzzes the expression compiler and evaluator (loads and boundary values given as functions of
  * x, y, z): any text compiles or fails with a message; a compiled one evaluates without a crash. */
-#include "expr.h"
+#include "case/expr.h"
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

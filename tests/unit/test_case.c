@@ -19,9 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "case.h"
-#include "expr.h"
-#include "fatigue_params.h"
+#include "case/case.h"
+#include "case/expr.h"
+#include "case/fatigue_params.h"
 #include "ft_equivalent.h"
 
 #ifndef M_PI

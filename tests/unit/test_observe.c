@@ -26,15 +26,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "case.h"
+#include "case/case.h"
 #include "fem/space.h"
 #include "ft_tet.h"
 #include "mesh/mesh.h"
 #include "physics/physics.h"
-#include "run.h"
+#include "io/case_load.h"
 #include "sensors/observe.h"
-#include "util/backend.h"
-#include "util/log.h"
+#include "runtime/backend.h"
+#include "runtime/log.h"
 
 static int         npass, nfail;
 static PetscMPIInt rank, size;

@@ -1,4 +1,4 @@
-#include "util/log.h"
+#include "runtime/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

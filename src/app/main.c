@@ -19,10 +19,10 @@
 #include "assim/calibrate.h"
 #include "fatigue/fatigue.h"
 #include "io/h5util.h"
-#include "run.h"
-#include "util/backend.h"
-#include "util/log.h"
-#include "util/stop.h"
+#include "app/run.h"
+#include "runtime/backend.h"
+#include "runtime/log.h"
+#include "runtime/stop.h"
 
 static const char *usage =
   "usage: ftwin <command> [options] [PETSc options]\n"
@@ -173,7 +173,6 @@ int main(int argc, char **argv)
     free(rest);
     return 2;
   }
-  if (reuse) incremental = 1; /* ftwin basis: the "continue what is there" flag */
   if (recalibrate && strcmp(command, "asset")) {
     fprintf(stderr, "ftwin: error: --recalibrate is an option of ftwin asset (ftwin calibrate always fits)\n");
     free(rest);
@@ -190,11 +189,13 @@ int main(int argc, char **argv)
   if (!ierr) {
     if (!strcmp(command, "info")) ierr = Info();
     else {
-      FtRunOptions opt = {casePath, backend, output, incremental, basis, !strcmp(command, "asset"), recalibrate};
-      if (!strcmp(command, "run")) ierr = FtRun(PETSC_COMM_WORLD, &opt);
-      else if (!strcmp(command, "calibrate") || !strcmp(command, "asset")) ierr = FtCalibrateRun(PETSC_COMM_WORLD, &opt);
-      else if (!strcmp(command, "basis")) ierr = FtBasisRun(PETSC_COMM_WORLD, &opt);
-      else ierr = FtFatigueRun(PETSC_COMM_WORLD, &opt);
+      FtRunOptions     run     = {casePath, backend, output};
+      FtFatigueOptions fatigue = {casePath, backend, output, incremental};
+      FtAssetOptions   asset   = {casePath, backend, output, basis, !strcmp(command, "asset"), recalibrate, reuse};
+      if (!strcmp(command, "run")) ierr = FtRun(PETSC_COMM_WORLD, &run);
+      else if (!strcmp(command, "calibrate") || !strcmp(command, "asset")) ierr = FtCalibrateRun(PETSC_COMM_WORLD, &asset);
+      else if (!strcmp(command, "basis")) ierr = FtBasisRun(PETSC_COMM_WORLD, &asset);
+      else ierr = FtFatigueRun(PETSC_COMM_WORLD, &fatigue);
     }
   }
   if (ierr) FtTmpRemoveAll(); /* a failed write leaves no temporary file behind */

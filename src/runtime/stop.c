@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
-#include "util/stop.h"
+#include "runtime/stop.h"
 
 #include <signal.h>
 #include <string.h>

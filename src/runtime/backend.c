@@ -1,4 +1,4 @@
-#include "util/backend.h"
+#include "runtime/backend.h"
 
 #include <string.h>
 
@@ -17,8 +17,10 @@ static int CpuStress(int order, int nelem, const double *X, const double *E, con
 }
 
 static const FtBackend ft_backends[] = {
-  {FT_BACKEND_CPU, "cpu", CpuStiffness, CpuStress},
-  {FT_BACKEND_CUDA, "cuda", ft_cuda_stiffness_batch, ft_cuda_stress_batch},
+  {FT_BACKEND_CPU, "cpu", CpuStiffness, CpuStress, ft_cpu_fatigue_init, ft_cpu_fatigue_batch, ft_cpu_fatigue_batch_gemm,
+   ft_cpu_fatigue_damage},
+  /* no CUDA fatigue engine yet (unfinished: issue 14) */
+  {FT_BACKEND_CUDA, "cuda", ft_cuda_stiffness_batch, ft_cuda_stress_batch, NULL, NULL, NULL, NULL},
 };
 
 int FtCudaDeviceCount(void) { return ft_cuda_device_count(); }
@@ -38,4 +40,27 @@ PetscErrorCode FtBackendSelect(const char *request, const FtBackend **backend)
     *backend = &ft_backends[FT_BACKEND_CUDA];
   } else SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "--backend: unknown backend '%s' (known: auto, cpu, cuda)", request);
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode FtBackendSelectFatigue(const char *request, const FtBackend **backend)
+{
+  PetscFunctionBeginUser;
+  PetscCall(FtBackendSelect(request, backend));
+  if (!(*backend)->fatigue_batch) {
+    PetscCheck(!request || !strcmp(request, "auto"), PETSC_COMM_WORLD, PETSC_ERR_SUP,
+               "--backend %s: the fatigue stage has no %s backend yet (unfinished); use --backend cpu", request, (*backend)->name);
+    *backend = &ft_backends[FT_BACKEND_CPU];
+  }
+  PetscFunctionReturn(0);
+}
+
+const char *FtBackendFatigueError(int code)
+{
+  switch (code) {
+  case FT_BATCH_OK: return "no error";
+  case FT_BATCH_EARGS: return "invalid arguments";
+  case FT_BATCH_EPARAMS: return "invalid fatigue parameters";
+  case 3: return "out of memory";
+  default: return "unknown error";
+  }
 }

@@ -1,0 +1,49 @@
+/* The one place that chooses where kernels run: CPU or CUDA, for every kernel family (element
+ * stiffness and stress, the fatigue engine).
+ *
+ * `--backend auto|cpu|cuda`: auto takes CUDA when this binary was built with CUDA and a device
+ * is visible, else the CPU; cuda without a device (or without a CUDA build) is an error. A
+ * family a backend does not have is NULL in its table: FtBackendSelectFatigue then takes the
+ * CPU for auto and refuses an explicit cuda. Everything else calls through the table, never
+ * `#if CUDA`. Every kernel returns 0 or a code; the caller reports it with its message. */
+#ifndef FT_BACKEND_H
+#define FT_BACKEND_H
+#include <petscsys.h>
+#include <stddef.h>
+
+#include "ft_fatigue_batch.h"
+
+typedef enum { FT_BACKEND_CPU = 0, FT_BACKEND_CUDA = 1 } FtBackendKind;
+
+typedef struct {
+  FtBackendKind kind;
+  const char   *name;
+  int (*stiffness_batch)(int order, int nelem, const double *X, const double *E, const double *nu,
+                         double *Ke, char *err, size_t errlen);
+  int (*stress_batch)(int order, int nelem, const double *X, const double *E, const double *nu,
+                      const double *alpha, int ncases, const double *ue, const double *dTe, int npts,
+                      const double *lam, double *sigma, char *err, size_t errlen);
+  /* The fatigue engine (kernels/ft_fatigue_batch.h: layouts, return codes): counting states
+   * initialised, a time chunk counted (fused superposition, or by GEMM: gemm_single 0 double,
+   * 1 single), the damage so far. NULL where this backend has no fatigue engine. */
+  int (*fatigue_init)(int n, double gate, FtRainflowState *rf, FtDamageAcc *acc);
+  int (*fatigue_batch)(int nnodes, int ld, int nchan, const double *S, int nsteps, const double *L, int eq_kind,
+                       const FtFatigueParams *par, FtRainflowState *rf, FtDamageAcc *acc);
+  int (*fatigue_batch_gemm)(int nnodes, int ld, int nchan, const double *S, int nsteps, const double *L, int eq_kind,
+                            const FtFatigueParams *par, int gemm_single, FtRainflowState *rf, FtDamageAcc *acc);
+  int (*fatigue_damage)(int nnodes, int nc, const FtRainflowState *rf, const FtDamageAcc *acc, const FtFatigueParams *par,
+                        double *D, int *worst);
+} FtBackend;
+
+/* Number of visible CUDA devices (0 without a CUDA build, a driver or a device). */
+int            FtCudaDeviceCount(void);
+/* Describes the visible devices into buf ("no CUDA device: CPU kernels" when none). */
+void           FtCudaDescribe(char *buf, size_t len);
+/* The element kernels' backend for `--backend request` (NULL: auto). */
+PetscErrorCode FtBackendSelect(const char *request, const FtBackend **backend);
+/* The fatigue engine's backend: as FtBackendSelect, but auto falls back to the CPU while the
+ * chosen backend has no fatigue engine, and an explicit one without it is an error. */
+PetscErrorCode FtBackendSelectFatigue(const char *request, const FtBackend **backend);
+/* The message of a fatigue kernel's return code (FT_BATCH_*), for an error line. */
+const char    *FtBackendFatigueError(int code);
+#endif
