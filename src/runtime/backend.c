@@ -1,19 +1,26 @@
 #include "runtime/backend.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "build_info.h"
 #include "ft_batch.h"
 
+/* The CPU loops return a code without a message: the message of the table's signature is theirs. */
 static int CpuStiffness(int order, int nelem, const double *X, const double *E, const double *nu, double *Ke, char *err, size_t errlen)
 {
-  return ft_cpu_stiffness_batch(order, nelem, X, E, nu, Ke);
+  int rc = ft_cpu_stiffness_batch(order, nelem, X, E, nu, Ke);
+  if (rc && err && errlen) snprintf(err, errlen, "CPU stiffness kernel: invalid arguments (order %d, %d elements)", order, nelem);
+  return rc;
 }
 
 static int CpuStress(int order, int nelem, const double *X, const double *E, const double *nu, const double *alpha, int ncases,
                      const double *ue, const double *dTe, int npts, const double *lam, double *sigma, char *err, size_t errlen)
 {
-  return ft_cpu_stress_batch(order, nelem, X, E, nu, alpha, ncases, ue, dTe, npts, lam, sigma);
+  int rc = ft_cpu_stress_batch(order, nelem, X, E, nu, alpha, ncases, ue, dTe, npts, lam, sigma);
+  if (rc && err && errlen)
+    snprintf(err, errlen, "CPU stress kernel: invalid arguments (order %d, %d elements, %d cases, %d points)", order, nelem, ncases, npts);
+  return rc;
 }
 
 static const FtBackend ft_backends[] = {
