@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""An asset file written by a released ftwin keeps working (issue 12, item 5).
+
+tests/assim/state_fixture/ holds a tiny asset design (case.yaml: a block, P1, two channels, four
+sensors, two parameters), its true load history, and three files made once by
+`state_fixture.py --make` and committed: record.csv (the sensor record, 30 min at 1 Hz),
+basis_v1.h5 (`ftwin basis`) and asset_v1.h5 (`ftwin asset` commissioned on the first 15 min:
+asset state and counting state, format_version 1). The test, with today's binary:
+  - continues asset_v1.h5 over the whole record: it is accepted, its calibration is held (the
+    parameters are the file's, bit for bit) and its run log grows by one row;
+  - does the same two runs from scratch (commissioning on 15 min, then the whole record) and
+    compares the damage: equal to 1e-6 relative (0 while the calibration's numerics are those
+    of the release that wrote the fixture; a later change of round-off in the fit may move the
+    fresh commissioning's parameters by ~1e-10, and the damage with them by m times that);
+  - refuses the fixture with its format_version changed to 99, naming the file and version.
+usage: state_fixture.py FTWIN OUTDIR         (the test)
+       state_fixture.py FTWIN OUTDIR --make  (rewrite the fixture files: only when the format changes)
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIX = os.path.join(HERE, "state_fixture")
+ROOT = os.path.dirname(os.path.dirname(HERE))
+ftwin, out = sys.argv[1], sys.argv[2]
+make = "--make" in sys.argv[3:]
+fails = []
+
+
+def check(ok, what):
+    print(("ok    " if ok else "FAIL  ") + what, flush=True)
+    if not ok:
+        fails.append(what)
+
+
+def run(cmd, rc=0):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if rc is not None and r.returncode != rc:
+        print(r.stdout[-4000:], r.stderr[-4000:])
+        sys.exit(f"exit {r.returncode} (expected {rc}): {' '.join(cmd)}")
+    return r
+
+
+shutil.rmtree(out, ignore_errors=True)
+os.makedirs(out)
+with open(os.path.join(FIX, "case.yaml")) as f:
+    design = yaml.safe_load(f)
+design["mesh"]["file"] = os.path.normpath(os.path.join(FIX, design["mesh"]["file"]))
+design["fatigue"]["history"] = os.path.join(FIX, "history.csv")
+for key, name in ((("output", "file"), "basis.h5"), (("fatigue", "basis"), "basis.h5"), (("fatigue", "output"), "fatigue.h5"),
+                  (("sensors", "data"), "record.csv"), (("calibration", "output"), "asset.h5")):
+    design[key[0]][key[1]] = os.path.join(out, name)
+case = os.path.join(out, "design.yaml")
+with open(case, "w") as f:
+    yaml.safe_dump(design, f, sort_keys=False)
+tight = ["-ksp_rtol", "1e-10", "-thermal_ksp_rtol", "1e-10", "-q"]
+
+
+def record(until, src, dst):
+    lines = open(src).read().splitlines(keepends=True)
+    head = [l for l in lines if l.startswith("#") or l.lower().startswith("time")]
+    rows = [l for l in lines if l not in head]
+    with open(dst, "w") as f:
+        f.writelines(head + [l for l in rows if float(l.split(",", 1)[0]) <= until])
+
+
+def asset(asset_file, basis, data, rc=0):
+    shutil.copyfile(data, os.path.join(out, "record.csv"))
+    return run([ftwin, "asset", case, "--basis", basis, "-o", asset_file] + tight, rc)
+
+
+if make:
+    gen = os.path.join(ROOT, "scripts", "make_sensor_data.py")
+    py = sys.executable
+    run([py, gen, "truth-case", case, "--set", "E_body=0.98", "--set", "h_top=1.1", "--results", f"{out}/truth.h5", "-o", f"{out}/truth.yaml"])
+    run([ftwin, "run", f"{out}/truth.yaml"] + tight)
+    run([py, gen, "data", case, "--results", f"{out}/truth.h5", "--truth-case", f"{out}/truth.yaml", "--history", design["fatigue"]["history"],
+         "--faults", "0.05", "--seed", "3", "-o", os.path.join(FIX, "record.csv")])
+    run([ftwin, "basis", case, "-o", os.path.join(FIX, "basis_v1.h5")] + tight)
+    record(900.0, os.path.join(FIX, "record.csv"), f"{out}/first.csv")
+    asset(os.path.join(FIX, "asset_v1.h5"), os.path.join(FIX, "basis_v1.h5"), f"{out}/first.csv")
+    for f in ("record.csv", "basis_v1.h5", "asset_v1.h5"):
+        print(f"wrote {os.path.join(FIX, f)} ({os.path.getsize(os.path.join(FIX, f))} bytes)")
+    sys.exit(0)
+
+basis = os.path.join(out, "basis_v1.h5")
+shutil.copyfile(os.path.join(FIX, "basis_v1.h5"), basis)
+record(900.0, os.path.join(FIX, "record.csv"), f"{out}/first.csv")
+whole = os.path.join(FIX, "record.csv")
+
+# the committed file, continued by today's binary
+shutil.copyfile(os.path.join(FIX, "asset_v1.h5"), f"{out}/continued.h5")
+asset(f"{out}/continued.h5", basis, whole)
+with h5py.File(os.path.join(FIX, "asset_v1.h5")) as a, h5py.File(f"{out}/continued.h5") as b:
+    check(np.array_equal(a["/calibration/state/theta"][...], b["/calibration/state/theta"][...]),
+          "the fixture's calibration is held (parameters bit for bit)")
+    na, nb = a["/calibration/state/log"].shape[0], b["/calibration/state/log"].shape[0]
+    check(nb == na + 1, f"run log: {na} row(s) in the fixture, {nb} after the run")
+    sa, sb = int(a["/fatigue"].attrs["samples_counted"]), int(b["/fatigue"].attrs["samples_counted"])
+    check(sb > sa, f"samples counted: {sa} in the fixture, {sb} after the run")
+    d_cont = b["/fatigue/damage"][...]
+
+# the same two runs from scratch
+asset(f"{out}/fresh.h5", basis, f"{out}/first.csv")
+asset(f"{out}/fresh.h5", basis, whole)
+with h5py.File(f"{out}/fresh.h5") as h:
+    d_fresh = h["/fatigue/damage"][...]
+scale = float(np.max(np.abs(d_fresh)))
+rel = float(np.max(np.abs(d_cont - d_fresh)) / scale) if scale > 0 else float(np.max(np.abs(d_cont - d_fresh)))
+check(scale > 0, f"the design does damage (worst node {scale:.3e} per record)")
+check(d_cont.shape == d_fresh.shape and rel <= 1e-6, f"continued fixture = runs from scratch: damage relative difference {rel:.1e} (<= 1e-6)")
+
+# an unknown format version is refused by name
+shutil.copyfile(os.path.join(FIX, "asset_v1.h5"), f"{out}/v99.h5")
+with h5py.File(f"{out}/v99.h5", "r+") as h:
+    h["/calibration/state"].attrs["format_version"] = np.int32(99)
+before = open(f"{out}/v99.h5", "rb").read()
+r = asset(f"{out}/v99.h5", basis, whole, rc=None)
+msg = r.stdout + r.stderr
+check(r.returncode != 0 and "v99.h5" in msg and "99" in msg and "format_version" in msg,
+      f"format_version 99 refused (exit {r.returncode}): {msg.strip().splitlines()[-1] if msg.strip() else ''}")
+check(open(f"{out}/v99.h5", "rb").read() == before, "the refused file is left as it was")
+
+print(f"{len(fails)} failure(s)")
+sys.exit(1 if fails else 0)
