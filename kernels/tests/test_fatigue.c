@@ -1,9 +1,9 @@
 /* Unit tests of the ftwin fatigue kernels (kernels/ft_rainflow.h, ft_sn.h, ft_equivalent.h,
- * ft_fatigue_batch.h + kernels/cpu/ft_cpu_fatigue.c). Self-contained, no framework.
+ * ft_fatigue_batch.h + kernels/cpu/ft_cpu_fatigue.c). Checks: tests/unit/check.h.
  *
  * Build and run (from the repository root):
- *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels tests/unit/test_fatigue.c \
- *       kernels/cpu/ft_cpu_fatigue.c -lm -o /tmp/test_fatigue && /tmp/test_fatigue
+ *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_fatigue.c \
+ *       kernels/cpu/ft_cpu_fatigue.c -lblas -lm -o /tmp/test_fatigue && /tmp/test_fatigue
  *
  * Every failed CHECK prints file:line and the values; the last line is exactly
  * "N passed, N failed" and the exit status is non-zero if anything failed.

@@ -1,8 +1,8 @@
 /* Unit tests of the ftwin element kernels (kernels/ft_tet.h, ft_tri.h, ft_elasticity.h,
- * kernels/cpu/ft_cpu_elements.c). Self-contained, no framework.
+ * kernels/cpu/ft_cpu_elements.c). Checks: tests/unit/check.h.
  *
  * Build and run (from the repository root):
- *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels tests/unit/test_kernels.c \
+ *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_kernels.c \
  *       kernels/cpu/ft_cpu_elements.c -lm -o /tmp/test_kernels && /tmp/test_kernels
  *
  * Every failed CHECK prints file:line and the values; the last line is exactly
