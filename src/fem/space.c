@@ -29,6 +29,11 @@ static PetscErrorCode MakeClone(DM dm, PetscInt pStart, PetscInt pEnd, PetscInt 
   PetscFunctionReturn(0);
 }
 
+/* The point ranges of the mesh: chart, vertices (depth 0), edges (depth 1), cells (height 0). */
+typedef struct {
+  PetscInt pStart, pEnd, vStart, vEnd, eStart, eEnd, cStart, cEnd;
+} FtPlexStrata;
+
 /* Local index (0..3) of vertex point v among the element's four vertex points. */
 static int VertexSlot(const PetscInt vpts[4], PetscInt v)
 {
@@ -37,60 +42,42 @@ static int VertexSlot(const PetscInt vpts[4], PetscInt v)
   return -1;
 }
 
-PetscErrorCode FtSpaceCreate(DM dm, const FtCase *c, FtSpace *s)
+/* Nodes: local index = offset in the width-1 local section; owned where the global offset is
+ * >= 0. Coordinates (times mesh_scale): a vertex's own, an edge node's the mean of its two
+ * vertices. nglobal and ownedStart over all ranks. */
+static PetscErrorCode SetUpNodes(DM dm, const FtCase *c, const FtPlexStrata *P, FtSpace *s)
 {
-  MPI_Comm     comm = PetscObjectComm((PetscObject)dm);
-  PetscInt     pStart, pEnd, vStart, vEnd, eStart, eEnd, cStart, cEnd;
-  PetscSection lsec, gsec, csec;
-  Vec          coords;
+  MPI_Comm           comm = PetscObjectComm((PetscObject)dm);
+  PetscSection       lsec, gsec, csec;
+  Vec                coords;
   const PetscScalar *xa;
-  PetscInt     nbad = 0, ndegenerate = 0;
-  double       badx[3] = {0, 0, 0};
 
   PetscFunctionBeginUser;
-  memset(s, 0, sizeof *s);
-  s->dm    = dm;
-  s->order = c->order;
-  s->nen   = ft_tet_num_nodes(c->order);
-  PetscCall(DMPlexGetChart(dm, &pStart, &pEnd));
-  PetscCall(DMPlexGetDepthStratum(dm, 0, &vStart, &vEnd));
-  PetscCall(DMPlexGetDepthStratum(dm, 1, &eStart, &eEnd));
-  PetscCall(DMPlexGetHeightStratum(dm, 0, &cStart, &cEnd));
-  s->pStart = pStart;
-  s->pEnd   = pEnd;
-  s->cStart = cStart;
-  s->ncells = cEnd - cStart;
-
-  PetscCall(MakeClone(dm, pStart, pEnd, vStart, vEnd, eStart, eEnd, c->order, 1, &s->dm1));
-  PetscCall(MakeClone(dm, pStart, pEnd, vStart, vEnd, eStart, eEnd, c->order, 3, &s->dm3));
-  PetscCall(MakeClone(dm, pStart, pEnd, vStart, vEnd, eStart, eEnd, c->order, 7, &s->dm7));
-
-  /* Nodes: local index = offset in the width-1 local section. */
   PetscCall(DMGetLocalSection(s->dm1, &lsec));
   PetscCall(DMGetGlobalSection(s->dm1, &gsec));
   PetscCall(PetscSectionGetStorageSize(lsec, &s->nnodes));
-  PetscCall(PetscMalloc1(pEnd - pStart, &s->point_node));
+  PetscCall(PetscMalloc1(P->pEnd - P->pStart, &s->point_node));
   PetscCall(PetscMalloc4(s->nnodes, &s->node_point, s->nnodes, &s->node_global, s->nnodes, &s->node_owned,
                          3 * s->nnodes, &s->node_x));
   PetscCall(DMGetCoordinatesLocal(dm, &coords));
   PetscCall(DMGetCoordinateSection(dm, &csec));
   PetscCall(VecGetArrayRead(coords, &xa));
   s->nowned = 0;
-  for (PetscInt p = pStart; p < pEnd; p++) {
+  for (PetscInt p = P->pStart; p < P->pEnd; p++) {
     PetscInt dof, off, goff;
     PetscCall(PetscSectionGetDof(lsec, p, &dof));
     if (!dof) {
-      s->point_node[p - pStart] = -1;
+      s->point_node[p - P->pStart] = -1;
       continue;
     }
     PetscCall(PetscSectionGetOffset(lsec, p, &off));
     PetscCall(PetscSectionGetOffset(gsec, p, &goff));
-    s->point_node[p - pStart] = off;
-    s->node_point[off]        = p;
-    s->node_owned[off]        = goff >= 0 ? PETSC_TRUE : PETSC_FALSE;
-    s->node_global[off]       = goff >= 0 ? goff : -(goff + 1);
+    s->point_node[p - P->pStart] = off;
+    s->node_point[off]           = p;
+    s->node_owned[off]           = goff >= 0 ? PETSC_TRUE : PETSC_FALSE;
+    s->node_global[off]          = goff >= 0 ? goff : -(goff + 1);
     if (goff >= 0) s->nowned++;
-    if (p >= vStart && p < vEnd) {
+    if (p >= P->vStart && p < P->vEnd) {
       PetscInt coff;
       PetscCall(PetscSectionGetOffset(csec, p, &coff));
       for (int i = 0; i < 3; i++) s->node_x[3 * off + i] = c->mesh_scale * PetscRealPart(xa[coff + i]);
@@ -111,23 +98,84 @@ PetscErrorCode FtSpaceCreate(DM dm, const FtCase *c, FtSpace *s)
     PetscCallMPI(MPI_Comm_rank(comm, &rank));
     if (rank == 0) s->ownedStart = 0;
   }
+  PetscFunctionReturn(0);
+}
 
-  /* Elements. */
+/* P2: the nodes of cell `cell`'s six edge points epts, in ft_tet_edge_vertices order (the slot
+ * whose two vertices are the edge's), into cell_nodes[4..9] of element k. */
+static PetscErrorCode SetCellEdgeNodes(DM dm, FtSpace *s, PetscInt cell, PetscInt k, const PetscInt vpts[4], const PetscInt epts[6])
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)dm);
+
+  PetscFunctionBeginUser;
+  for (int e = 0; e < 6; e++) {
+    const PetscInt *cone;
+    int             ia, ib, slot = -1;
+    PetscCall(DMPlexGetCone(dm, epts[e], &cone));
+    ia = VertexSlot(vpts, cone[0]);
+    ib = VertexSlot(vpts, cone[1]);
+    for (int f = 0; f < 6; f++) {
+      int fa, fb;
+      ft_tet_edge_vertices(f, &fa, &fb);
+      if ((fa == ia && fb == ib) || (fa == ib && fb == ia)) slot = f;
+    }
+    PetscCheck(slot >= 0, comm, PETSC_ERR_PLIB, "edge of cell %" PetscInt_FMT " not matched", cell);
+    s->cell_nodes[s->nen * k + 4 + slot] = s->point_node[epts[e] - s->pStart];
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Refuses a mesh with degenerate or inverted cells (counts over all ranks), naming the first bad
+ * cell found on the lowest rank that has one (badx: its centre in mesh units). */
+static PetscErrorCode CheckBadCells(MPI_Comm comm, const FtCase *c, PetscInt ndegenerate, PetscInt nbad, double badx[3])
+{
+  PetscInt loc[2] = {ndegenerate, nbad}, glob[2];
+
+  PetscFunctionBeginUser;
+  PetscCallMPI(MPI_Allreduce(loc, glob, 2, MPIU_INT, MPI_SUM, comm));
+  /* Report the first bad cell found on the lowest rank that has one. */
+  if (glob[0] || glob[1]) {
+    PetscMPIInt rank, have, first;
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    have = (ndegenerate || nbad) ? rank : 1 << 30;
+    PetscCallMPI(MPI_Allreduce(&have, &first, 1, MPI_INT, MPI_MIN, comm));
+    PetscCallMPI(MPI_Bcast(badx, 3, MPI_DOUBLE, first, comm));
+    PetscCheck(!glob[0], comm, PETSC_ERR_USER_INPUT,
+               "%s: mesh '%s' has %" PetscInt_FMT " degenerate (zero-volume) tetrahedra; the first is near (%g, %g, %g) in mesh units",
+               c->path, c->mesh_file, glob[0], badx[0], badx[1], badx[2]);
+    SETERRQ(comm, PETSC_ERR_USER_INPUT,
+            "%s: mesh '%s' has %" PetscInt_FMT " inverted tetrahedra (negative volume in the file's node order); the first is near (%g, %g, %g) in mesh units",
+            c->path, c->mesh_file, glob[1], badx[0], badx[1], badx[2]);
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Elements: vertex coordinates X (ftwin's positive orientation: vertices 1 and 2 swapped where
+ * det J < 0), volume det J / 6, node numbers. A cell with |det J| <= 1e-10 hmax^3 (hmax its
+ * longest edge) is degenerate; one whose det J has the other sign than FT_PLEX_TET_SIGN was
+ * inverted in the mesh file: both refused (CheckBadCells). */
+static PetscErrorCode SetUpCells(DM dm, const FtCase *c, const FtPlexStrata *P, FtSpace *s)
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)dm);
+  PetscInt nbad = 0, ndegenerate = 0;
+  double   badx[3] = {0, 0, 0};
+
+  PetscFunctionBeginUser;
   PetscCall(PetscMalloc4(12 * s->ncells, &s->X, s->nen * s->ncells, &s->cell_nodes, s->ncells, &s->cell_material,
                          s->ncells, &s->cell_volume));
-  for (PetscInt cell = cStart; cell < cEnd; cell++) {
-    PetscInt  k = cell - cStart, ncl, *cl = NULL, vpts[4], epts[6], nv = 0, ne = 0;
+  for (PetscInt cell = P->cStart; cell < P->cEnd; cell++) {
+    PetscInt  k = cell - P->cStart, ncl, *cl = NULL, vpts[4], epts[6], nv = 0, ne = 0;
     double    X[4][3], G[4][3], detJ, hmax = 0;
     PetscCall(DMPlexGetTransitiveClosure(dm, cell, PETSC_TRUE, &ncl, &cl));
     for (PetscInt i = 0; i < ncl; i++) {
       PetscInt p = cl[2 * i];
-      if (p >= vStart && p < vEnd) vpts[nv++] = p;
-      else if (p >= eStart && p < eEnd) epts[ne++] = p;
+      if (p >= P->vStart && p < P->vEnd) vpts[nv++] = p;
+      else if (p >= P->eStart && p < P->eEnd) epts[ne++] = p;
     }
     PetscCall(DMPlexRestoreTransitiveClosure(dm, cell, PETSC_TRUE, &ncl, &cl));
     PetscCheck(nv == 4 && ne == 6, comm, PETSC_ERR_PLIB, "cell %" PetscInt_FMT " has %" PetscInt_FMT " vertices and %" PetscInt_FMT " edges", cell, nv, ne);
     for (int a = 0; a < 4; a++)
-      for (int i = 0; i < 3; i++) X[a][i] = s->node_x[3 * s->point_node[vpts[a] - pStart] + i];
+      for (int i = 0; i < 3; i++) X[a][i] = s->node_x[3 * s->point_node[vpts[a] - P->pStart] + i];
     detJ = ft_tet_geometry((const double(*)[3])X, G);
     for (int a = 0; a < 4; a++)
       for (int b = a + 1; b < 4; b++) {
@@ -157,43 +205,20 @@ PetscErrorCode FtSpaceCreate(DM dm, const FtCase *c, FtSpace *s)
     }
     memcpy(&s->X[12 * k], X, sizeof X);
     s->cell_volume[k] = detJ / 6.0;
-    for (int a = 0; a < 4; a++) s->cell_nodes[s->nen * k + a] = s->point_node[vpts[a] - pStart];
-    if (c->order == 2)
-      for (int e = 0; e < 6; e++) {
-        const PetscInt *cone;
-        int             ia, ib, slot = -1;
-        PetscCall(DMPlexGetCone(dm, epts[e], &cone));
-        ia = VertexSlot(vpts, cone[0]);
-        ib = VertexSlot(vpts, cone[1]);
-        for (int f = 0; f < 6; f++) {
-          int fa, fb;
-          ft_tet_edge_vertices(f, &fa, &fb);
-          if ((fa == ia && fb == ib) || (fa == ib && fb == ia)) slot = f;
-        }
-        PetscCheck(slot >= 0, comm, PETSC_ERR_PLIB, "edge of cell %" PetscInt_FMT " not matched", cell);
-        s->cell_nodes[s->nen * k + 4 + slot] = s->point_node[epts[e] - pStart];
-      }
+    for (int a = 0; a < 4; a++) s->cell_nodes[s->nen * k + a] = s->point_node[vpts[a] - P->pStart];
+    if (c->order == 2) PetscCall(SetCellEdgeNodes(dm, s, cell, k, vpts, epts));
   }
-  {
-    PetscInt loc[2] = {ndegenerate, nbad}, glob[2];
-    PetscCallMPI(MPI_Allreduce(loc, glob, 2, MPIU_INT, MPI_SUM, comm));
-    /* Report the first bad cell found on the lowest rank that has one. */
-    if (glob[0] || glob[1]) {
-      PetscMPIInt rank, have, first;
-      PetscCallMPI(MPI_Comm_rank(comm, &rank));
-      have = (ndegenerate || nbad) ? rank : 1 << 30;
-      PetscCallMPI(MPI_Allreduce(&have, &first, 1, MPI_INT, MPI_MIN, comm));
-      PetscCallMPI(MPI_Bcast(badx, 3, MPI_DOUBLE, first, comm));
-      PetscCheck(!glob[0], comm, PETSC_ERR_USER_INPUT,
-                 "%s: mesh '%s' has %" PetscInt_FMT " degenerate (zero-volume) tetrahedra; the first is near (%g, %g, %g) in mesh units",
-                 c->path, c->mesh_file, glob[0], badx[0], badx[1], badx[2]);
-      SETERRQ(comm, PETSC_ERR_USER_INPUT,
-              "%s: mesh '%s' has %" PetscInt_FMT " inverted tetrahedra (negative volume in the file's node order); the first is near (%g, %g, %g) in mesh units",
-              c->path, c->mesh_file, glob[1], badx[0], badx[1], badx[2]);
-    }
-  }
+  PetscCall(CheckBadCells(comm, c, ndegenerate, nbad, badx));
+  PetscFunctionReturn(0);
+}
 
-  /* Materials: each cell in exactly one material region. */
+/* Materials: each cell in exactly one material region (overlaps and cells without one refused). */
+static PetscErrorCode AssignMaterials(DM dm, const FtCase *c, const FtPlexStrata *P, FtSpace *s)
+{
+  MPI_Comm comm = PetscObjectComm((PetscObject)dm);
+  PetscInt cStart = P->cStart, cEnd = P->cEnd;
+
+  PetscFunctionBeginUser;
   for (PetscInt k = 0; k < s->ncells; k++) s->cell_material[k] = -1;
   for (int m = 0; m < c->nmaterials; m++) {
     PetscInt n, *pts;
@@ -219,6 +244,33 @@ PetscErrorCode FtSpaceCreate(DM dm, const FtCase *c, FtSpace *s)
               c->path, gnomat, c->mesh_file, list);
     }
   }
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FtSpaceCreate(DM dm, const FtCase *c, FtSpace *s)
+{
+  FtPlexStrata P;
+
+  PetscFunctionBeginUser;
+  memset(s, 0, sizeof *s);
+  s->dm    = dm;
+  s->order = c->order;
+  s->nen   = ft_tet_num_nodes(c->order);
+  PetscCall(DMPlexGetChart(dm, &P.pStart, &P.pEnd));
+  PetscCall(DMPlexGetDepthStratum(dm, 0, &P.vStart, &P.vEnd));
+  PetscCall(DMPlexGetDepthStratum(dm, 1, &P.eStart, &P.eEnd));
+  PetscCall(DMPlexGetHeightStratum(dm, 0, &P.cStart, &P.cEnd));
+  s->pStart = P.pStart;
+  s->pEnd   = P.pEnd;
+  s->cStart = P.cStart;
+  s->ncells = P.cEnd - P.cStart;
+
+  PetscCall(MakeClone(dm, P.pStart, P.pEnd, P.vStart, P.vEnd, P.eStart, P.eEnd, c->order, 1, &s->dm1));
+  PetscCall(MakeClone(dm, P.pStart, P.pEnd, P.vStart, P.vEnd, P.eStart, P.eEnd, c->order, 3, &s->dm3));
+  PetscCall(MakeClone(dm, P.pStart, P.pEnd, P.vStart, P.vEnd, P.eStart, P.eEnd, c->order, 7, &s->dm7));
+  PetscCall(SetUpNodes(dm, c, &P, s));
+  PetscCall(SetUpCells(dm, c, &P, s));
+  PetscCall(AssignMaterials(dm, c, &P, s));
   PetscFunctionReturn(0);
 }
 

@@ -23,35 +23,11 @@
 #include "case/expr.h"
 #include "case/fatigue_params.h"
 #include "ft_equivalent.h"
+#include "check.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif
-
-static int npass, nfail;
-
-#define CHECK(cond, ...)                                                                                                               \
-  do {                                                                                                                                 \
-    if (cond) npass++;                                                                                                                 \
-    else {                                                                                                                             \
-      nfail++;                                                                                                                         \
-      printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                                                           \
-      printf(__VA_ARGS__);                                                                                                             \
-      printf("\n");                                                                                                                    \
-    }                                                                                                                                  \
-  } while (0)
-
-#define CHECK_NEAR(a, b, tol)                                                                                                          \
-  do {                                                                                                                                 \
-    double a_ = (a), b_ = (b);                                                                                                         \
-    CHECK(fabs(a_ - b_) <= (tol) * (1 + fabs(b_)), "%s = %.17g, expected %.17g", #a, a_, b_);                                         \
-  } while (0)
-
-#define CHECK_STR(a, b)                                                                                                                \
-  do {                                                                                                                                 \
-    const char *a_ = (a), *b_ = (b);                                                                                                   \
-    CHECK(a_ && !strcmp(a_, b_), "%s = \"%s\", expected \"%s\"", #a, a_ ? a_ : "(null)", b_);                                          \
-  } while (0)
 
 static char tmpdir[256];
 static char casepath[512];
@@ -96,11 +72,11 @@ static void expr_bad(const char *text, const char *s1, const char *s2)
 {
   char    err[512] = "";
   FtExpr *e        = FtExprCompile(text, err, sizeof err);
-  CHECK(e == NULL, "\"%s\" compiled but should not", text);
+  CHECKF(e == NULL, "\"%s\" compiled but should not", text);
   FtExprFree(e);
-  CHECK(s1 == NULL || strstr(err, s1), "error for \"%s\" is \"%s\", lacks \"%s\"", text, err, s1);
-  CHECK(s2 == NULL || strstr(err, s2), "error for \"%s\" is \"%s\", lacks \"%s\"", text, err, s2);
-  CHECK(!strchr(err, '\n'), "error for \"%s\" is not one line: \"%s\"", text, err);
+  CHECKF(s1 == NULL || strstr(err, s1), "error for \"%s\" is \"%s\", lacks \"%s\"", text, err, s1);
+  CHECKF(s2 == NULL || strstr(err, s2), "error for \"%s\" is \"%s\", lacks \"%s\"", text, err, s2);
+  CHECKF(!strchr(err, '\n'), "error for \"%s\" is not one line: \"%s\"", text, err);
 }
 
 static void test_expr(void)
@@ -136,7 +112,7 @@ static void test_expr(void)
 
   char    err[512];
   FtExpr *e = FtExprCompile("  sin(y) * 2 ", err, sizeof err);
-  CHECK(e != NULL, "compile failed: %s", err);
+  CHECKF(e != NULL, "compile failed: %s", err);
   CHECK_STR(FtExprText(e), "  sin(y) * 2 ");
   CHECK_NEAR(FtExprEval(e, 0, M_PI / 6, 0), 1, 1e-15);
   CHECK_NEAR(FtExprEval(e, 0, M_PI / 2, 0), 2, 1e-15);
@@ -183,7 +159,7 @@ static void test_expr(void)
     expr_bad(deep, "too", NULL);
     CHECK_NEAR(ev("1+(2+(3+(4+(5+(6+(7+(8+(9+(10)))))))))", 0, 0, 0), 55, 1e-15);
   }
-  CHECK(FtExprCompile(NULL, err, sizeof err) == NULL, "NULL text compiled");
+  CHECKF(FtExprCompile(NULL, err, sizeof err) == NULL, "NULL text compiled");
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -240,18 +216,18 @@ static void test_full_example(void)
   char   want[FT_PATH_MAX + 64];
   write_file(casepath, full_example);
   int rc = FtCaseLoad(casepath, &c, err, sizeof err);
-  CHECK(rc == 0, "full example failed: %s", err);
+  CHECKF(rc == 0, "full example failed: %s", err);
   if (rc) return;
 
   CHECK_STR(c.path, casepath);
-  CHECK(c.text && !strcmp(c.text, full_example), "text not kept");
+  CHECKF(c.text && !strcmp(c.text, full_example), "text not kept");
   CHECK_STR(c.name, "bracket");
   snprintf(want, sizeof want, "%s/../meshes/bracket.msh", tmpdir);
   CHECK_STR(c.mesh_file, want);
   CHECK_NEAR(c.mesh_scale, 1e-3, 0);
-  CHECK(c.order == 2, "order %d", c.order);
+  CHECKF(c.order == 2, "order %d", c.order);
 
-  CHECK(c.nmaterials == 1, "nmaterials %d", c.nmaterials);
+  CHECKF(c.nmaterials == 1, "nmaterials %d", c.nmaterials);
   FtCaseMaterial *m = &c.materials[0];
   CHECK_STR(m->region, "body");
   CHECK_NEAR(m->E, 210e9, 0);
@@ -259,21 +235,21 @@ static void test_full_example(void)
   CHECK_NEAR(m->alpha, 12e-6, 0);
   CHECK_NEAR(m->k, 45, 0);
   CHECK_NEAR(m->rho, 7850, 0);
-  CHECK(m->line == 7, "material line %d", m->line);
+  CHECKF(m->line == 7, "material line %d", m->line);
   CHECK_NEAR(c.T_ref, 293.15, 0);
 
-  CHECK(c.nthermal == 2, "nthermal %d", c.nthermal);
+  CHECKF(c.nthermal == 2, "nthermal %d", c.nthermal);
   FtThermalCase *t = &c.thermal[0];
   CHECK_STR(t->name, "hot");
-  CHECK(t->kind == FT_THERMAL_SOLVE, "kind %d", (int)t->kind);
-  CHECK(t->line == 15, "thermal line %d", t->line);
-  CHECK(t->field.expr == NULL, "solved case has a field");
-  CHECK(t->nfixed == 1 && t->nflux == 1 && t->nconvection == 1 && t->nsource == 1, "bc counts %d %d %d %d", t->nfixed, t->nflux,
+  CHECKF(t->kind == FT_THERMAL_SOLVE, "kind %d", (int)t->kind);
+  CHECKF(t->line == 15, "thermal line %d", t->line);
+  CHECKF(t->field.expr == NULL, "solved case has a field");
+  CHECKF(t->nfixed == 1 && t->nflux == 1 && t->nconvection == 1 && t->nsource == 1, "bc counts %d %d %d %d", t->nfixed, t->nflux,
         t->nconvection, t->nsource);
   if (t->nfixed == 1 && t->nflux == 1 && t->nconvection == 1 && t->nsource == 1) {
     CHECK_STR(t->fixed[0].region, "inner");
     CHECK_NEAR(t->fixed[0].value, 373.15, 0);
-    CHECK(t->fixed[0].line == 16, "fixed line %d", t->fixed[0].line);
+    CHECKF(t->fixed[0].line == 16, "fixed line %d", t->fixed[0].line);
     CHECK_STR(t->flux[0].region, "top");
     CHECK_NEAR(t->flux[0].value, 1000, 0);
     CHECK_STR(t->convection[0].region, "outer");
@@ -284,76 +260,76 @@ static void test_full_example(void)
   }
   t = &c.thermal[1];
   CHECK_STR(t->name, "given");
-  CHECK(t->kind == FT_THERMAL_PRESCRIBED, "kind %d", (int)t->kind);
-  CHECK(t->nfixed == 0 && t->nflux == 0 && t->nconvection == 0 && t->nsource == 0, "prescribed case has BCs");
-  CHECK(t->field.expr != NULL, "prescribed field has no expression");
+  CHECKF(t->kind == FT_THERMAL_PRESCRIBED, "kind %d", (int)t->kind);
+  CHECKF(t->nfixed == 0 && t->nflux == 0 && t->nconvection == 0 && t->nsource == 0, "prescribed case has BCs");
+  CHECKF(t->field.expr != NULL, "prescribed field has no expression");
   if (t->field.expr) {
     CHECK_NEAR(FtExprEval(t->field.expr, 3, 4, 1), 279.15, 1e-14);
     CHECK_STR(FtExprText(t->field.expr), "sqrt(x^2+y^2) + z + 273.15");
   }
 
-  CHECK(c.nconstraints == 4, "nconstraints %d", c.nconstraints);
+  CHECKF(c.nconstraints == 4, "nconstraints %d", c.nconstraints);
   if (c.nconstraints == 4) {
     FtConstraint *k = c.constraints;
     CHECK_STR(k[0].region, "fixed");
-    CHECK(k[0].comp[0] && k[0].comp[1] && k[0].comp[2], "fixed comps");
-    for (int d = 0; d < 3; d++) CHECK(k[0].value[d].expr == NULL && k[0].value[d].value == 0, "fixed value %d", d);
-    CHECK(k[0].line == 24, "constraint line %d", k[0].line);
+    CHECKF(k[0].comp[0] && k[0].comp[1] && k[0].comp[2], "fixed comps");
+    for (int d = 0; d < 3; d++) CHECKF(k[0].value[d].expr == NULL && k[0].value[d].value == 0, "fixed value %d", d);
+    CHECKF(k[0].line == 24, "constraint line %d", k[0].line);
     CHECK_STR(k[1].region, "sym_x");
-    CHECK(k[1].comp[0] && !k[1].comp[1] && !k[1].comp[2], "sym_x comps %d %d %d", k[1].comp[0], k[1].comp[1], k[1].comp[2]);
+    CHECKF(k[1].comp[0] && !k[1].comp[1] && !k[1].comp[2], "sym_x comps %d %d %d", k[1].comp[0], k[1].comp[1], k[1].comp[2]);
     CHECK_STR(k[2].region, "end");
-    CHECK(!k[2].comp[0] && !k[2].comp[1] && k[2].comp[2], "end comps");
+    CHECKF(!k[2].comp[0] && !k[2].comp[1] && k[2].comp[2], "end comps");
     CHECK_NEAR(k[2].value[2].value, 1e-4, 0);
-    CHECK(k[2].value[2].expr == NULL, "end value is constant");
-    CHECK(k[2].value[0].value == 0 && k[2].value[1].value == 0, "unconstrained components of end are 0");
+    CHECKF(k[2].value[2].expr == NULL, "end value is constant");
+    CHECKF(k[2].value[0].value == 0 && k[2].value[1].value == 0, "unconstrained components of end are 0");
     CHECK_STR(k[3].region, "all_faces");
-    CHECK(k[3].value[0].expr != NULL, "all_faces x is an expression");
+    CHECKF(k[3].value[0].expr != NULL, "all_faces x is an expression");
     if (k[3].value[0].expr) CHECK_NEAR(FtExprEval(k[3].value[0].expr, 0, M_PI / 2, 0), 1, 1e-15);
-    CHECK(k[3].value[1].expr == NULL && k[3].value[1].value == 0, "\"0\" is a constant");
-    CHECK(k[3].value[2].expr == NULL && k[3].value[2].value == 0, "\"0\" is a constant");
+    CHECKF(k[3].value[1].expr == NULL && k[3].value[1].value == 0, "\"0\" is a constant");
+    CHECKF(k[3].value[2].expr == NULL && k[3].value[2].value == 0, "\"0\" is a constant");
   }
 
-  CHECK(c.nloads == 1, "nloads %d", c.nloads);
+  CHECKF(c.nloads == 1, "nloads %d", c.nloads);
   if (c.nloads == 1) {
     FtLoadCase *L = &c.loads[0];
     CHECK_STR(L->name, "lift");
-    CHECK(L->line == 29, "load case line %d", L->line);
-    CHECK(L->nsurface == 2, "nsurface %d", L->nsurface);
+    CHECKF(L->line == 29, "load case line %d", L->line);
+    CHECKF(L->nsurface == 2, "nsurface %d", L->nsurface);
     if (L->nsurface == 2) {
       CHECK_STR(L->surface[0].region, "top");
-      CHECK(L->surface[0].is_pressure == 1, "is_pressure");
+      CHECKF(L->surface[0].is_pressure == 1, "is_pressure");
       CHECK_NEAR(L->surface[0].pressure, 1e6, 0);
       CHECK_STR(L->surface[1].region, "lug");
-      CHECK(L->surface[1].is_pressure == 0, "traction is not pressure");
+      CHECKF(L->surface[1].is_pressure == 0, "traction is not pressure");
       CHECK_NEAR(L->surface[1].traction[0], 0, 0);
       CHECK_NEAR(L->surface[1].traction[2], 2e6, 0);
     }
-    CHECK(L->has_gravity, "has_gravity");
+    CHECKF(L->has_gravity, "has_gravity");
     CHECK_NEAR(L->gravity[2], -9.81, 0);
-    CHECK(L->has_rotation, "has_rotation");
+    CHECKF(L->has_rotation, "has_rotation");
     CHECK_NEAR(L->axis[2], 1, 0);
     CHECK_NEAR(L->omega, 100, 0);
-    CHECK(L->has_body_force, "has_body_force");
-    CHECK(L->body_force[0].expr == NULL && L->body_force[1].expr == NULL, "constant body force components");
-    CHECK(L->body_force[2].expr != NULL, "body_force z is an expression");
+    CHECKF(L->has_body_force, "has_body_force");
+    CHECKF(L->body_force[0].expr == NULL && L->body_force[1].expr == NULL, "constant body force components");
+    CHECKF(L->body_force[2].expr != NULL, "body_force z is an expression");
     if (L->body_force[2].expr) CHECK_NEAR(FtExprEval(L->body_force[2].expr, 0, 0, 2), -2000, 1e-15);
-    CHECK(L->nprescribed == 1, "nprescribed %d", L->nprescribed);
+    CHECKF(L->nprescribed == 1, "nprescribed %d", L->nprescribed);
     if (L->nprescribed == 1) {
       CHECK_STR(L->prescribed[0].region, "end");
-      CHECK(!L->prescribed[0].comp[0] && !L->prescribed[0].comp[1] && L->prescribed[0].comp[2], "prescribed comps");
+      CHECKF(!L->prescribed[0].comp[0] && !L->prescribed[0].comp[1] && L->prescribed[0].comp[2], "prescribed comps");
       CHECK_NEAR(L->prescribed[0].value[2].value, 2e-4, 0);
     }
-    CHECK(L->thermal_case == 0, "thermal_case %d", L->thermal_case);
-    CHECK(L->has_exact, "has_exact");
-    CHECK(L->exact[0].expr != NULL && L->exact[1].expr == NULL, "exact expressions");
+    CHECKF(L->thermal_case == 0, "thermal_case %d", L->thermal_case);
+    CHECKF(L->has_exact, "has_exact");
+    CHECKF(L->exact[0].expr != NULL && L->exact[1].expr == NULL, "exact expressions");
   }
   snprintf(want, sizeof want, "%s/results/bracket.h5", tmpdir);
   CHECK_STR(c.output_file, want);
-  CHECK(c.write_xdmf == 1, "write_xdmf %d", c.write_xdmf);
+  CHECKF(c.write_xdmf == 1, "write_xdmf %d", c.write_xdmf);
   CHECK_NEAR(c.rtol, 1e-10, 0);
 
   FtCaseFree(&c);
-  CHECK(is_zero(&c, sizeof c), "FtCaseFree does not zero the case");
+  CHECKF(is_zero(&c, sizeof c), "FtCaseFree does not zero the case");
   FtCaseFree(&c); /* twice is harmless */
 }
 
@@ -369,23 +345,23 @@ static void test_minimal(void)
   FtCase c;
   char   err[1024] = "";
   int    rc        = FtCaseParse("case.yaml", text, &c, err, sizeof err);
-  CHECK(rc == 0, "minimal case failed: %s", err);
+  CHECKF(rc == 0, "minimal case failed: %s", err);
   if (rc) return;
   CHECK_STR(c.name, "t-1.a_b");
   CHECK_STR(c.mesh_file, "/abs/m.msh");
   CHECK_STR(c.output_file, "out.h5");
   CHECK_NEAR(c.mesh_scale, 1, 0);
-  CHECK(c.order == 2, "default order %d", c.order);
+  CHECKF(c.order == 2, "default order %d", c.order);
   CHECK_NEAR(c.T_ref, 293.15, 0);
-  CHECK(c.write_xdmf == 0, "xdmf false");
+  CHECKF(c.write_xdmf == 0, "xdmf false");
   CHECK_NEAR(c.rtol, 1e-8, 0);
   CHECK_NEAR(c.materials[0].alpha, 0, 0);
   CHECK_NEAR(c.materials[0].rho, 0, 0);
   CHECK_NEAR(c.materials[0].k, 0, 0);
-  CHECK(c.nthermal == 0 && c.thermal == NULL, "no thermal");
-  CHECK(c.nconstraints == 0, "no constraints");
-  CHECK(c.loads[0].thermal_case == -1, "thermal_case %d", c.loads[0].thermal_case);
-  CHECK(!c.loads[0].has_gravity && !c.loads[0].has_rotation && !c.loads[0].has_body_force && !c.loads[0].has_exact, "no loads");
+  CHECKF(c.nthermal == 0 && c.thermal == NULL, "no thermal");
+  CHECKF(c.nconstraints == 0, "no constraints");
+  CHECKF(c.loads[0].thermal_case == -1, "thermal_case %d", c.loads[0].thermal_case);
+  CHECKF(!c.loads[0].has_gravity && !c.loads[0].has_rotation && !c.loads[0].has_body_force && !c.loads[0].has_exact, "no loads");
   FtCaseFree(&c);
 
   /* unit m, order 1, relative path in a relative folder, constant expression folded,
@@ -403,25 +379,25 @@ static void test_minimal(void)
          "output: {file: ../out/x.h5}\n"
          "solver: {rtol: 1e-6}\n";
   rc = FtCaseParse("dir/sub/case.yaml", text, &c, err, sizeof err);
-  CHECK(rc == 0, "second case failed: %s", err);
+  CHECKF(rc == 0, "second case failed: %s", err);
   if (rc) return;
   CHECK_STR(c.mesh_file, "dir/sub/m.msh");
   CHECK_STR(c.output_file, "dir/sub/../out/x.h5");
-  CHECK(c.order == 1, "order %d", c.order);
-  CHECK(c.thermal[0].kind == FT_THERMAL_PRESCRIBED && c.thermal[0].field.expr == NULL, "constant temperature");
+  CHECKF(c.order == 1, "order %d", c.order);
+  CHECKF(c.thermal[0].kind == FT_THERMAL_PRESCRIBED && c.thermal[0].field.expr == NULL, "constant temperature");
   CHECK_NEAR(c.thermal[0].field.value, 300, 0);
-  CHECK(c.constraints[0].comp[0] && c.constraints[0].comp[1] && !c.constraints[0].comp[2], "components [y, x]");
-  CHECK(c.constraints[0].value[0].expr == NULL, "2*pi folded to a constant");
+  CHECKF(c.constraints[0].comp[0] && c.constraints[0].comp[1] && !c.constraints[0].comp[2], "components [y, x]");
+  CHECKF(c.constraints[0].value[0].expr == NULL, "2*pi folded to a constant");
   CHECK_NEAR(c.constraints[0].value[0].value, 2 * M_PI, 1e-15);
   CHECK_NEAR(c.constraints[0].value[1].value, 2 * M_PI, 1e-15);
   CHECK_NEAR(c.constraints[0].value[2].value, 0, 0);
-  CHECK(c.constraints[1].value[2].expr && !c.constraints[1].value[0].expr, "scalar expression only on listed components");
+  CHECKF(c.constraints[1].value[2].expr && !c.constraints[1].value[0].expr, "scalar expression only on listed components");
   if (c.constraints[1].value[2].expr) CHECK_NEAR(FtExprEval(c.constraints[1].value[2].expr, 2, 0, 0), 3, 0);
   CHECK_NEAR(c.loads[0].axis[1], 0.6, 1e-15);
   CHECK_NEAR(c.loads[0].axis[2], 0.8, 1e-15);
   CHECK_NEAR(c.loads[0].omega, -5, 0);
-  CHECK(c.loads[0].thermal_case == 0 && c.loads[1].thermal_case == 0, "thermal_case");
-  CHECK(c.loads[1].nprescribed == 1 && c.loads[1].prescribed[0].value[0].expr, "prescribed expression");
+  CHECKF(c.loads[0].thermal_case == 0 && c.loads[1].thermal_case == 0, "thermal_case");
+  CHECKF(c.loads[1].nprescribed == 1 && c.loads[1].prescribed[0].value[0].expr, "prescribed expression");
   CHECK_NEAR(c.rtol, 1e-6, 0);
   FtCaseFree(&c);
 }
@@ -487,19 +463,19 @@ static void bad_text(const char *what, const char *text, int line, const char *s
   write_file(casepath, text);
   memset(&c, 0x5a, sizeof c);
   int rc = FtCaseLoad(casepath, &c, err, sizeof err);
-  CHECK(rc != 0, "%s: accepted", what);
+  CHECKF(rc != 0, "%s: accepted", what);
   if (rc == 0) {
     FtCaseFree(&c);
     return;
   }
   if (getenv("VERBOSE")) printf("  %-45s %s\n", what, err);
-  CHECK(is_zero(&c, sizeof c), "%s: case not zeroed after error", what);
+  CHECKF(is_zero(&c, sizeof c), "%s: case not zeroed after error", what);
   snprintf(prefix, sizeof prefix, "%s:%d: ", casepath, line);
-  CHECK(!strncmp(err, prefix, strlen(prefix)), "%s: message \"%s\" does not start with \"%s\"", what, err, prefix);
+  CHECKF(!strncmp(err, prefix, strlen(prefix)), "%s: message \"%s\" does not start with \"%s\"", what, err, prefix);
   const char *want[3] = {s1, s2, s3};
   for (int i = 0; i < 3; i++)
-    if (want[i]) CHECK(strstr(err, want[i]) != NULL, "%s: message \"%s\" lacks \"%s\"", what, err, want[i]);
-  CHECK(!strchr(err, '\n'), "%s: message is not one line: \"%s\"", what, err);
+    if (want[i]) CHECKF(strstr(err, want[i]) != NULL, "%s: message \"%s\" lacks \"%s\"", what, err, want[i]);
+  CHECKF(!strchr(err, '\n'), "%s: message is not one line: \"%s\"", what, err);
 }
 
 /* The base case with line `at` replaced by `repl`. */
@@ -522,7 +498,7 @@ static void test_bad_inputs(void)
   /* the base itself is valid */
   write_file(casepath, variant(0, -1, ""));
   int rc = FtCaseLoad(casepath, &c, err, sizeof err);
-  CHECK(rc == 0, "base case failed: %s", err);
+  CHECKF(rc == 0, "base case failed: %s", err);
   if (!rc) FtCaseFree(&c);
 
   bad("unknown top-level key", 24, "  file: out.h5\nsolve: {rtol: 1}", 25, "solve: unknown key", "known: name, mesh, materials", "solver");
@@ -637,15 +613,15 @@ static void test_bad_inputs(void)
   memset(&c, 0x5a, sizeof c);
   rc = FtCaseLoad(missing, &c, err, sizeof err);
   nbad++;
-  CHECK(rc != 0, "missing file accepted");
+  CHECKF(rc != 0, "missing file accepted");
   char want[700];
   snprintf(want, sizeof want, "%s: cannot read case file: No such file or directory", missing);
   CHECK_STR(err, want);
-  CHECK(is_zero(&c, sizeof c), "case not zeroed after missing file");
+  CHECKF(is_zero(&c, sizeof c), "case not zeroed after missing file");
   rc = FtCaseLoad(tmpdir, &c, err, sizeof err); /* a folder */
   nbad++;
-  CHECK(rc != 0 && strstr(err, "cannot read case file"), "folder as case file: rc %d, \"%s\"", rc, err);
-  CHECK(is_zero(&c, sizeof c), "case not zeroed after reading a folder");
+  CHECKF(rc != 0 && strstr(err, "cannot read case file"), "folder as case file: rc %d, \"%s\"", rc, err);
+  CHECKF(is_zero(&c, sizeof c), "case not zeroed after reading a folder");
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -734,27 +710,27 @@ static void test_fatigue_example(void)
   snprintf(lib, sizeof lib, "%s/materials.yaml", tmpdir);
   write_file(lib, test_library);
   int rc = load_text(path, fatigue_example, &c, err, sizeof err);
-  CHECK(rc == 0, "fatigue example failed: %s", err);
+  CHECKF(rc == 0, "fatigue example failed: %s", err);
   if (rc == 0) {
     FtFatigueCase *f = &c.fatigue;
-    CHECK(f->enabled == 1, "enabled %d", f->enabled);
-    CHECK(f->line == 15, "fatigue line %d", f->line);
+    CHECKF(f->enabled == 1, "enabled %d", f->enabled);
+    CHECKF(f->line == 15, "fatigue line %d", f->line);
     snprintf(want, sizeof want, "%s/results/bracket.h5", dir);
     CHECK_STR(f->basis, want);
     CHECK_STR(c.output_file, want);
     snprintf(want, sizeof want, "%s/histories/day1.csv", dir);
     CHECK_STR(f->history, want);
     CHECK_STR(f->time_column, "time");
-    CHECK(f->nchannels == 3, "nchannels %d", f->nchannels);
+    CHECKF(f->nchannels == 3, "nchannels %d", f->nchannels);
     if (f->nchannels == 3) {
       const char  *names[3] = {"lift_kN", "side_kN", "base_C"};
       const double scale[3] = {0.1, 0.5, 0.05}, offset[3] = {0, 0, 20};
       for (int i = 0; i < 3; i++) {
         CHECK_STR(f->channels[i].name, names[i]);
-        CHECK(f->channels[i].load_case == i, "channel %d load_case %d", i, f->channels[i].load_case);
+        CHECKF(f->channels[i].load_case == i, "channel %d load_case %d", i, f->channels[i].load_case);
         CHECK_NEAR(f->channels[i].scale, scale[i], 0);
         CHECK_NEAR(f->channels[i].offset, offset[i], 0);
-        CHECK(f->channels[i].line == 19 + i, "channel %d line %d", i, f->channels[i].line);
+        CHECKF(f->channels[i].line == 19 + i, "channel %d line %d", i, f->channels[i].line);
       }
     }
     snprintf(want, sizeof want, "%s/../materials.yaml", dir);
@@ -762,40 +738,40 @@ static void test_fatigue_example(void)
     const FtFatigueMaterial *m = &f->material;
     CHECK_STR(m->name, "S355J2");
     CHECK_STR(m->source, "EN 1993-1-9 category 71, halved");
-    CHECK(m->sn_kind == FT_SN_KNEE, "sn_kind %d", m->sn_kind);
+    CHECKF(m->sn_kind == FT_SN_KNEE, "sn_kind %d", m->sn_kind);
     CHECK_NEAR(m->S_ref, 35.5e6, 0);
     CHECK_NEAR(m->N_ref, 2e6, 0);
     CHECK_NEAR(m->m, 3, 0);
     CHECK_NEAR(m->S_knee, 26.15662364e6, 0);
     CHECK_NEAR(m->m2, 5, 0);
-    CHECK(m->haibach == 0, "haibach %d", m->haibach);
+    CHECKF(m->haibach == 0, "haibach %d", m->haibach);
     CHECK_NEAR(m->S_e, 14.36731734e6, 0);
-    CHECK(m->npts == 0, "npts %d", m->npts);
+    CHECKF(m->npts == 0, "npts %d", m->npts);
     const double marin[6] = {0.9, 0.85, 0.95, 0.99, 0.897, 0.74};
     for (int i = 0; i < 6; i++) CHECK_NEAR(m->marin[i], marin[i], 0);
     CHECK_NEAR(m->S_u, 470e6, 0);
     CHECK_NEAR(m->S_y, 355e6, 0);
     CHECK_NEAR(m->sigma_f, 900e6, 0);
     CHECK_NEAR(m->walker_gamma, 0.6, 0);
-    CHECK(f->equivalent == FT_EQ_SIGNED_VON_MISES, "equivalent %d", f->equivalent);
-    CHECK(f->mean_stress == FT_MSC_GOODMAN, "mean_stress %d", f->mean_stress);
-    CHECK(f->mean_compressive == FT_MEAN_COMPR_ZERO, "mean_compressive %d", f->mean_compressive);
+    CHECKF(f->equivalent == FT_EQ_SIGNED_VON_MISES, "equivalent %d", f->equivalent);
+    CHECKF(f->mean_stress == FT_MSC_GOODMAN, "mean_stress %d", f->mean_stress);
+    CHECKF(f->mean_compressive == FT_MEAN_COMPR_ZERO, "mean_compressive %d", f->mean_compressive);
     CHECK_NEAR(f->gate, 1e6, 0);
-    CHECK(f->hot_spots == 10, "hot_spots %d", f->hot_spots);
+    CHECKF(f->hot_spots == 10, "hot_spots %d", f->hot_spots);
     CHECK_NEAR(f->prior_damage, 0, 0);
     snprintf(want, sizeof want, "%s/results/bracket_fatigue.h5", dir);
     CHECK_STR(f->output, want);
-    CHECK(f->superposition == 0 && f->single_precision == 0, "superposition %d single_precision %d", f->superposition, f->single_precision);
+    CHECKF(f->superposition == 0 && f->single_precision == 0, "superposition %d single_precision %d", f->superposition, f->single_precision);
 
     FtFatigueParams p;
-    CHECK(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "params rejected");
-    CHECK(p.sn.kind == FT_SN_KNEE && p.msc == FT_MSC_GOODMAN && p.mean_compr == FT_MEAN_COMPR_ZERO, "params kind %d msc %d compr %d",
+    CHECKF(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "params rejected");
+    CHECKF(p.sn.kind == FT_SN_KNEE && p.msc == FT_MSC_GOODMAN && p.mean_compr == FT_MEAN_COMPR_ZERO, "params kind %d msc %d compr %d",
           p.sn.kind, p.msc, p.mean_compr);
     CHECK_NEAR(p.S_u, 470e6, 0);
     CHECK_NEAR(p.sn.marin[5], 0.74, 0);
     CHECK_NEAR(ft_sn_cycles(&p.sn, 35.5e6 * ft_sn_marin(&p.sn)), 2e6, 1e-12);
     FtCaseFree(&c);
-    CHECK(is_zero(&c, sizeof c), "FtCaseFree does not zero a case with a fatigue section");
+    CHECKF(is_zero(&c, sizeof c), "FtCaseFree does not zero a case with a fatigue section");
   }
 
   /* the same with the defaults (basis, time column, offset, hot_spots, ...) and other choices */
@@ -809,37 +785,37 @@ static void test_fatigue_example(void)
                      "  compressive_mean: as_is\n"
                      "  output: fat.h5\n";
   rc = load_text(path, text, &c, err, sizeof err); /* no library key, no FTWIN_MATERIALS, no materials.yaml next to it */
-  CHECK(rc != 0 && (strstr(err, "no material library was found") || strstr(err, "built-in default")), "no library: rc %d \"%s\"", rc,
+  CHECKF(rc != 0 && (strstr(err, "no material library was found") || strstr(err, "built-in default")), "no library: rc %d \"%s\"", rc,
         err);
   if (!rc) FtCaseFree(&c);
   setenv("FTWIN_MATERIALS", lib, 1);
   rc = load_text(path, text, &c, err, sizeof err);
-  CHECK(rc == 0, "defaults case failed: %s", err);
+  CHECKF(rc == 0, "defaults case failed: %s", err);
   if (rc == 0) {
     FtFatigueCase *f = &c.fatigue;
     snprintf(want, sizeof want, "%s/out.h5", dir);
     CHECK_STR(f->basis, want);
     CHECK_STR(f->history, "/abs/h.csv");
     CHECK_STR(f->time_column, "time");
-    CHECK(f->nchannels == 1 && f->channels[0].load_case == 1, "channel load_case");
+    CHECKF(f->nchannels == 1 && f->channels[0].load_case == 1, "channel load_case");
     CHECK_STR(f->channels[0].name, "F.1-x");
     CHECK_NEAR(f->channels[0].scale, -2, 0);
     CHECK_NEAR(f->channels[0].offset, 0, 0);
-    CHECK(f->equivalent == FT_EQ_CRITICAL_PLANE, "equivalent %d", f->equivalent);
-    CHECK(f->mean_stress == FT_MSC_NONE, "mean_stress %d", f->mean_stress);
-    CHECK(f->mean_compressive == FT_MEAN_COMPR_ASIS, "mean_compressive %d", f->mean_compressive);
+    CHECKF(f->equivalent == FT_EQ_CRITICAL_PLANE, "equivalent %d", f->equivalent);
+    CHECKF(f->mean_stress == FT_MSC_NONE, "mean_stress %d", f->mean_stress);
+    CHECKF(f->mean_compressive == FT_MEAN_COMPR_ASIS, "mean_compressive %d", f->mean_compressive);
     CHECK_NEAR(f->gate, 0, 0);
-    CHECK(f->hot_spots == 10, "default hot_spots %d", f->hot_spots);
+    CHECKF(f->hot_spots == 10, "default hot_spots %d", f->hot_spots);
     CHECK_NEAR(f->prior_damage, 0, 0);
     CHECK_STR(f->library, lib);
     const FtFatigueMaterial *m = &f->material;
-    CHECK(m->sn_kind == FT_SN_TABLE && m->npts == 3, "table kind %d npts %d", m->sn_kind, m->npts);
+    CHECKF(m->sn_kind == FT_SN_TABLE && m->npts == 3, "table kind %d npts %d", m->sn_kind, m->npts);
     CHECK_NEAR(m->tab_S[2], 200e6, 0);
     CHECK_NEAR(m->tab_N[2], 1e6, 0);
     for (int i = 0; i < 6; i++) CHECK_NEAR(m->marin[i], 1, 0);
     CHECK_NEAR(m->S_y, 0, 0);
     FtFatigueParams p;
-    CHECK(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "table params rejected");
+    CHECKF(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "table params rejected");
     CHECK_NEAR(ft_sn_cycles(&p.sn, 300e6), 1e5, 1e-12);
     FtCaseFree(&c);
   }
@@ -867,7 +843,7 @@ static void test_fatigue_example(void)
          "    sn: {type: knee, S_ref: 500e6, N_ref: 1e3, m: 4, S_knee: 200e6, haibach: true}\n"
          "    marin: {surface: 0.8}\n";
   rc = FtCaseParse("dir/case.yaml", text, &c, err, sizeof err);
-  CHECK(rc == 0, "inline case failed: %s", err);
+  CHECKF(rc == 0, "inline case failed: %s", err);
   if (rc == 0) {
     FtFatigueCase *f = &c.fatigue;
     CHECK_STR(f->time_column, "t_s");
@@ -876,18 +852,18 @@ static void test_fatigue_example(void)
     CHECK_STR(f->history, "dir/h.csv");
     CHECK_STR(f->output, "dir/fat.h5");
     CHECK_STR(f->library, "");
-    CHECK(f->equivalent == FT_EQ_MAX_ABS_PRINCIPAL, "equivalent %d", f->equivalent);
-    CHECK(f->mean_stress == FT_MSC_WALKER, "mean_stress %d", f->mean_stress);
-    CHECK(f->hot_spots == 3, "hot_spots %d", f->hot_spots);
+    CHECKF(f->equivalent == FT_EQ_MAX_ABS_PRINCIPAL, "equivalent %d", f->equivalent);
+    CHECKF(f->mean_stress == FT_MSC_WALKER, "mean_stress %d", f->mean_stress);
+    CHECKF(f->hot_spots == 3, "hot_spots %d", f->hot_spots);
     CHECK_NEAR(f->prior_damage, 0.25, 0);
     CHECK_STR(f->material.name, "w");
     CHECK_STR(f->material.source, "two lines ");
-    CHECK(f->material.haibach == 1, "haibach");
+    CHECKF(f->material.haibach == 1, "haibach");
     CHECK_NEAR(f->material.m2, 7, 0);
     CHECK_NEAR(f->material.marin[0], 0.8, 0);
     CHECK_NEAR(f->material.marin[1], 1, 0);
     FtFatigueParams p;
-    CHECK(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "inline params rejected");
+    CHECKF(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "inline params rejected");
     CHECK_NEAR(ft_sn_m2(&p.sn), 7, 0);
     FtCaseFree(&c);
   }
@@ -895,7 +871,7 @@ static void test_fatigue_example(void)
   /* a case without a fatigue section */
   rc = FtCaseParse("c.yaml", "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
                    "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n", &c, err, sizeof err);
-  CHECK(rc == 0 && c.fatigue.enabled == 0 && c.fatigue.channels == NULL, "no fatigue section: rc %d enabled %d", rc, c.fatigue.enabled);
+  CHECKF(rc == 0 && c.fatigue.enabled == 0 && c.fatigue.channels == NULL, "no fatigue section: rc %d enabled %d", rc, c.fatigue.enabled);
   if (!rc) FtCaseFree(&c);
   remove(lib);
   remove(path);
@@ -942,9 +918,9 @@ static void test_library_lookup(void)
     if (cases[i].env) setenv("FTWIN_MATERIALS", cases[i].env, 1);
     else unsetenv("FTWIN_MATERIALS");
     int rc = load_text(path, cases[i].text, &c, err, sizeof err);
-    CHECK(rc == 0, "%s: %s", cases[i].what, err);
+    CHECKF(rc == 0, "%s: %s", cases[i].what, err);
     if (rc) continue;
-    CHECK(!strcmp(c.fatigue.material.source, cases[i].source), "%s: got the material \"%s\"", cases[i].what, c.fatigue.material.source);
+    CHECKF(!strcmp(c.fatigue.material.source, cases[i].source), "%s: got the material \"%s\"", cases[i].what, c.fatigue.material.source);
     FtCaseFree(&c);
   }
   /* nothing found: an error (or, when built with FTWIN_MATERIALS_FILE, the built-in library,
@@ -952,9 +928,9 @@ static void test_library_lookup(void)
   unsetenv("FTWIN_MATERIALS");
   remove(libC);
   int rc = load_text(path, without_key, &c, err, sizeof err);
-  CHECK(rc != 0, "no library: accepted");
+  CHECKF(rc != 0, "no library: accepted");
   if (!rc) FtCaseFree(&c);
-  CHECK(strstr(err, "fatigue.material:") && (strstr(err, "no material library was found") || strstr(err, "built-in default")),
+  CHECKF(strstr(err, "fatigue.material:") && (strstr(err, "no material library was found") || strstr(err, "built-in default")),
         "no library: \"%s\"", err);
   /* S355J2, which inputs/materials.yaml has: found there when case.c was built with
      FTWIN_MATERIALS_FILE, else no library at all */
@@ -962,15 +938,15 @@ static void test_library_lookup(void)
   snprintf(s355, sizeof s355, "%.*s  material: S355J2\n", (int)(strstr(head, "  material: M") - head), head);
   rc = load_text(path, s355, &c, err, sizeof err);
   if (rc == 0) {
-    CHECK(strstr(c.fatigue.library, "materials.yaml") && !strcmp(c.fatigue.material.name, "S355J2"), "built-in library: %s",
+    CHECKF(strstr(c.fatigue.library, "materials.yaml") && !strcmp(c.fatigue.material.name, "S355J2"), "built-in library: %s",
           c.fatigue.library);
     FtCaseFree(&c);
   } else {
-    CHECK(strstr(err, ":10: fatigue.material: material 'S355J2' names a library entry, but no material library was found"), "no library: \"%s\"",
+    CHECKF(strstr(err, ":10: fatigue.material: material 'S355J2' names a library entry, but no material library was found"), "no library: \"%s\"",
           err);
   }
 #ifdef FTWIN_MATERIALS_FILE
-  CHECK(rc == 0, "built with FTWIN_MATERIALS_FILE, but S355J2 not found: %s", err);
+  CHECKF(rc == 0, "built with FTWIN_MATERIALS_FILE, but S355J2 not found: %s", err);
 #endif
   /* the library key names a missing file */
   snprintf(with_key, sizeof with_key, "%s  library: no-such-lib.yaml\n", head);
@@ -980,7 +956,7 @@ static void test_library_lookup(void)
            "%s:11: fatigue.library: cannot read the material library '%s/no-such-lib.yaml' (from fatigue.library): No such file or "
            "directory",
            path, dir);
-  CHECK(rc != 0 && !strcmp(err, want), "missing library: \"%s\", expected \"%s\"", err, want);
+  CHECKF(rc != 0 && !strcmp(err, want), "missing library: \"%s\", expected \"%s\"", err, want);
   if (!rc) FtCaseFree(&c);
   /* FTWIN_MATERIALS names a missing file */
   setenv("FTWIN_MATERIALS", "/no/such/materials.yaml", 1);
@@ -989,7 +965,7 @@ static void test_library_lookup(void)
            "%s:10: fatigue.material: cannot read the material library '/no/such/materials.yaml' (from the environment variable "
            "FTWIN_MATERIALS): No such file or directory",
            path);
-  CHECK(rc != 0 && !strcmp(err, want), "missing FTWIN_MATERIALS: \"%s\", expected \"%s\"", err, want);
+  CHECKF(rc != 0 && !strcmp(err, want), "missing FTWIN_MATERIALS: \"%s\", expected \"%s\"", err, want);
   if (!rc) FtCaseFree(&c);
   unsetenv("FTWIN_MATERIALS");
   remove(libA);
@@ -1026,20 +1002,20 @@ static void test_material_library(void)
              "fatigue: {history: h.csv, channels: [{name: c, load_case: a, scale: 1}], output: f.h5, material: %s, mean_stress: %s}\n",
              e[i].name, e[i].sigma_f > 0 ? "morrow" : "goodman");
     int rc = load_text(path, text, &c, err, sizeof err);
-    CHECK(rc == 0, "library entry %s: %s", e[i].name, err);
+    CHECKF(rc == 0, "library entry %s: %s", e[i].name, err);
     if (rc) continue;
     const FtFatigueMaterial *m = &c.fatigue.material;
-    CHECK(m->sn_kind == e[i].kind, "%s: kind %d", e[i].name, m->sn_kind);
+    CHECKF(m->sn_kind == e[i].kind, "%s: kind %d", e[i].name, m->sn_kind);
     CHECK_NEAR(m->S_ref, e[i].S_ref, 0);
     CHECK_NEAR(m->N_ref, e[i].N_ref, 0);
     CHECK_NEAR(m->m, e[i].m, 1e-9);
     CHECK_NEAR(m->S_u, e[i].S_u, 0);
     CHECK_NEAR(m->S_y, e[i].S_y, 0);
     CHECK_NEAR(m->sigma_f, e[i].sigma_f, 0);
-    CHECK(strlen(m->source) > 40, "%s: short source \"%s\"", e[i].name, m->source);
+    CHECKF(strlen(m->source) > 40, "%s: short source \"%s\"", e[i].name, m->source);
     for (int k = 0; k < 6; k++) CHECK_NEAR(m->marin[k], 1, 0);
     FtFatigueParams p;
-    CHECK(FtFatigueParamsFromCase(&c.fatigue, &p) == FT_FAT_OK, "%s: params rejected", e[i].name);
+    CHECKF(FtFatigueParamsFromCase(&c.fatigue, &p) == FT_FAT_OK, "%s: params rejected", e[i].name);
     if (e[i].A > 0) {
       CHECK_NEAR(ft_sn_cycles(&p.sn, e[i].A), 1, 2e-3 * e[i].m); /* A is rounded to 1 MPa in the table */
     } else {
@@ -1049,7 +1025,7 @@ static void test_material_library(void)
       CHECK_NEAR(m->S_knee, 35.5e6 * cbrt(0.4), 1e-9);
       CHECK_NEAR(m->S_e, m->S_knee * pow(0.05, 0.2), 1e-9);
       CHECK_NEAR(ft_sn_cycles(&p.sn, m->S_e), 1e8, 1e-8);
-      CHECK(isinf(ft_sn_cycles(&p.sn, 0.999 * m->S_e)), "below the cut-off: finite life");
+      CHECKF(isinf(ft_sn_cycles(&p.sn, 0.999 * m->S_e)), "below the cut-off: finite life");
       CHECK_NEAR(2 * m->S_knee / 1e6, 52, 0.01); /* EN 1993-1-9 Table 7.1: 52 and 29 MPa (rounded) */
       CHECK_NEAR(2 * m->S_e / 1e6, 29, 0.02);
     }
@@ -1121,20 +1097,20 @@ static void bad_lib(const char *what, const char *libtext, int line, const char 
   write_file(casepath, text);
   memset(&c, 0x5a, sizeof c);
   int rc = FtCaseLoad(casepath, &c, err, sizeof err);
-  CHECK(rc != 0, "%s: accepted", what);
+  CHECKF(rc != 0, "%s: accepted", what);
   if (rc == 0) {
     FtCaseFree(&c);
     remove(lib);
     return;
   }
   if (getenv("VERBOSE")) printf("  %-45s %s\n", what, err);
-  CHECK(is_zero(&c, sizeof c), "%s: case not zeroed after error", what);
+  CHECKF(is_zero(&c, sizeof c), "%s: case not zeroed after error", what);
   snprintf(prefix, sizeof prefix, "%s:%d: ", lib, line);
-  CHECK(!strncmp(err, prefix, strlen(prefix)), "%s: message \"%s\" does not start with \"%s\"", what, err, prefix);
+  CHECKF(!strncmp(err, prefix, strlen(prefix)), "%s: message \"%s\" does not start with \"%s\"", what, err, prefix);
   const char *want[3] = {s1, s2, s3};
   for (int i = 0; i < 3; i++)
-    if (want[i]) CHECK(strstr(err, want[i]) != NULL, "%s: message \"%s\" lacks \"%s\"", what, err, want[i]);
-  CHECK(!strchr(err, '\n'), "%s: message is not one line: \"%s\"", what, err);
+    if (want[i]) CHECKF(strstr(err, want[i]) != NULL, "%s: message \"%s\" lacks \"%s\"", what, err, want[i]);
+  CHECKF(!strchr(err, '\n'), "%s: message is not one line: \"%s\"", what, err);
   remove(lib);
 }
 
@@ -1144,7 +1120,7 @@ static void test_fatigue_bad(void)
   char   err[2048];
   write_file(casepath, fvariant(0, -1, ""));
   int rc = FtCaseLoad(casepath, &c, err, sizeof err);
-  CHECK(rc == 0, "fatigue base case failed: %s", err);
+  CHECKF(rc == 0, "fatigue base case failed: %s", err);
   if (!rc) FtCaseFree(&c);
 
   /* channels */
@@ -1284,7 +1260,7 @@ static void test_fatigue_bad(void)
     write_file(casepath, fvariant(17, 22, "  material: steel\n  library: badlib.yaml"));
     rc = FtCaseLoad(casepath, &c, err, sizeof err);
     nbad++;
-    CHECK(rc != 0 && strstr(err, ":17: fatigue.material: no material named 'steel'") && strstr(err, "known: none"), "empty list: \"%s\"", err);
+    CHECKF(rc != 0 && strstr(err, ":17: fatigue.material: no material named 'steel'") && strstr(err, "known: none"), "empty list: \"%s\"", err);
     if (!rc) FtCaseFree(&c);
     remove(lib2);
   }
@@ -1363,7 +1339,7 @@ static void check_sensor(const FtSensor *s, const char *id, int type, const doub
                          double to_si, double si_offset, double noise, double lo, double hi, int mechanical, int channel, int line)
 {
   CHECK_STR(s->id, id);
-  CHECK(s->type == type, "%s: type %d, expected %d", id, s->type, type);
+  CHECKF(s->type == type, "%s: type %d, expected %d", id, s->type, type);
   for (int k = 0; k < 3; k++) {
     CHECK_NEAR(s->x[k], x[k], 1e-15);
     CHECK_NEAR(s->dir[k], dir[k], 1e-15);
@@ -1372,10 +1348,10 @@ static void check_sensor(const FtSensor *s, const char *id, int type, const doub
   CHECK_NEAR(s->to_si, to_si, 0);
   CHECK_NEAR(s->si_offset, si_offset, 0);
   CHECK_NEAR(s->noise, noise, 0);
-  CHECK(s->range[0] == lo && s->range[1] == hi, "%s: range [%g, %g], expected [%g, %g]", id, s->range[0], s->range[1], lo, hi);
-  CHECK(s->mechanical == mechanical, "%s: mechanical %d, expected %d", id, s->mechanical, mechanical);
-  CHECK(s->channel == channel, "%s: channel %d, expected %d", id, s->channel, channel);
-  CHECK(s->line == line, "%s: line %d, expected %d", id, s->line, line);
+  CHECKF(s->range[0] == lo && s->range[1] == hi, "%s: range [%g, %g], expected [%g, %g]", id, s->range[0], s->range[1], lo, hi);
+  CHECKF(s->mechanical == mechanical, "%s: mechanical %d, expected %d", id, s->mechanical, mechanical);
+  CHECKF(s->channel == channel, "%s: channel %d, expected %d", id, s->channel, channel);
+  CHECKF(s->line == line, "%s: line %d, expected %d", id, s->line, line);
 }
 
 static void test_sensors_example(void)
@@ -1384,22 +1360,22 @@ static void test_sensors_example(void)
   FtCase c;
   snprintf(text, sizeof text, "%s%s%s", sensors_head, sensors_example, calibration_example);
   int rc = load_text(casepath, text, &c, err, sizeof err);
-  CHECK(rc == 0, "sensors example failed: %s", err);
+  CHECKF(rc == 0, "sensors example failed: %s", err);
   if (rc == 0) {
     const FtSensorsCase *S = &c.sensors;
     const double         inf = INFINITY, r2 = sqrt(0.5);
-    CHECK(S->enabled == 1, "sensors enabled %d", S->enabled);
-    CHECK(S->line == line_with(text, "  data: sensors/day1.csv"), "sensors line %d", S->line);
+    CHECKF(S->enabled == 1, "sensors enabled %d", S->enabled);
+    CHECKF(S->line == line_with(text, "  data: sensors/day1.csv"), "sensors line %d", S->line);
     snprintf(want, sizeof want, "%s/sensors/day1.csv", tmpdir);
     CHECK_STR(S->data, want);
     CHECK_STR(S->time_column, "time");
     CHECK_NEAR(S->dt, 1.0, 0);
     CHECK_NEAR(S->spike_threshold, 6, 0);
-    CHECK(S->spike_window == 5, "spike_window %d", S->spike_window);
+    CHECKF(S->spike_window == 5, "spike_window %d", S->spike_window);
     CHECK_NEAR(S->stuck_seconds, 30, 0);
     CHECK_NEAR(S->gap_seconds, 0, 0);
     CHECK_NEAR(S->max_bad_fraction, 0.5, 0);
-    CHECK(S->nsensors == 7, "nsensors %d (the rosette expands into three gauges)", S->nsensors);
+    CHECKF(S->nsensors == 7, "nsensors %d (the rosette expands into three gauges)", S->nsensors);
     if (S->nsensors == 7) {
       int lsg = line_with(text, "{id: SG1"), lr = line_with(text, "{id: R1"), ld = line_with(text, "{id: D1"),
           lt = line_with(text, "{id: TC1"), ll = line_with(text, "{id: LC1");
@@ -1418,44 +1394,44 @@ static void test_sensors_example(void)
                    ll);
     }
     const FtCalibrationCase *C = &c.calibration;
-    CHECK(C->enabled == 1, "calibration enabled %d", C->enabled);
-    CHECK(C->line == line_with(text, "  parameters:"), "calibration line %d", C->line);
-    CHECK(C->nparams == 4, "nparams %d", C->nparams);
+    CHECKF(C->enabled == 1, "calibration enabled %d", C->enabled);
+    CHECKF(C->line == line_with(text, "  parameters:"), "calibration line %d", C->line);
+    CHECKF(C->nparams == 4, "nparams %d", C->nparams);
     if (C->nparams == 4) {
       const FtCalParam *P = C->params;
       CHECK_STR(P[0].name, "E_body");
-      CHECK(P[0].kind == FT_PARAM_MODULUS && P[0].load_case == -1, "E_body kind %d load_case %d", P[0].kind, P[0].load_case);
+      CHECKF(P[0].kind == FT_PARAM_MODULUS && P[0].load_case == -1, "E_body kind %d load_case %d", P[0].kind, P[0].load_case);
       CHECK_STR(P[0].region, "body");
       CHECK_NEAR(P[0].prior, 1, 0);
       CHECK_NEAR(P[0].sigma, 0.05, 0);
       CHECK_NEAR(P[0].lower, 0.7, 0);
       CHECK_NEAR(P[0].upper, 1.3, 0);
-      CHECK(P[0].line == line_with(text, "{name: E_body"), "E_body line %d", P[0].line);
+      CHECKF(P[0].line == line_with(text, "{name: E_body"), "E_body line %d", P[0].line);
       CHECK_STR(P[1].name, "alpha_all");
-      CHECK(P[1].kind == FT_PARAM_EXPANSION, "alpha kind %d", P[1].kind);
+      CHECKF(P[1].kind == FT_PARAM_EXPANSION, "alpha kind %d", P[1].kind);
       CHECK_STR(P[1].region, ""); /* every material */
       CHECK_NEAR(P[1].prior, 1, 0); /* default */
       CHECK_NEAR(P[1].sigma, 0.1, 0);
       CHECK_NEAR(P[1].lower, 0.5, 0);
       CHECK_NEAR(P[1].upper, 1.5, 0);
-      CHECK(P[2].kind == FT_PARAM_CONVECTION, "h kind %d", P[2].kind);
+      CHECKF(P[2].kind == FT_PARAM_CONVECTION, "h kind %d", P[2].kind);
       CHECK_STR(P[2].region, "ambient");
       CHECK_NEAR(P[2].upper, 5, 0);
       CHECK_STR(P[3].name, "lift_path");
-      CHECK(P[3].kind == FT_PARAM_LOAD_SCALE && P[3].load_case == 0, "lift_path kind %d load_case %d", P[3].kind, P[3].load_case);
+      CHECKF(P[3].kind == FT_PARAM_LOAD_SCALE && P[3].load_case == 0, "lift_path kind %d load_case %d", P[3].kind, P[3].load_case);
       CHECK_STR(P[3].region, "");
       CHECK_NEAR(P[3].prior, 0.95, 0);
       CHECK_NEAR(P[3].lower, 0.8, 0);
       CHECK_NEAR(P[3].upper, 1.2, 0);
     }
     CHECK_NEAR(C->linear_range, 0.02, 0);
-    CHECK(C->max_outer == 5 && C->fit_samples == 2000 && C->ensemble == 64, "max_outer %d fit_samples %ld ensemble %d", C->max_outer,
+    CHECKF(C->max_outer == 5 && C->fit_samples == 2000 && C->ensemble == 64, "max_outer %d fit_samples %ld ensemble %d", C->max_outer,
           C->fit_samples, C->ensemble);
     CHECK_NEAR(C->regularization, 1e-10, 0);
     snprintf(want, sizeof want, "%s/results/bracket_asset.h5", tmpdir);
     CHECK_STR(C->output, want);
     FtCaseFree(&c);
-    CHECK(is_zero(&c, sizeof c), "FtCaseFree does not zero a case with sensors and calibration");
+    CHECKF(is_zero(&c, sizeof c), "FtCaseFree does not zero a case with sensors and calibration");
   }
 
   /* the document holds exactly these examples */
@@ -1463,7 +1439,7 @@ static void test_sensors_example(void)
   size_t n   = 0;
   snprintf(docpath, sizeof docpath, "%sinputs/CASE_FORMAT.md", repo_root);
   FILE *f = fopen(docpath, "rb");
-  CHECK(f != NULL, "cannot open %s", docpath);
+  CHECKF(f != NULL, "cannot open %s", docpath);
   if (f) {
     fseek(f, 0, SEEK_END);
     long len = ftell(f);
@@ -1471,10 +1447,10 @@ static void test_sensors_example(void)
     doc = calloc((size_t)len + 1, 1);
     n   = doc ? fread(doc, 1, (size_t)len, f) : 0;
     fclose(f);
-    CHECK(n == (size_t)len, "short read of %s", docpath);
-    CHECK(doc && strstr(doc, sensors_example), "%s lacks the sensors example of this test", docpath);
-    CHECK(doc && strstr(doc, calibration_example), "%s lacks the calibration example of this test", docpath);
-    CHECK(doc && strstr(doc, "  superposition: fused") && strstr(doc, "  precision: double"), "%s lacks superposition/precision", docpath);
+    CHECKF(n == (size_t)len, "short read of %s", docpath);
+    CHECKF(doc && strstr(doc, sensors_example), "%s lacks the sensors example of this test", docpath);
+    CHECKF(doc && strstr(doc, calibration_example), "%s lacks the calibration example of this test", docpath);
+    CHECKF(doc && strstr(doc, "  superposition: fused") && strstr(doc, "  precision: double"), "%s lacks superposition/precision", docpath);
     free(doc);
   }
 }
@@ -1512,20 +1488,20 @@ static void test_sensors_defaults(void)
                      "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
                      "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n";
   int rc = FtCaseParse("dir/case.yaml", text, &c, err, sizeof err);
-  CHECK(rc == 0, "defaults case failed: %s", err);
+  CHECKF(rc == 0, "defaults case failed: %s", err);
   if (rc == 0) {
     const FtSensorsCase *S = &c.sensors;
-    CHECK(c.fatigue.superposition == 1 && c.fatigue.single_precision == 1, "superposition %d single %d", c.fatigue.superposition,
+    CHECKF(c.fatigue.superposition == 1 && c.fatigue.single_precision == 1, "superposition %d single %d", c.fatigue.superposition,
           c.fatigue.single_precision);
     CHECK_STR(S->data, "dir/data/s.HDF5");
     CHECK_STR(S->time_column, "time"); /* default; a sensor may be called "time" with HDF5 data */
     CHECK_NEAR(S->dt, 0.25, 0);
     CHECK_NEAR(S->spike_threshold, 6, 0);
-    CHECK(S->spike_window == 2, "spike_window %d", S->spike_window);
+    CHECKF(S->spike_window == 2, "spike_window %d", S->spike_window);
     CHECK_NEAR(S->stuck_seconds, 30, 0);
     CHECK_NEAR(S->gap_seconds, 0, 0);
     CHECK_NEAR(S->max_bad_fraction, 1, 0);
-    CHECK(S->nsensors == 9, "nsensors %d", S->nsensors);
+    CHECKF(S->nsensors == 9, "nsensors %d", S->nsensors);
     if (S->nsensors == 9) {
       const double s3 = 1 / sqrt(3.0);
       check_sensor(&S->sensors[0], "e", FT_SENSOR_STRAIN, (double[3]){1, 2, 3}, (double[3]){0.6, 0.8, 0}, "strain", 1, 0, 1e-6, -inf, inf,
@@ -1543,11 +1519,11 @@ static void test_sensors_defaults(void)
                      i == 4 ? 0 : -inf, i == 4 ? 1 : inf, 0, lch[i], 12 + i);
     }
     const FtCalibrationCase *C = &c.calibration;
-    CHECK(C->enabled == 1 && C->nparams == 1, "calibration enabled %d nparams %d", C->enabled, C->nparams);
+    CHECKF(C->enabled == 1 && C->nparams == 1, "calibration enabled %d nparams %d", C->enabled, C->nparams);
     CHECK_STR(C->params[0].region, "");
     CHECK_NEAR(C->params[0].prior, 1, 0);
     CHECK_NEAR(C->linear_range, 0.02, 0);
-    CHECK(C->max_outer == 5 && C->fit_samples == 2000 && C->ensemble == 64, "defaults max_outer %d fit_samples %ld ensemble %d",
+    CHECKF(C->max_outer == 5 && C->fit_samples == 2000 && C->ensemble == 64, "defaults max_outer %d fit_samples %ld ensemble %d",
           C->max_outer, C->fit_samples, C->ensemble);
     CHECK_NEAR(C->regularization, 1e-10, 0);
     CHECK_STR(C->output, "dir/fat.h5"); /* default: fatigue.output */
@@ -1572,24 +1548,24 @@ static void test_sensors_defaults(void)
          "  regularization: 0\n"
          "  output: asset.h5\n";
   rc = FtCaseParse("case.yaml", text, &c, err, sizeof err);
-  CHECK(rc == 0, "case without fatigue failed: %s", err);
+  CHECKF(rc == 0, "case without fatigue failed: %s", err);
   if (rc == 0) {
-    CHECK(c.fatigue.enabled == 0 && c.fatigue.superposition == 0 && c.fatigue.single_precision == 0, "fatigue defaults");
+    CHECKF(c.fatigue.enabled == 0 && c.fatigue.superposition == 0 && c.fatigue.single_precision == 0, "fatigue defaults");
     CHECK_STR(c.sensors.data, "/abs/s.csv");
     CHECK_STR(c.sensors.time_column, "t_s");
     CHECK_NEAR(c.sensors.dt, 0, 0);
     CHECK_NEAR(c.sensors.spike_threshold, 3.5, 0);
-    CHECK(c.sensors.spike_window == 5, "default spike_window %d", c.sensors.spike_window);
+    CHECKF(c.sensors.spike_window == 5, "default spike_window %d", c.sensors.spike_window);
     CHECK_NEAR(c.sensors.stuck_seconds, 0.5, 0);
     CHECK_NEAR(c.sensors.gap_seconds, 12, 0);
     CHECK_NEAR(c.sensors.max_bad_fraction, 0, 0);
-    CHECK(c.sensors.nsensors == 1, "nsensors %d", c.sensors.nsensors);
+    CHECKF(c.sensors.nsensors == 1, "nsensors %d", c.sensors.nsensors);
     CHECK_NEAR(c.sensors.sensors[0].x[0], 1, 1e-15);
     CHECK_STR(c.calibration.output, "asset.h5");
-    CHECK(c.calibration.params[0].load_case == 0, "load_case %d", c.calibration.params[0].load_case);
+    CHECKF(c.calibration.params[0].load_case == 0, "load_case %d", c.calibration.params[0].load_case);
     CHECK_NEAR(c.calibration.params[0].prior, 2, 0);
     CHECK_NEAR(c.calibration.linear_range, 0.5, 0);
-    CHECK(c.calibration.max_outer == 1 && c.calibration.fit_samples == 10 && c.calibration.ensemble == 8, "limits");
+    CHECKF(c.calibration.max_outer == 1 && c.calibration.fit_samples == 10 && c.calibration.ensemble == 8, "limits");
     CHECK_NEAR(c.calibration.regularization, 0, 0);
     FtCaseFree(&c);
   }
@@ -1607,17 +1583,17 @@ static void test_sensors_defaults(void)
          "sensors:\n"
          "calibration: ~\n";
   rc = FtCaseParse("case.yaml", text, &c, err, sizeof err);
-  CHECK(rc == 0, "empty sections failed: %s", err);
+  CHECKF(rc == 0, "empty sections failed: %s", err);
   if (rc == 0) {
-    CHECK(c.sensors.enabled == 0 && c.sensors.sensors == NULL && c.sensors.nsensors == 0, "empty sensors: enabled %d", c.sensors.enabled);
-    CHECK(c.calibration.enabled == 0 && c.calibration.params == NULL, "empty calibration: enabled %d", c.calibration.enabled);
-    CHECK(c.fatigue.superposition == 0 && c.fatigue.single_precision == 0, "fused double");
+    CHECKF(c.sensors.enabled == 0 && c.sensors.sensors == NULL && c.sensors.nsensors == 0, "empty sensors: enabled %d", c.sensors.enabled);
+    CHECKF(c.calibration.enabled == 0 && c.calibration.params == NULL, "empty calibration: enabled %d", c.calibration.enabled);
+    CHECKF(c.fatigue.superposition == 0 && c.fatigue.single_precision == 0, "fused double");
     FtCaseFree(&c);
   }
   /* absent sections */
   rc = FtCaseParse("case.yaml", "name: t\nmesh: {file: m.msh}\nmaterials: [{region: b, E: 1, nu: 0}]\n"
                    "mechanical: {load_cases: [{name: a}]}\noutput: {file: out.h5}\n", &c, err, sizeof err);
-  CHECK(rc == 0 && !c.sensors.enabled && !c.calibration.enabled, "absent sections: rc %d", rc);
+  CHECKF(rc == 0 && !c.sensors.enabled && !c.calibration.enabled, "absent sections: rc %d", rc);
   if (!rc) FtCaseFree(&c);
 }
 
@@ -1679,9 +1655,9 @@ static void test_sensors_bad(void)
   char   err[2048];
   write_file(casepath, svariant(0, -1, ""));
   int rc = FtCaseLoad(casepath, &c, err, sizeof err);
-  CHECK(rc == 0, "sensors base case failed: %s", err);
+  CHECKF(rc == 0, "sensors base case failed: %s", err);
   if (!rc) {
-    CHECK(c.sensors.nsensors == 7 && c.calibration.nparams == 3, "base: %d sensors, %d parameters", c.sensors.nsensors,
+    CHECKF(c.sensors.nsensors == 7 && c.calibration.nparams == 3, "base: %d sensors, %d parameters", c.sensors.nsensors,
           c.calibration.nparams);
     FtCaseFree(&c);
   }
@@ -1937,6 +1913,5 @@ int main(void)
   remove(casepath);
   rmdir(tmpdir);
   printf("(%d bad-input cases)\n", nbad);
-  printf("%d passed, %d failed\n", npass, nfail);
-  return nfail ? 1 : 0;
+  return check_summary();
 }

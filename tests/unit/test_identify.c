@@ -16,38 +16,7 @@
 #include <time.h>
 
 #include "assim/identify.h"
-
-/* ---------------------------------------------------------------- check machinery ---- */
-static int  g_pass = 0, g_fail = 0;
-static char g_ctx[256] = "";
-#define CTX(...) snprintf(g_ctx, sizeof g_ctx, __VA_ARGS__)
-
-static void check_impl(int ok, const char *file, int line, const char *expr)
-{
-    if (ok) {
-        g_pass++;
-    } else {
-        g_fail++;
-        printf("%s:%d: FAILED: %s [%s]\n", file, line, expr, g_ctx);
-    }
-}
-
-static void check_close_impl(double got, double want, double tol, const char *file, int line, const char *egot,
-                             const char *ewant)
-{
-    const double err = fabs(got - want);
-    if (err <= tol || got == want) {
-        g_pass++;
-    } else {
-        g_fail++;
-        printf("%s:%d: FAILED: %s = %.17g, expected %s = %.17g (|diff| %.3g > tol %.3g) [%s]\n", file, line, egot, got,
-               ewant, want, err, tol, g_ctx);
-    }
-}
-
-#define CHECK(cond) check_impl(!!(cond), __FILE__, __LINE__, #cond)
-#define CHECK_CLOSE(got, want, tol) check_close_impl((got), (want), (tol), __FILE__, __LINE__, #got, #want)
-#define CHECK_REL(got, want, rel) check_close_impl((got), (want), (rel) * fabs(want), __FILE__, __LINE__, #got, #want)
+#include "check.h"
 
 /* ---------------------------------------------------------------- helpers ------------- */
 static uint64_t g_rng = 0x1234567887654321ull;
@@ -190,7 +159,7 @@ static double lambda_of(const FtObsModel *m, double reg)
 /* Bad arguments: non-zero return and a one-line message naming the field and the value. */
 static void test_bad_arguments(void)
 {
-    CTX("bad arguments");
+    CHECK_CONTEXT("bad arguments");
     Model             M = model_random(5, 3, 1.0);
     double            y[5] = {1, 2, 3, 4, 5}, c[3];
     char              err[256];
@@ -250,7 +219,7 @@ static void test_bad_arguments(void)
  * so that W^1/2 G = U diag(s) V^T. A dropped sensor with a huge row must not count. */
 static void test_singular_values(void)
 {
-    CTX("singular values");
+    CHECK_CONTEXT("singular values");
     enum { NS = 30, NC = 6 };
     const double s[NC] = {3, 2, 1, 0.5, 1e-3, 1e-5};
     double       U[NS * NC], V[NC * NC];
@@ -299,7 +268,7 @@ static void test_singular_values(void)
  * regularisation; the default 1e-10 biases them by about 1e-10 * cond^2 only. */
 static void test_exact_recovery(void)
 {
-    CTX("exact recovery");
+    CHECK_CONTEXT("exact recovery");
     enum { NS = 20, NC = 6, NT = 200 };
     Model   M = model_random(NS, NC, 1e-2);
     double *y = malloc(sizeof(double) * NT * NS), *ct = malloc(sizeof(double) * NT * NC),
@@ -330,7 +299,7 @@ static void test_exact_recovery(void)
  * within 5 %, the output cov equals the formula, chi2/dof ~ 1, rms residuals ~ sqrt(1 - h_ii). */
 static void test_noise_covariance(void)
 {
-    CTX("noise covariance");
+    CHECK_CONTEXT("noise covariance");
     enum { NS = 20, NC = 6 };
     const long NT = 40000;
     Model      M  = model_random(NS, NC, 0.3);
@@ -366,7 +335,7 @@ static void test_noise_covariance(void)
  * at block boundaries, and a dropped sensor with readings is ignored. */
 static void test_missing_sensors(void)
 {
-    CTX("missing sensors");
+    CHECK_CONTEXT("missing sensors");
     enum { NS = 12, NC = 4, NPAT = 3 };
     const long BLOCK = 10000, NT = 2 * NPAT * BLOCK; /* blocks: pattern 0 1 2 0 1 2 */
     Model      M     = model_random(NS, NC, 1.0);
@@ -390,7 +359,7 @@ static void test_missing_sensors(void)
     CHECK(st.factorizations == 2 * NPAT && st.unidentified == 0);
     long nres = 0;
     for (int p = 0; p < NPAT; p++) {
-        CTX("missing sensors, pattern %d", p);
+        CHECK_CONTEXT("missing sensors, pattern %d", p);
         double C[NC * NC];
         ref_cov(&M.m, valid[p], lambda_of(&M.m, 1e-10), C);
         for (long t = 0; t < NT; t++) sel[t] = (t / BLOCK) % NPAT == p;
@@ -402,7 +371,7 @@ static void test_missing_sensors(void)
         for (int i = 0; i < NS; i++) nv += valid[p][i];
         nres += 2 * BLOCK * nv;
     }
-    CTX("missing sensors");
+    CHECK_CONTEXT("missing sensors");
     CHECK(st.nresiduals == nres && st.dof == nres - NT * NC);
     CHECK_CLOSE(st.chi2 / st.dof, 1.0, 0.03);
     CHECK(isnan(rms[11]));
@@ -417,7 +386,7 @@ static void test_missing_sensors(void)
  * are NaN (loads and covariance) and counted; the others are exact. */
 static void test_too_few_sensors(void)
 {
-    CTX("too few sensors");
+    CHECK_CONTEXT("too few sensors");
     enum { NS = 5, NC = 3, NT = 6 };
     /* sensors 0, 1 see channels 0 and 1 only; 2, 3 see everything; 4 sees channel 2 */
     double G[NS * NC] = {1, 2, 0, 2, -1, 0, 1, 1, 1, 0.5, -1, 2, 0, 0, 3};
@@ -438,7 +407,7 @@ static void test_too_few_sensors(void)
     CHECK(st.unidentified == 3);
     const int bad[NT] = {0, 1, 0, 1, 0, 1};
     for (int t = 0; t < NT; t++) {
-        CTX("too few sensors, step %d", t);
+        CHECK_CONTEXT("too few sensors, step %d", t);
         for (int k = 0; k < NC; k++) {
             if (bad[t])
                 CHECK(isnan(c[t * NC + k]));
@@ -447,7 +416,7 @@ static void test_too_few_sensors(void)
         }
         CHECK((isnan(cov[t * NC * NC + 4]) != 0) == bad[t]);
     }
-    CTX("too few sensors");
+    CHECK_CONTEXT("too few sensors");
     CHECK(st.nresiduals == 5 + 3 + 3 && st.dof == 2);
     /* rank-deficient with enough sensors: 0, 1 and a duplicate of 0 see only channels 0 and 1 */
     double G2[4 * NC] = {1, 2, 0, 2, -1, 0, 1, 2, 0, 0, 0, 1};
@@ -465,7 +434,7 @@ static void test_inseparable_columns(void)
 {
     const char *names[4] = {"lift_kN", "side_kN", "torque_kNm", "thermal_K"};
     for (int variant = 0; variant < 2; variant++) {
-        CTX("inseparable columns, %s", variant ? "proportional" : "identical");
+        CHECK_CONTEXT("inseparable columns, %s", variant ? "proportional" : "identical");
         Model M = model_random(10, 4, 1.0);
         for (int i = 0; i < 10; i++) M.G[i * 4 + 3] = (variant ? -2.5 : 1.0) * M.G[i * 4 + 1];
         FtIdentifiability id;
@@ -486,7 +455,7 @@ static void test_inseparable_columns(void)
         model_free(&M);
     }
     /* three channels in one combination: "a, b and c"; and a channel nobody sees */
-    CTX("inseparable columns, three and zero");
+    CHECK_CONTEXT("inseparable columns, three and zero");
     Model M = model_random(10, 4, 1.0);
     for (int i = 0; i < 10; i++) M.G[i * 4 + 3] = M.G[i * 4 + 0] + M.G[i * 4 + 1];
     FtIdentifiability id;
@@ -509,7 +478,7 @@ static void test_ill_conditioned(void)
     const char  *names[3] = {"lift_kN", "side_kN", "torque_kNm"};
     const double eps[3]   = {1e-12, 1e-9, 1e-5};
     for (int v = 0; v < 3; v++) {
-        CTX("ill conditioned, eps %g", eps[v]);
+        CHECK_CONTEXT("ill conditioned, eps %g", eps[v]);
         Model M = model_random(15, 3, 1.0);
         /* d: random, made orthogonal to column 0 and scaled to its norm */
         double d[15], dot = 0, n0 = 0, nd = 0;
@@ -541,7 +510,7 @@ static void test_ill_conditioned(void)
  * are exact, and a missing load cell is covered by the gauges. */
 static void test_load_cells(void)
 {
-    CTX("load cells");
+    CHECK_CONTEXT("load cells");
     enum { NC = 3 };
     double G[NC * NC] = {1, 0, 0, 0, 1, 0, 0, 0, 1}, b[NC] = {0, 0, 0}, sg[NC] = {0.5, 2, 4};
     int    use[NC]    = {1, 1, 1};
@@ -580,7 +549,7 @@ static void test_load_cells(void)
  * well under 1 s of CPU time, and the loads right. */
 static void test_performance(void)
 {
-    CTX("performance");
+    CHECK_CONTEXT("performance");
     enum { NS = 20, NC = 6 };
     const long NT = 86400;
     Model      M  = model_random(NS, NC, 1e-3);
@@ -617,6 +586,5 @@ int main(void)
     test_ill_conditioned();
     test_load_cells();
     test_performance();
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail != 0;
+    return check_summary();
 }

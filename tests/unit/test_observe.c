@@ -36,19 +36,9 @@
 #include "runtime/backend.h"
 #include "runtime/log.h"
 
-static int         npass, nfail;
-static PetscMPIInt rank, size;
+#include "check.h"
 
-#define CHECK(cond, ...)                                                                                                               \
-  do {                                                                                                                                 \
-    if (cond) npass++;                                                                                                                 \
-    else {                                                                                                                             \
-      nfail++;                                                                                                                         \
-      printf("[rank %d] FAIL %s:%d: %s: ", (int)rank, __FILE__, __LINE__, #cond);                                                      \
-      printf(__VA_ARGS__);                                                                                                             \
-      printf("\n");                                                                                                                    \
-    }                                                                                                                                  \
-  } while (0)
+static PetscMPIInt rank, size;
 
 /* ---- exact fields ------------------------------------------------------------------------ */
 
@@ -255,7 +245,7 @@ static PetscErrorCode CheckLocation(const FtSpace *s, const FtCase *c, const FtS
   const FtSensorsCase *sc = &c->sensors;
 
   PetscFunctionBeginUser;
-  CHECK(loc->nsensors == sc->nsensors, "nsensors %d, case %d", loc->nsensors, sc->nsensors);
+  CHECKF(loc->nsensors == sc->nsensors, "nsensors %d, case %d", loc->nsensors, sc->nsensors);
   for (int i = 0; i < sc->nsensors; i++) {
     const FtSensor *sen = &sc->sensors[i];
     const double   *lam = &loc->lam[4 * i];
@@ -264,34 +254,34 @@ static PetscErrorCode CheckLocation(const FtSpace *s, const FtCase *c, const FtS
 
     PetscCallMPI(MPI_Allreduce(&loc->owner[i], &omin, 1, MPI_INT, MPI_MIN, PETSC_COMM_WORLD));
     PetscCallMPI(MPI_Allreduce(&loc->owner[i], &omax, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD));
-    CHECK(omin == omax, "%s: owner differs between ranks (%d .. %d)", sen->id, omin, omax);
+    CHECKF(omin == omax, "%s: owner differs between ranks (%d .. %d)", sen->id, omin, omax);
     if (sen->type == FT_SENSOR_LOAD) {
-      CHECK(loc->owner[i] == -1 && loc->cell[i] == -1, "%s: load cell located (owner %d, cell %" PetscInt_FMT ")", sen->id,
+      CHECKF(loc->owner[i] == -1 && loc->cell[i] == -1, "%s: load cell located (owner %d, cell %" PetscInt_FMT ")", sen->id,
             loc->owner[i], loc->cell[i]);
       continue;
     }
-    CHECK(loc->owner[i] >= 0 && loc->owner[i] < size, "%s: owner %d", sen->id, loc->owner[i]);
+    CHECKF(loc->owner[i] >= 0 && loc->owner[i] < size, "%s: owner %d", sen->id, loc->owner[i]);
     if (loc->owner[i] == rank) {
-      CHECK(loc->cell[i] >= 0 && loc->cell[i] < s->ncells, "%s: cell %" PetscInt_FMT " of %" PetscInt_FMT, sen->id, loc->cell[i],
+      CHECKF(loc->cell[i] >= 0 && loc->cell[i] < s->ncells, "%s: cell %" PetscInt_FMT " of %" PetscInt_FMT, sen->id, loc->cell[i],
             s->ncells);
       if (loc->cell[i] >= 0 && loc->cell[i] < s->ncells) {
         ft_tet_map((const double(*)[3]) & s->X[12 * loc->cell[i]], lam, xr);
         for (int k = 0; k < 3; k++)
-          CHECK(fabs(xr[k] - sen->x[k]) <= 1e-12 * c->mesh_scale, "%s: x(lam)[%d] = %.17g, position %.17g", sen->id, k, xr[k],
+          CHECKF(fabs(xr[k] - sen->x[k]) <= 1e-12 * c->mesh_scale, "%s: x(lam)[%d] = %.17g, position %.17g", sen->id, k, xr[k],
                 sen->x[k]);
       }
-    } else CHECK(loc->cell[i] == -1, "%s: cell %" PetscInt_FMT " on a rank that does not own it", sen->id, loc->cell[i]);
+    } else CHECKF(loc->cell[i] == -1, "%s: cell %" PetscInt_FMT " on a rank that does not own it", sen->id, loc->cell[i]);
     sum = lam[0] + lam[1] + lam[2] + lam[3];
     mn  = fmin(fmin(lam[0], lam[1]), fmin(lam[2], lam[3]));
-    CHECK(fabs(sum - 1) < 1e-12, "%s: sum lam = %.17g", sen->id, sum);
+    CHECKF(fabs(sum - 1) < 1e-12, "%s: sum lam = %.17g", sen->id, sum);
     PetscCall(BruteBestMinLam(s, sen->x, &best));
-    CHECK(fabs(mn - best) < 1e-12, "%s: min lam %.17g of the chosen cell, best over all cells %.17g", sen->id, mn, best);
+    CHECKF(fabs(mn - best) < 1e-12, "%s: min lam %.17g of the chosen cell, best over all cells %.17g", sen->id, mn, best);
   }
   if (size > 1) { /* the sensors are spread over the cube: more than one rank must own some */
     int owned = 0, nowners;
     for (int i = 0; i < sc->nsensors; i++) owned |= loc->owner[i] == rank;
     PetscCallMPI(MPI_Allreduce(&owned, &nowners, 1, MPI_INT, MPI_SUM, PETSC_COMM_WORLD));
-    CHECK(nowners > 1, "only %d rank(s) own sensors", nowners);
+    CHECKF(nowners > 1, "only %d rank(s) own sensors", nowners);
   }
   PetscFunctionReturn(0);
 }
@@ -349,7 +339,7 @@ static PetscErrorCode CheckReadings(const FtSpace *s, const FtCase *c, const Tes
   memcpy(R0, R, sizeof *R * (size_t)ns * nl);
   PetscCallMPI(MPI_Bcast(R0, ns * nl, MPI_DOUBLE, 0, PETSC_COMM_WORLD));
   same = !memcmp(R0, R, sizeof *R * (size_t)ns * nl);
-  CHECK(same, "%s: %s: the readings differ from rank 0's", tc->file, what);
+  CHECKF(same, "%s: %s: the readings differ from rank 0's", tc->file, what);
   for (int i = 0; i < ns; i++)
     for (int l = 0; l < nl; l++) {
       const FtSensor *sen   = &c->sensors.sensors[i];
@@ -358,7 +348,7 @@ static PetscErrorCode CheckReadings(const FtSpace *s, const FtCase *c, const Tes
                               : sen->type == FT_SENSOR_DISPLACEMENT ? tc->u_scale
                               : sen->type == FT_SENSOR_TEMPERATURE ? tc->T_scale : 1.0;
       const double    got   = R[(size_t)i * nl + l];
-      CHECK(fabs(got - exact) <= rtol * scale, "%s: %s: sensor %s, load case %d at (%g, %g, %g): %.17g, exact %.17g", tc->file,
+      CHECKF(fabs(got - exact) <= rtol * scale, "%s: %s: sensor %s, load case %d at (%g, %g, %g): %.17g, exact %.17g", tc->file,
             what, sen->id, l, sen->x[0], sen->x[1], sen->x[2], got, exact);
     }
   PetscCall(PetscFree2(R, R0));
@@ -452,7 +442,7 @@ static PetscErrorCode CheckOutside(const char *dir)
   c.sensors.sensors  = S;
   c.sensors.nsensors = 1;
   PetscCall(FtSensorsLocate(&s, &c, &loc));
-  CHECK(loc.owner[0] >= 0 && loc.owner[0] < size, "SG1 1e-12 outside: owner %d", loc.owner[0]);
+  CHECKF(loc.owner[0] >= 0 && loc.owner[0] < size, "SG1 1e-12 outside: owner %d", loc.owner[0]);
   PetscCall(FtSensorLocationFree(&loc));
 
   c.sensors.nsensors = 2;
@@ -460,8 +450,8 @@ static PetscErrorCode CheckOutside(const char *dir)
   PetscCall(PetscPushErrorHandler(Capture, NULL));
   ierr = FtSensorsLocate(&s, &c, &loc);
   PetscCall(PetscPopErrorHandler());
-  CHECK(ierr == PETSC_ERR_USER_INPUT, "error code %d, expected PETSC_ERR_USER_INPUT (%d)", (int)ierr, (int)PETSC_ERR_USER_INPUT);
-  CHECK(!strcmp(captured, expect), "message \"%s\", expected \"%s\"", captured, expect);
+  CHECKF(ierr == PETSC_ERR_USER_INPUT, "error code %d, expected PETSC_ERR_USER_INPUT (%d)", (int)ierr, (int)PETSC_ERR_USER_INPUT);
+  CHECKF(!strcmp(captured, expect), "message \"%s\", expected \"%s\"", captured, expect);
   c.sensors.sensors  = NULL;
   c.sensors.nsensors = 0;
   PetscCall(FtSpaceDestroy(&s));
@@ -482,14 +472,15 @@ int main(int argc, char **argv)
   PetscCall(PetscInitialize(&argc, &argv, NULL, NULL));
   PetscCallMPI(MPI_Comm_rank(PETSC_COMM_WORLD, &rank));
   PetscCallMPI(MPI_Comm_size(PETSC_COMM_WORLD, &size));
+  CHECK_CONTEXT("rank %d", (int)rank);
   PetscCheck(argc >= 2, PETSC_COMM_WORLD, PETSC_ERR_ARG_WRONG, "usage: test_observe <ftwin>/tests/observe");
   FtLogSetQuiet(PETSC_TRUE);
   PetscCall(FtLogRegisterEvents());
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) PetscCall(RunCase(argv[1], &cases[k]));
   PetscCall(CheckOutside(argv[1]));
 
-  tot[0] = npass;
-  tot[1] = nfail;
+  tot[0] = check_npass;
+  tot[1] = check_nfail;
   PetscCallMPI(MPI_Allreduce(tot, all, 2, MPI_INT, MPI_SUM, PETSC_COMM_WORLD));
   PetscCall(PetscPrintf(PETSC_COMM_WORLD, "%d passed, %d failed (%d rank%s)\n", all[0], all[1], (int)size, size == 1 ? "" : "s"));
   PetscCall(PetscFinalize());

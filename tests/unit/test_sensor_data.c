@@ -18,49 +18,7 @@
 #include <unistd.h>
 
 #include "sensors/data.h"
-
-/* ---------------------------------------------------------------- check machinery ---- */
-static int  g_pass = 0, g_fail = 0;
-static char g_ctx[256] = "";
-#define CTX(...) snprintf(g_ctx, sizeof g_ctx, __VA_ARGS__)
-
-static void check_impl(int ok, const char *file, int line, const char *expr)
-{
-  if (ok) {
-    g_pass++;
-  } else {
-    g_fail++;
-    printf("%s:%d: FAILED: %s [%s]\n", file, line, expr, g_ctx);
-  }
-}
-static void check_close_impl(double got, double want, double tol, const char *file, int line, const char *egot, const char *ewant)
-{
-  if (fabs(got - want) <= tol || got == want) {
-    g_pass++;
-  } else {
-    g_fail++;
-    printf("%s:%d: FAILED: %s = %.17g, expected %s = %.17g (tol %.3g) [%s]\n", file, line, egot, got, ewant, want, tol, g_ctx);
-  }
-}
-static void check_long_impl(long got, long want, const char *file, int line, const char *egot)
-{
-  if (got == want) {
-    g_pass++;
-  } else {
-    g_fail++;
-    printf("%s:%d: FAILED: %s = %ld, expected %ld [%s]\n", file, line, egot, got, want, g_ctx);
-  }
-}
-#define CHECK(cond)                 check_impl(!!(cond), __FILE__, __LINE__, #cond)
-#define CHECK_CLOSE(got, want, tol) check_close_impl((got), (want), (tol), __FILE__, __LINE__, #got, #want)
-#define CHECK_LONG(got, want)       check_long_impl((long)(got), (long)(want), __FILE__, __LINE__, #got)
-/* err contains the fragment */
-#define CHECK_MSG(err, frag)                                                                          \
-  do {                                                                                                \
-    int ok_ = strstr((err), (frag)) != NULL;                                                          \
-    check_impl(ok_, __FILE__, __LINE__, "message contains '" frag "'");                               \
-    if (!ok_) printf("    message was: %s\n", (err));                                                 \
-  } while (0)
+#include "check.h"
 
 /* ---------------------------------------------------------------- test data ---- */
 static const double kPi = 3.14159265358979323846;
@@ -254,7 +212,7 @@ static void TestClean(void)
     T.v[2 * r + 1] = 20 + 0.001 * T.t[r] + 0.1 * Normal();
   }
   WriteCSV(&sc, &T);
-  CTX("clean");
+  CHECK_CONTEXT("clean");
   int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
   if (rc) {
@@ -326,7 +284,7 @@ static void TestInjected(void)
   Table         T = InjectedTable();
   InjectedCase(&sc, "injected.csv");
   WriteCSV(&sc, &T);
-  CTX("injected faults");
+  CHECK_CONTEXT("injected faults");
   int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
   if (rc) {
@@ -394,7 +352,7 @@ static void TestDropped(void)
     T.v[3 * r + 2] = NAN;
   }
   WriteCSV(&sc, &T);
-  CTX("dropped sensors");
+  CHECK_CONTEXT("dropped sensors");
   int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
   if (rc) {
@@ -409,19 +367,19 @@ static void TestDropped(void)
   CHECK_LONG(d.quality[1].flagged[FT_SAMPLE_STUCK], 400);
   CHECK_LONG(d.quality[1].flagged[FT_SAMPLE_GAP], 0);
   CHECK_CLOSE(d.quality[1].bad_fraction, 400.0 / 600.0, 1e-15);
-  CHECK_MSG(d.quality[1].reason, "67% of samples bad");
-  CHECK_MSG(d.quality[1].reason, "stuck 400");
+  CHECK_CONTAINS(d.quality[1].reason, "67% of samples bad");
+  CHECK_CONTAINS(d.quality[1].reason, "stuck 400");
   CHECK_LONG(d.quality[2].flagged[FT_SAMPLE_MISSING], 600);
   CHECK_LONG(d.quality[2].flagged[FT_SAMPLE_GAP], 0);
-  CHECK_MSG(d.quality[2].reason, "0 valid of 600 native samples (missing 600");
+  CHECK_CONTAINS(d.quality[2].reason, "0 valid of 600 native samples (missing 600");
   FILE *out = open_memstream(&rep, &replen);
   FtSensorDataReport(&sc, &d, out);
   fclose(out);
   fputs(rep, stdout); /* shown in the test log */
-  CHECK_MSG(rep, "  A ");
-  CHECK_MSG(rep, "DROPPED: 67% of samples bad");
-  CHECK_MSG(rep, "summary: 1 of 3 sensors used, 2 dropped (B, C)");
-  CHECK_MSG(rep, "dt 1 s");
+  CHECK_CONTAINS(rep, "  A ");
+  CHECK_CONTAINS(rep, "DROPPED: 67% of samples bad");
+  CHECK_CONTAINS(rep, "summary: 1 of 3 sensors used, 2 dropped (B, C)");
+  CHECK_CONTAINS(rep, "dt 1 s");
   {
     int lines = 0;
     for (const char *p = rep; *p; p++) lines += *p == '\n';
@@ -457,7 +415,7 @@ static void TestTwoRates(void)
     T.v[2 * r + 1] = r % 5 == 2 ? 3 + 0.5 * r : NOSAMPLE; /* t = 2, 7, ..., 597 */
   }
   WriteCSV(&sc, &T);
-  CTX("two rates, dt from the data");
+  CHECK_CONTEXT("two rates, dt from the data");
   int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
   if (rc) {
@@ -482,7 +440,7 @@ static void TestTwoRates(void)
   CHECK_LONG(ok, 2 * 596);
   FtSensorDataFree(&d);
 
-  CTX("two rates, dt 2.5 s given");
+  CHECK_CONTEXT("two rates, dt 2.5 s given");
   sc.dt = 2.5;
   rc    = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
@@ -517,7 +475,7 @@ static void TestGap(void)
     T.v[r] = (r >= 100 && r <= 200) || (r >= 250 && r <= 252) ? NOSAMPLE : 10 - 0.25 * r;
   }
   WriteCSV(&sc, &T);
-  CTX("gap, default gap_seconds (5 x 1 s)");
+  CHECK_CONTEXT("gap, default gap_seconds (5 x 1 s)");
   int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
   if (rc) {
@@ -539,7 +497,7 @@ static void TestGap(void)
   CHECK_LONG(good, 199);
   FtSensorDataFree(&d);
 
-  CTX("gap, gap_seconds 3: the 4 s hole is a gap too");
+  CHECK_CONTEXT("gap, gap_seconds 3: the 4 s hole is a gap too");
   sc.gap_seconds = 3;
   rc             = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
@@ -563,7 +521,7 @@ static void TestCsvEqualsH5(void)
   WriteCSV(&sc, &T);
   snprintf(h5, sizeof h5, "%s/same.h5", g_dir);
   WriteH5(&sc, &T, h5);
-  CTX("CSV = HDF5");
+  CHECK_CONTEXT("CSV = HDF5");
   int rca = FtSensorDataRead(&sc, &a, err, sizeof err);
   CHECK(rca == 0);
   if (rca) printf("    csv: %s\n", err);
@@ -596,7 +554,7 @@ static void TestCsvRobust(void)
   snprintf(g_sensors[1].unit, sizeof g_sensors[1].unit, "degC");
   WriteText(sc.data, "# logger export\r\n\r\n time [s] , SG1 [microstrain],TC1[degC] \r\n0, 1 ,2\r\n# a comment among the "
                      "data\r\n1,NA,3\r\n  2 ,NaN,4\r\n3,nan,\r\n4,5,6\r\n\r\n");
-  CTX("robust CSV");
+  CHECK_CONTEXT("robust CSV");
   int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
   if (rc) {
@@ -630,7 +588,7 @@ static void TestMaxBadZero(void)
     T.v[2 * r + 1] = r == 50 ? NAN : cos(r / 7.0);
   }
   WriteCSV(&sc, &T);
-  CTX("max_bad_fraction 0");
+  CHECK_CONTEXT("max_bad_fraction 0");
   for (int pass = 0; pass < 2; pass++) {
     sc.max_bad_fraction = pass ? 0.0 : 0.5;
     int rc              = FtSensorDataRead(&sc, &d, err, sizeof err);
@@ -655,7 +613,7 @@ static void TestCsvBom(void)
   char          err[512] = "";
   MakeCase(&sc, 2, ids, "plain.csv");
   WriteText(sc.data, "time,SG1,TC1\n0,1,2\n1,3,4\n2,5,6\n");
-  CTX("CSV with a byte-order mark and CRLF");
+  CHECK_CONTEXT("CSV with a byte-order mark and CRLF");
   int rc = FtSensorDataRead(&sc, &a, err, sizeof err);
   CHECK(rc == 0);
   snprintf(sc.data, sizeof sc.data, "%s/%s", g_dir, "bom.csv");
@@ -677,7 +635,7 @@ static void ExpectError(const FtSensorsCase *sc, const char *what, const char *f
   FtSensorData d;
   char         err[512] = "";
   memset(&d, 0x5a, sizeof d); /* garbage in: must come out empty */
-  CTX("%s", what);
+  CHECK_CONTEXT("%s", what);
   int rc = FtSensorDataRead(sc, &d, err, sizeof err);
   CHECK(rc != 0);
   CHECK(IsEmpty(&d));
@@ -699,7 +657,7 @@ static void TestCsvLastLineCut(void)
   size_t        replen = 0;
   MakeCase(&sc, 2, ids, "cut.csv");
   WriteText(sc.data, "time,SG1,TC1\n0,1,2\n1,2,3\n2,3,4\n3,4,5.1");
-  CTX("CSV last line without line end");
+  CHECK_CONTEXT("CSV last line without line end");
   int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
   if (rc) {
@@ -708,16 +666,16 @@ static void TestCsvLastLineCut(void)
   }
   CHECK_LONG(d.quality[0].native, 3);
   CHECK_LONG(d.nsteps, 3);
-  CHECK_MSG(d.note, "cut.csv:5: the last line has no line end");
+  CHECK_CONTAINS(d.note, "cut.csv:5: the last line has no line end");
   FILE *out = open_memstream(&rep, &replen);
   FtSensorDataReport(&sc, &d, out);
   fclose(out);
-  CHECK_MSG(rep, "note: ");
+  CHECK_CONTAINS(rep, "note: ");
   free(rep);
   FtSensorDataFree(&d);
   /* cut with fewer fields than the header (a logger mid-line): not used either, no error */
   WriteText(sc.data, "time,SG1,TC1\n0,1,2\n1,2,3\n2,3,4\n3,4");
-  CTX("CSV last line cut before its last field");
+  CHECK_CONTEXT("CSV last line cut before its last field");
   rc = FtSensorDataRead(&sc, &d, err, sizeof err);
   CHECK(rc == 0);
   if (rc) {
@@ -725,7 +683,7 @@ static void TestCsvLastLineCut(void)
     return;
   }
   CHECK_LONG(d.quality[0].native, 3);
-  CHECK_MSG(d.note, "cut.csv:5: the last line has no line end");
+  CHECK_CONTAINS(d.note, "cut.csv:5: the last line has no line end");
   FtSensorDataFree(&d);
 }
 
@@ -856,7 +814,7 @@ static void TestH5Errors(void)
   {
     FtSensorData d;
     char         err[512];
-    CTX("h5: good file");
+    CHECK_CONTEXT("h5: good file");
     int rc = FtSensorDataRead(&sc, &d, err, sizeof err);
     CHECK(rc == 0);
     if (!rc) {
@@ -902,7 +860,7 @@ static void TestPerformance(void)
   clock_gettime(CLOCK_MONOTONIC, &w1);
   double secs = (double)(c1.tv_sec - c0.tv_sec) + 1e-9 * (double)(c1.tv_nsec - c0.tv_nsec);
   double wall = (double)(w1.tv_sec - w0.tv_sec) + 1e-9 * (double)(w1.tv_nsec - w0.tv_nsec);
-  CTX("performance: 86400 x 20 CSV in %.3f s CPU", secs);
+  CHECK_CONTEXT("performance: 86400 x 20 CSV in %.3f s CPU", secs);
   printf("read + clean + resample of 86400 rows x 20 sensors (CSV): %.3f s CPU, %.3f s wall\n", secs, wall);
   CHECK(rc == 0);
   CHECK(secs < 2.0);
@@ -940,7 +898,7 @@ int main(int argc, char **argv)
   TestCsvErrors();
   TestH5Errors();
   if (perf) TestPerformance();
-  if (!g_fail) {
+  if (!check_nfail) {
     const char *files[] = {"clean.csv", "injected.csv", "dropped.csv", "rates.csv", "gap.csv", "same.csv",
                            "same.h5",   "robust.csv",   "bad.csv",     "bad.h5",    "data.txt", "maxbad.csv", "plain.csv", "bom.csv"};
     char        p[128];
@@ -952,6 +910,5 @@ int main(int argc, char **argv)
   } else {
     printf("test files kept in %s\n", g_dir);
   }
-  printf("%d passed, %d failed\n", g_pass, g_fail);
-  return g_fail != 0;
+  return check_summary();
 }

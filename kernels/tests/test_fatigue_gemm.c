@@ -1,9 +1,9 @@
 /* Unit tests of ft_cpu_fatigue_batch_gemm (kernels/cpu/ft_cpu_fatigue.c): the fatigue hot
  * loop with the stress history of a block of nodes formed by BLAS dgemm / sgemm, checked
- * against the fused loop ft_cpu_fatigue_batch. Self-contained, no framework.
+ * against the fused loop ft_cpu_fatigue_batch. Checks: tests/unit/check.h.
  *
  * Build and run (from the repository root):
- *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels tests/unit/test_fatigue_gemm.c \
+ *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_fatigue_gemm.c \
  *       kernels/cpu/ft_cpu_fatigue.c -lblas -lm -o /tmp/test_fatigue_gemm && /tmp/test_fatigue_gemm
  *
  * What is checked:
@@ -38,22 +38,7 @@
 #include "ft_fatigue_batch.h"
 #include "ft_rainflow.h"
 #include "ft_sn.h"
-
-/* ---------------------------------------------------------------- check machinery ---- */
-static int g_pass = 0, g_fail = 0;
-static char g_ctx[256] = "";
-#define CTX(...) snprintf(g_ctx, sizeof g_ctx, __VA_ARGS__)
-
-static void check_impl(int ok, const char *file, int line, const char *expr)
-{
-    if (ok) {
-        g_pass++;
-    } else {
-        g_fail++;
-        printf("%s:%d: FAILED: %s [%s]\n", file, line, expr, g_ctx);
-    }
-}
-#define CHECK(cond) check_impl(!!(cond), __FILE__, __LINE__, #cond)
+#include "check.h"
 
 /* ---------------------------------------------------------------- inputs --------------- */
 /* xorshift64* (Vigna 2016): deterministic uniform numbers in [0, 1) */
@@ -229,7 +214,7 @@ static void test_double_vs_fused(void)
             Result ref = result_alloc(n), g = result_alloc(n);
             Cmp c;
             int rc;
-            CTX("nchan %d, %s, fused", nchan, kind_name(kind));
+            CHECK_CONTEXT("nchan %d, %s, fused", nchan, kind_name(kind));
             rc = run_path(PATH_FUSED, NN, LD, nchan, S, NT, L, kind, &par, whole_n, whole_t, &ref);
             CHECK(rc == 0);
             /* the chunkings: whole call, coarse split, a split at the block / chunk edges */
@@ -237,7 +222,7 @@ static void test_double_vs_fused(void)
                 const int *np[3] = {whole_n, split_n, fine_n}, *tp[3] = {whole_t, split_t, fine_t};
                 int s;
                 for (s = 0; s < 3; s++) {
-                    CTX("nchan %d, %s, dgemm, chunking %d", nchan, kind_name(kind), s);
+                    CHECK_CONTEXT("nchan %d, %s, dgemm, chunking %d", nchan, kind_name(kind), s);
                     rc = run_path(PATH_GEMM_D, NN, LD, nchan, S, NT, L, kind, &par, np[s], tp[s], &g);
                     CHECK(rc == 0);
                     c = compare(&ref, &g, n, NULL);
@@ -360,7 +345,7 @@ static void test_single_vs_double(void)
                     nok += ok[(size_t)i * nc + j];
                 }
             }
-            CTX("nchan %d, %s: Sidon history", nchan, kind_name(kind));
+            CHECK_CONTEXT("nchan %d, %s: Sidon history", nchan, kind_name(kind));
             CHECK(nok >= (int)(0.6 * n)); /* the exclusion must stay the exception */
             CHECK(run_path(PATH_GEMM_D, NN, LD, nchan, S, NT, L, kind, &basq, whole_n, whole_t, &d) == 0);
             CHECK(run_path(PATH_GEMM_S, NN, LD, nchan, S, NT, L, kind, &basq, whole_n, whole_t, &f) == 0);
@@ -379,7 +364,7 @@ static void test_single_vs_double(void)
             CHECK(cm.max_rel <= 1e-12);
 
             /* random history: measured, loosely bounded, and single must differ from double */
-            CTX("nchan %d, %s: random history", nchan, kind_name(kind));
+            CHECK_CONTEXT("nchan %d, %s: random history", nchan, kind_name(kind));
             CHECK(run_path(PATH_GEMM_D, NN, LD, nchan, S, NT, Lr, kind, &basq, whole_n, whole_t, &d) == 0);
             CHECK(run_path(PATH_GEMM_S, NN, LD, nchan, S, NT, Lr, kind, &basq, whole_n, whole_t, &f) == 0);
             cm = compare(&d, &f, n, NULL);
@@ -419,7 +404,7 @@ static void test_arguments(void)
     bad.sn.m = -3.0; /* non-physical slope: ft_fatigue_validate fails */
     ft_cpu_fatigue_init(4, 0.0, rf, acc);
     for (s = 0; s < 2; s++) {
-        CTX("single %d", s);
+        CHECK_CONTEXT("single %d", s);
         CHECK(ft_cpu_fatigue_batch_gemm(-1, 4, 2, S, 3, L, 0, &par, s, rf, acc) == FT_BATCH_EARGS);
         CHECK(ft_cpu_fatigue_batch_gemm(4, 4, 2, S, -1, L, 0, &par, s, rf, acc) == FT_BATCH_EARGS);
         CHECK(ft_cpu_fatigue_batch_gemm(4, 3, 2, S, 3, L, 0, &par, s, rf, acc) == FT_BATCH_EARGS);
@@ -453,6 +438,5 @@ int main(void)
     test_double_vs_fused();
     test_single_vs_double();
     test_arguments();
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return check_summary();
 }

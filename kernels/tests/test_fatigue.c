@@ -1,9 +1,9 @@
 /* Unit tests of the ftwin fatigue kernels (kernels/ft_rainflow.h, ft_sn.h, ft_equivalent.h,
- * ft_fatigue_batch.h + kernels/cpu/ft_cpu_fatigue.c). Self-contained, no framework.
+ * ft_fatigue_batch.h + kernels/cpu/ft_cpu_fatigue.c). Checks: tests/unit/check.h.
  *
  * Build and run (from the repository root):
- *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels tests/unit/test_fatigue.c \
- *       kernels/cpu/ft_cpu_fatigue.c -lm -o /tmp/test_fatigue && /tmp/test_fatigue
+ *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_fatigue.c \
+ *       kernels/cpu/ft_cpu_fatigue.c -lblas -lm -o /tmp/test_fatigue && /tmp/test_fatigue
  *
  * Every failed CHECK prints file:line and the values; the last line is exactly
  * "N passed, N failed" and the exit status is non-zero if anything failed.
@@ -21,42 +21,7 @@
 #include "ft_fatigue_batch.h"
 #include "ft_rainflow.h"
 #include "ft_sn.h"
-
-/* ---------------------------------------------------------------- check machinery ---- */
-static int g_pass = 0, g_fail = 0;
-static char g_ctx[256] = "";
-#define CTX(...) snprintf(g_ctx, sizeof g_ctx, __VA_ARGS__)
-
-static void check_impl(int ok, const char *file, int line, const char *expr)
-{
-    if (ok) {
-        g_pass++;
-    } else {
-        g_fail++;
-        printf("%s:%d: FAILED: %s [%s]\n", file, line, expr, g_ctx);
-    }
-}
-
-static void check_close_impl(double got, double want, double tol, const char *file, int line,
-                             const char *egot, const char *ewant)
-{
-    const double err = fabs(got - want);
-    if (err <= tol || (got == want)) { /* NaN fails; equal infinities pass */
-        g_pass++;
-    } else {
-        g_fail++;
-        printf("%s:%d: FAILED: %s = %.17g, expected %s = %.17g (|diff| %.3g > tol %.3g) [%s]\n",
-               file, line, egot, got, ewant, want, err, tol, g_ctx);
-    }
-}
-
-#define CHECK(cond) check_impl(!!(cond), __FILE__, __LINE__, #cond)
-/* |got - want| <= tol (absolute) */
-#define CHECK_CLOSE(got, want, tol) \
-    check_close_impl((got), (want), (tol), __FILE__, __LINE__, #got, #want)
-/* |got - want| <= rel |want| */
-#define CHECK_REL(got, want, rel) \
-    check_close_impl((got), (want), (rel) * fabs(want), __FILE__, __LINE__, #got, #want)
+#include "check.h"
 
 /* ---------------------------------------------------------------- helpers ------------ */
 static unsigned long long g_rng = 0x9E3779B97F4A7C15ull;
@@ -165,7 +130,7 @@ static void test_astm_example(void)
     int n, n2, i, split, nd = 0;
     FtRainflowState s, s_copy;
 
-    CTX("ASTM E1049 Fig. 6, whole history");
+    CHECK_CONTEXT("ASTM E1049 Fig. 6, whole history");
     n = count_whole(rev, 9, 0.0, cyc, 64, &s);
     CHECK(n == 7);
     CHECK(same_cycles(cyc, n, want, 7));
@@ -177,7 +142,7 @@ static void test_astm_example(void)
     for (i = 0; i <= 10; i++) CHECK(hist[i] == want_hist[i]);
     CHECK(s.nrev == 8); /* -2 ... 4 confirmed, the end point -2 is pending */
 
-    CTX("ASTM E1049 Fig. 6, finish leaves the state unchanged");
+    CHECK_CONTEXT("ASTM E1049 Fig. 6, finish leaves the state unchanged");
     s_copy = s;
     n2 = 0;
     ft_rf_finish_cycles(&s, cyc2, 64, &n2);
@@ -186,11 +151,11 @@ static void test_astm_example(void)
     ft_rf_finish_cycles(&s, cyc2, 64, &n2); /* the residue part again, identical */
     CHECK(n2 == 3 && same_cycles(cyc2, n2, want + 4, 3));
 
-    CTX("ASTM E1049 Fig. 6, literal reference implementation");
+    CHECK_CONTEXT("ASTM E1049 Fig. 6, literal reference implementation");
     n2 = ft_rainflow_reference(rev, 9, 0.0, cyc2, 64);
     CHECK(same_cycles(cyc2, n2, want, 7));
 
-    CTX("ASTM E1049 Fig. 6, every 2-chunk split");
+    CHECK_CONTEXT("ASTM E1049 Fig. 6, every 2-chunk split");
     for (split = 0; split <= 9; split++) {
         FtRainflowState a;
         int m = 0, t;
@@ -201,7 +166,7 @@ static void test_astm_example(void)
         CHECK(same_cycles(cyc2, m, want, 7));
     }
 
-    CTX("ASTM E1049 Fig. 6 sampled densely (intermediate points, repeated values)");
+    CHECK_CONTEXT("ASTM E1049 Fig. 6 sampled densely (intermediate points, repeated values)");
     for (i = 0; i + 1 < 9; i++) {
         const int steps = 4 + i % 3;
         int j;
@@ -216,7 +181,7 @@ static void test_astm_example(void)
     n = count_whole(dense, nd, 0.0, cyc, 64, NULL);
     CHECK(same_cycles(cyc, n, want, 7));
 
-    CTX("ASTM E1049 Fig. 6 with gate 3.5: the range-3 start is filtered out");
+    CHECK_CONTEXT("ASTM E1049 Fig. 6 with gate 3.5: the range-3 start is filtered out");
     {
         /* filtered reversals 1 -3 5 -1 3 -4 4 -2 (the band [-3, 1] of width 4 > 3.5 is
          * left downwards at -3, so 1 is the starting point), counted by hand as above */
@@ -232,7 +197,7 @@ static void test_astm_example(void)
         CHECK(same_cycles(cyc2, n2, wg, 6));
     }
 
-    CTX("ASTM E1049 Fig. 6, damage through ft_rf_push / ft_rf_finish");
+    CHECK_CONTEXT("ASTM E1049 Fig. 6, damage through ft_rf_push / ft_rf_finish");
     {
         FtFatigueParams p;
         FtDamageAcc acc, snap;
@@ -279,7 +244,7 @@ static void test_rainflow_properties(void)
             else if (kind == 1) x[t] = (t ? x[t - 1] : 0.0) + (double)irand(-9, 9);
             else x[t] = 200.0 * urand() - 100.0 + 30.0 * sin(0.01 * t);
         }
-        CTX("random history %d (n %d, kind %d, gate %g)", trial, n, kind, gate);
+        CHECK_CONTEXT("random history %d (n %d, kind %d, gate %g)", trial, n, kind, gate);
         nw = count_whole(x, n, gate, cw, NMAX, &s);
         nch = count_chunked(x, n, gate, cc, NMAX);
         nref = ft_rainflow_reference(x, n, gate, cr, NMAX);
@@ -332,7 +297,7 @@ static void test_rainflow_properties(void)
             ft_rf_push(&s, v, NULL, NULL);
             if (s.n > big) big = s.n;
         }
-        CTX("2e6-sample AR(1) history");
+        CHECK_CONTEXT("2e6-sample AR(1) history");
         CHECK(s.flags == 0u);
         printf("  2e6-sample AR(1) history: %lld reversals, largest residue %d points\n",
                s.nrev, big);
@@ -349,7 +314,7 @@ static void test_rainflow_properties(void)
         ft_rf_init(&s, 0.0);
         for (t = 0; t < 5; t++) ft_rf_push_cycles(&s, xs[t], c, 16, &m);
         ft_rf_finish_cycles(&s, c, 16, &m);
-        CTX("NaN / inf samples");
+        CHECK_CONTEXT("NaN / inf samples");
         CHECK(s.flags == FT_RF_ERR_NAN);
         CHECK(m == 2 && c[0].range == 2.0 && c[1].range == 3.0);
         CHECK(ft_fatigue_status_message(s.flags, NULL, NULL, msg, sizeof msg) == 1);
@@ -365,7 +330,7 @@ static void test_rainflow_properties(void)
         ft_rf_init(&s, 0.0);
         for (t = 0; t < 9; t++) lost += ft_rf_push_cycles(&s, xs[t], c, 3, &m);
         lost += ft_rf_finish_cycles(&s, c, 3, &m);
-        CTX("cycle array of 3 for 7 cycles");
+        CHECK_CONTEXT("cycle array of 3 for 7 cycles");
         CHECK(m == 3 && lost == 4 && (s.flags & FT_RF_ERR_CYCLES_FULL));
     }
 }
@@ -389,7 +354,7 @@ static void test_residue_overflow(void)
         if (s.n > FT_RF_MAX_RESIDUE) break;
     }
     lost += ft_rf_finish_cycles(&s, c, 2 * NP, &m);
-    CTX("ring-down of %d reversals", NP);
+    CHECK_CONTEXT("ring-down of %d reversals", NP);
     CHECK(lost == 0);
     CHECK(s.n <= FT_RF_MAX_RESIDUE);
     CHECK(s.flags & FT_RF_ERR_OVERFLOW);
@@ -406,7 +371,7 @@ static void test_residue_overflow(void)
         const int np = FT_RF_MAX_RESIDUE - 1;
         int nw;
         nw = count_whole(x, np, 0.0, c, 2 * NP, &s);
-        CTX("ring-down of %d reversals (fits)", np);
+        CHECK_CONTEXT("ring-down of %d reversals (fits)", np);
         CHECK(s.flags == 0u && nw == np - 1);
         CHECK(c[0].count == 0.5 && c[nw - 1].count == 0.5);
     }
@@ -435,7 +400,7 @@ static void test_sn_curves(void)
 
     /* Basquin: N = 1e6 (S/100)^-5, endurance 50 */
     params_basquin(&p, 100.0, 1e6, 5.0, 50.0);
-    CTX("Basquin");
+    CHECK_CONTEXT("Basquin");
     CHECK(ft_sn_validate(c) == FT_FAT_OK);
     CHECK_REL(ft_sn_cycles(c, 200.0), 31250.0, 1e-14); /* 1e6 / 2^5 */
     CHECK_REL(ft_sn_cycles(c, 100.0), 1e6, 1e-14);
@@ -455,7 +420,7 @@ static void test_sn_curves(void)
     /* knee: upper line N = 2e6 (S/100)^-3, knee at 50 (N_k = 1.6e7), Haibach m2 = 5 */
     memset(&p, 0, sizeof p);
     ft_sn_init_knee(c, 100.0, 2e6, 3.0, 50.0, 0.0, 1, 30.0);
-    CTX("knee (Haibach)");
+    CHECK_CONTEXT("knee (Haibach)");
     CHECK(ft_sn_validate(c) == FT_FAT_OK);
     CHECK(ft_sn_m2(c) == 5.0);
     CHECK_REL(ft_sn_cycles(c, 200.0), 2.5e5, 1e-14);
@@ -467,7 +432,7 @@ static void test_sn_curves(void)
     CHECK_REL(ca_damage(&p, 40.0, 2000), 2000.0 / 48828125.0, 1e-12);
     c->haibach = 0; /* given m2 = 7 */
     c->m2 = 7.0;
-    CTX("knee (m2 = 7)");
+    CHECK_CONTEXT("knee (m2 = 7)");
     CHECK_REL(ft_sn_cycles(c, 40.0), 1.6e7 * pow(0.8, -7.0), 1e-14);
     CHECK_REL(ca_damage(&p, 45.0, 700), 700.0 / (1.6e7 * pow(0.9, -7.0)), 1e-12);
 
@@ -476,7 +441,7 @@ static void test_sn_curves(void)
         const double S[3] = {400.0, 200.0, 100.0}, N[3] = {1e4, 1e5, 1e7};
         memset(&p, 0, sizeof p);
         ft_sn_init_table(c, 3, S, N);
-        CTX("table");
+        CHECK_CONTEXT("table");
         CHECK(ft_sn_validate(c) == FT_FAT_OK);
         CHECK(ft_sn_cycles(c, 200.0) == 1e5);
         CHECK(ft_sn_cycles(c, 100.0) == 1e7);
@@ -508,7 +473,7 @@ static void test_mean_stress(void)
 {
     FtFatigueParams p;
     params_basquin(&p, 100.0, 1e6, 5.0, 0.0);
-    CTX("mean-stress corrections, S_a 100, S_m 50");
+    CHECK_CONTEXT("mean-stress corrections, S_a 100, S_m 50");
     p.msc = FT_MSC_NONE;
     CHECK(ft_msc_equivalent(&p, 100.0, 50.0) == 100.0);
     p.msc = FT_MSC_GOODMAN;
@@ -528,7 +493,7 @@ static void test_mean_stress(void)
     CHECK_REL(ft_msc_equivalent(&p, 100.0, 50.0), 122.47448713915891, 1e-14);
     p.walker_gamma = 0.6;
 
-    CTX("compressive mean, convention zero (default)");
+    CHECK_CONTEXT("compressive mean, convention zero (default)");
     p.msc = FT_MSC_GOODMAN;
     CHECK(ft_msc_equivalent(&p, 100.0, -50.0) == 100.0);
     p.msc = FT_MSC_GERBER;
@@ -542,7 +507,7 @@ static void test_mean_stress(void)
     CHECK_REL(ft_msc_equivalent(&p, 100.0, -50.0), sqrt(50.0 * 100.0), 1e-15);
     p.msc = FT_MSC_WALKER;
     CHECK(ft_msc_equivalent(&p, 100.0, -150.0) == 0.0);
-    CTX("compressive mean, convention as is");
+    CHECK_CONTEXT("compressive mean, convention as is");
     p.mean_compr = FT_MEAN_COMPR_ASIS;
     p.msc = FT_MSC_GOODMAN;
     CHECK_REL(ft_msc_equivalent(&p, 100.0, -50.0), 90.909090909090907, 1e-15);
@@ -553,7 +518,7 @@ static void test_mean_stress(void)
     p.msc = FT_MSC_MORROW;
     CHECK_REL(ft_msc_equivalent(&p, 100.0, -50.0), 94.736842105263150, 1e-15);
 
-    CTX("undefined regimes -> NaN and an error code");
+    CHECK_CONTEXT("undefined regimes -> NaN and an error code");
     p.mean_compr = FT_MEAN_COMPR_ZERO;
     p.msc = FT_MSC_GOODMAN;
     CHECK(isnan(ft_msc_equivalent(&p, 10.0, 500.0)));
@@ -573,7 +538,7 @@ static void test_mean_stress(void)
     CHECK(ft_msc_check(&p, -1.0, 0.0) == FT_FAT_ERR_INPUT);
     CHECK(ft_msc_check(&p, 1.0, NAN) == FT_FAT_ERR_INPUT);
 
-    CTX("an invalid cycle poisons the accumulator (flag + NaN), with a clear message");
+    CHECK_CONTEXT("an invalid cycle poisons the accumulator (flag + NaN), with a clear message");
     {
         FtDamageAcc a;
         char msg[512];
@@ -589,7 +554,7 @@ static void test_mean_stress(void)
         CHECK(strstr(msg, "Goodman") && strstr(msg, "600") && strstr(msg, "500"));
     }
 
-    CTX("mean correction inside the damage: Goodman, S_a 100, S_m 50");
+    CHECK_CONTEXT("mean correction inside the damage: Goodman, S_a 100, S_m 50");
     {
         FtDamageAcc a;
         p.msc = FT_MSC_GOODMAN;
@@ -617,12 +582,12 @@ static void test_two_level_miner(void)
     FtRainflowState s;
     int i;
     params_basquin(&p, 100.0, 1e6, 5.0, 0.0);
-    CTX("two-level block, direct Miner");
+    CHECK_CONTEXT("two-level block, direct Miner");
     ft_damage_init(&a);
     for (i = 0; i < 1000; i++) ft_damage_add_cycle(&a, &p, 400.0, 0.0, 1.0);
     for (i = 0; i < 5000; i++) ft_damage_add_cycle(&a, &p, 300.0, 0.0, 1.0);
     CHECK_REL(ft_damage_value(&a), 0.06996875, 1e-13);
-    CTX("two-level block through rainflow");
+    CHECK_CONTEXT("two-level block through rainflow");
     ft_rf_init(&s, 0.0);
     ft_damage_init(&a);
     ft_rf_push(&s, 200.0, &p, &a);
@@ -646,7 +611,7 @@ static void test_validation(void)
     FtFatigueParams p;
     char msg[512];
     params_basquin(&p, 100.0, 1e6, 0.0, 0.0);
-    CTX("validation: slope 0");
+    CHECK_CONTEXT("validation: slope 0");
     CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_SLOPE);
     CHECK(ft_fatigue_validate(&p) == FT_SN_ERR_SLOPE);
     CHECK(ft_fatigue_error_message(ft_fatigue_validate(&p), &p, msg, sizeof msg) ==
@@ -669,14 +634,14 @@ static void test_validation(void)
     p.sn.S_e = 0.0;
     p.sn.kind = 99;
     CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_KIND);
-    CTX("validation: knee");
+    CHECK_CONTEXT("validation: knee");
     ft_sn_init_knee(&p.sn, 100.0, 2e6, 0.4, 50.0, 0.0, 1, 0.0); /* Haibach m2 = -0.2 */
     CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_SLOPE);
     ft_fatigue_error_message(FT_SN_ERR_SLOPE, &p, msg, sizeof msg);
     CHECK(strstr(msg, "m2") != NULL);
     ft_sn_init_knee(&p.sn, 100.0, 2e6, 3.0, 0.0, 5.0, 0, 0.0);
     CHECK(ft_sn_validate(&p.sn) == FT_SN_ERR_KNEE);
-    CTX("validation: table");
+    CHECK_CONTEXT("validation: table");
     {
         const double S1[3] = {400.0, 200.0, 300.0}, S2[3] = {400.0, 200.0, 100.0};
         const double N1[3] = {1e4, 1e5, 1e7}, N2[3] = {1e4, 1e3, 1e7};
@@ -689,7 +654,7 @@ static void test_validation(void)
         ft_sn_init_table(&p.sn, 3, S2, N1);
         CHECK(ft_sn_validate(&p.sn) == FT_FAT_OK);
     }
-    CTX("validation: material constants");
+    CHECK_CONTEXT("validation: material constants");
     params_basquin(&p, 100.0, 1e6, 5.0, 0.0);
     p.msc = FT_MSC_GOODMAN;
     p.S_u = 0.0;
@@ -711,12 +676,12 @@ static void test_validation(void)
     CHECK(ft_fatigue_validate(&p) == FT_FAT_ERR_COMPR);
     p.mean_compr = 0;
     CHECK(ft_fatigue_validate(&p) == FT_FAT_OK);
-    CTX("validation: S_m >= S_u message");
+    CHECK_CONTEXT("validation: S_m >= S_u message");
     p.msc = FT_MSC_GOODMAN;
     CHECK(ft_msc_check(&p, 10.0, 500.0) == FT_FAT_ERR_MEAN_SU);
     ft_fatigue_error_message(FT_FAT_ERR_MEAN_SU, &p, msg, sizeof msg);
     CHECK(strstr(msg, "ultimate") != NULL);
-    CTX("validation: the batch refuses invalid parameters");
+    CHECK_CONTEXT("validation: the batch refuses invalid parameters");
     {
         FtRainflowState s;
         FtDamageAcc a;
@@ -756,7 +721,7 @@ static void test_damage_merge(void)
         }
     }
     ft_damage_merge(&merged, &part);
-    CTX("per-chunk accumulators merged == one accumulator");
+    CHECK_CONTEXT("per-chunk accumulators merged == one accumulator");
     CHECK_REL(ft_damage_value(&merged), ft_damage_value(&whole), 1e-15);
     CHECK(merged.cycles == whole.cycles && merged.max_range == whole.max_range);
 }
@@ -772,7 +737,7 @@ static void test_equivalent(void)
 {
     int i, j, ok;
     double n[FT_CP_NPLANES][3];
-    CTX("critical-plane normals");
+    CHECK_CONTEXT("critical-plane normals");
     CHECK(ft_critical_plane_count() == 25);
     ok = 1;
     for (i = 0; i < FT_CP_NPLANES; i++) {
@@ -809,7 +774,7 @@ static void test_equivalent(void)
         printf("  25 critical planes: worst cos^2 to the nearest normal %.4f (%.2f deg)\n",
                worst, acos(sqrt(worst)) * 180.0 / 3.14159265358979323846);
     }
-    CTX("normal stress");
+    CHECK_CONTEXT("normal stress");
     ok = 1;
     for (i = 0; i < 1000; i++) {
         double s[6], A[3][3], v[3], want = 0.0;
@@ -830,7 +795,7 @@ static void test_equivalent(void)
         CHECK(e[0] == 70.0 && e[1] == 0.0 && fabs(e[3] - 35.0) < 1e-13);
     }
 
-    CTX("sign of the absolute maximum principal stress (no eigenvalues) vs eigenvalues");
+    CHECK_CONTEXT("sign of the absolute maximum principal stress (no eigenvalues) vs eigenvalues");
     ok = 1;
     for (i = 0; i < 200000; i++) {
         double s[6], p[3];
@@ -1058,7 +1023,7 @@ static void test_equivalent_fast(void)
         }
     }
     for (cat = 0; cat < EQF_NCAT; cat++) {
-        CTX("fast equivalents vs ft_principal_stresses: %s", eqf_names[cat]);
+        CHECK_CONTEXT("fast equivalents vs ft_principal_stresses: %s", eqf_names[cat]);
         CHECK(bad_sign[cat] == 0);
         CHECK(bad_val[cat] == 0);
         CHECK(bad_vm[cat] == 0);
@@ -1069,15 +1034,15 @@ static void test_equivalent_fast(void)
                eqf_names[cat], n[cat], nsign[cat], bad_sign[cat], bad_val[cat], maxdv[cat],
                undecided[cat], pair_path[cat], former_bad[cat]);
     }
-    CTX("fast equivalents: same sign at scales 1, 1e-6, 1e9");
+    CHECK_CONTEXT("fast equivalents: same sign at scales 1, 1e-6, 1e9");
     CHECK(bad_scale == 0);
-    CTX("fast equivalents: exact pure shear (rotated) takes the + sign");
+    CHECK_CONTEXT("fast equivalents: exact pure shear (rotated) takes the + sign");
     CHECK(shear_exact > 1000 && shear_exact_neg == 0);
     printf("  ties (|p1+p3| <= 1e-12 sigma_vm): max ||v| - max(|p1|,|p3|)| %.2g (sigma_vm + |q|);"
            " %ld exact pure shears, all +; former sign test wrong up to |p1+p3| = %.2g sigma_vm\n",
            maxdv_tie, shear_exact, former_worst);
 
-    CTX("fast equivalents: largest root of t^3 - 3t - 2 rho without acos/cos");
+    CHECK_CONTEXT("fast equivalents: largest root of t^3 - 3t - 2 rho without acos/cos");
     {
         double worst = 0.0;
         for (i = 0; i <= 200000; i++) { /* rho in [rho_pair, 1], denser towards rho_pair */
@@ -1093,7 +1058,7 @@ static void test_equivalent_fast(void)
     }
 
     /* special tensors with known results */
-    CTX("fast equivalents: special tensors");
+    CHECK_CONTEXT("fast equivalents: special tensors");
     for (k = 0; k < 3; k++) {
         const double f = scales[k];
         const double zero[6] = {0, 0, 0, 0, 0, 0};
@@ -1177,7 +1142,7 @@ static void test_batch_vs_reference(void)
         double *Dref = malloc(sizeof *Dref * NN * nc), *Cref = malloc(sizeof *Cref * NN * nc);
         double Dnode[NN];
         int worst[NN], t0 = 0, rc, ok = 1, okc = 1;
-        CTX("batch vs reference, eq kind %d (gate %g)", kind, gate);
+        CHECK_CONTEXT("batch vs reference, eq kind %d (gate %g)", kind, gate);
         CHECK(ft_cpu_fatigue_init(NN * nc, gate, rf, acc) == FT_BATCH_OK);
         while (t0 < NT) { /* random time chunks; the node range split in two calls */
             const int len = irand(1, 400), nt = (t0 + len < NT) ? len : NT - t0;
@@ -1270,6 +1235,5 @@ int main(void)
     test_equivalent_fast();
     test_batch_vs_reference();
     throughput();
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return check_summary();
 }

@@ -1,8 +1,8 @@
 /* Unit tests of the ftwin element kernels (kernels/ft_tet.h, ft_tri.h, ft_elasticity.h,
- * kernels/cpu/ft_cpu_elements.c). Self-contained, no framework.
+ * kernels/cpu/ft_cpu_elements.c). Checks: tests/unit/check.h.
  *
  * Build and run (from the repository root):
- *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels tests/unit/test_kernels.c \
+ *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_kernels.c \
  *       kernels/cpu/ft_cpu_elements.c -lm -o /tmp/test_kernels && /tmp/test_kernels
  *
  * Every failed CHECK prints file:line and the values; the last line is exactly
@@ -19,39 +19,7 @@
 #include "ft_elasticity.h"
 #include "ft_tet.h"
 #include "ft_tri.h"
-
-/* ---------------------------------------------------------------- check machinery ---- */
-static int g_pass = 0, g_fail = 0;
-
-static void check_impl(int ok, const char *file, int line, const char *expr, const char *ctx)
-{
-    if (ok) {
-        g_pass++;
-    } else {
-        g_fail++;
-        printf("%s:%d: FAILED: %s [%s]\n", file, line, expr, ctx);
-    }
-}
-
-static void check_close_impl(double got, double want, double tol, const char *file, int line,
-                             const char *egot, const char *ewant, const char *ctx)
-{
-    const double err = fabs(got - want);
-    if (err <= tol) { /* NaN fails */
-        g_pass++;
-    } else {
-        g_fail++;
-        printf("%s:%d: FAILED: %s = %.17g, expected %s = %.17g (|diff| %.3g > tol %.3g) [%s]\n",
-               file, line, egot, got, ewant, want, err, tol, ctx);
-    }
-}
-
-static char g_ctx[256] = "";
-#define CTX(...) snprintf(g_ctx, sizeof g_ctx, __VA_ARGS__)
-#define CHECK(cond) check_impl(!!(cond), __FILE__, __LINE__, #cond, g_ctx)
-/* |got - want| <= tol (absolute tolerance; callers scale it) */
-#define CHECK_CLOSE(got, want, tol) \
-    check_close_impl((got), (want), (tol), __FILE__, __LINE__, #got, #want, g_ctx)
+#include "check.h"
 
 /* ---------------------------------------------------------------- helpers ------------ */
 static unsigned long long g_rng = 0x9E3779B97F4A7C15ull;
@@ -264,7 +232,7 @@ static void test_geometry(void)
 {
     double X[4][3] = {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, G[4][3], det;
     int a, b, i, k;
-    CTX("reference tet");
+    CHECK_CONTEXT("reference tet");
     det = ft_tet_geometry(CX(X), G);
     CHECK_CLOSE(det, 1.0, 1e-15);
     CHECK(det > 0.0);
@@ -279,14 +247,14 @@ static void test_geometry(void)
         X[1][i] = X[2][i];
         X[2][i] = t;
     }
-    CTX("swapped vertices");
+    CHECK_CONTEXT("swapped vertices");
     CHECK_CLOSE(ft_tet_geometry(CX(X), G), -1.0, 1e-15);
     CHECK_CLOSE(ft_tet_volume(CX(X)), 1.0 / 6.0, 1e-15);
     /* random tets: lam_a(X_b) = delta_ab via the gradients; sign flip on swap */
     for (k = 0; k < 20; k++) {
         double Y[4][3], d2;
         random_tet(X);
-        CTX("random tet %d", k);
+        CHECK_CONTEXT("random tet %d", k);
         det = ft_tet_geometry(CX(X), G);
         CHECK(det > 0.0);
         for (a = 0; a < 4; a++)
@@ -307,7 +275,7 @@ static void test_geometry(void)
     {
         double Z[4][3] = {{0, 0, 0}, {1, 0, 0}, {0, 1, 0}, {1, 1, 0}};
         double mx = 0.0;
-        CTX("degenerate tet");
+        CHECK_CONTEXT("degenerate tet");
         for (a = 0; a < 4; a++)
             for (i = 0; i < 3; i++) G[a][i] = 123.0;
         CHECK(ft_tet_geometry(CX(Z), G) == 0.0);
@@ -319,7 +287,7 @@ static void test_geometry(void)
     {
         const int ea[6] = {0, 1, 0, 0, 1, 2}, eb[6] = {1, 2, 2, 3, 3, 3};
         int e;
-        CTX("edge table");
+        CHECK_CONTEXT("edge table");
         for (e = 0; e < 6; e++) {
             int pa, pb;
             double lam[4];
@@ -344,7 +312,7 @@ static void test_shape(void)
         ft_tet_geometry(CX(X), G);
         node_coords(order, CX(X), xn);
         /* Kronecker property at the nodes */
-        CTX("P%d Kronecker", order);
+        CHECK_CONTEXT("P%d Kronecker", order);
         for (a = 0; a < n; a++) {
             double lam[4], N[10];
             ft_tet_node_lam(a, lam);
@@ -360,7 +328,7 @@ static void test_shape(void)
             lam[3] = 1.0 - l0 - l1 - l2;
             ft_tet_shape(order, lam, N);
             ft_tet_shape_grad(order, lam, CX(G), dN);
-            CTX("P%d partition of unity / gradients, point %d", order, k);
+            CHECK_CONTEXT("P%d partition of unity / gradients, point %d", order, k);
             for (a = 0; a < n; a++) {
                 s += N[a];
                 for (i = 0; i < 3; i++) gs[i] += dN[a][i];
@@ -447,7 +415,7 @@ static void test_quadrature(void)
     for (r = 0; r < 4; r++) {
         const int d = tdeg[r];
         double sw = 0.0, minw = 1.0, minl = 1.0;
-        CTX("tet rule degree %d", d);
+        CHECK_CONTEXT("tet rule degree %d", d);
         CHECK(ft_tet_quad_npoints(d) == tnp[r]);
         CHECK(ft_tet_quad_rule_degree(d) == d);
         for (q = 0; q < tnp[r]; q++) {
@@ -462,20 +430,20 @@ static void test_quadrature(void)
         CHECK(minw > 0.0);
         CHECK(minl > 0.0);
         for (p = 0; p <= d; p++) {
-            CTX("tet rule degree %d, monomials of degree %d", d, p);
+            CHECK_CONTEXT("tet rule degree %d, monomials of degree %d", d, p);
             CHECK_CLOSE(tet_rule_error(d, p), 0.0, 1e-14);
         }
-        CTX("tet rule degree %d is not exact at degree %d", d, d + 1);
+        CHECK_CONTEXT("tet rule degree %d is not exact at degree %d", d, d + 1);
         CHECK(tet_rule_error(d, d + 1) > 1e-6);
     }
-    CTX("tet degree rounding");
+    CHECK_CONTEXT("tet degree rounding");
     CHECK(ft_tet_quad_npoints(0) == 1 && ft_tet_quad_rule_degree(0) == 1);
     CHECK(ft_tet_quad_npoints(4) == 14 && ft_tet_quad_rule_degree(4) == 5);
     CHECK(ft_tet_quad_rule_degree(7) == 5);
     for (r = 0; r < 3; r++) {
         const int d = fdeg[r];
         double sw = 0.0, minw = 1.0;
-        CTX("tri rule degree %d", d);
+        CHECK_CONTEXT("tri rule degree %d", d);
         CHECK(ft_tri_quad_npoints(d) == fnp[r]);
         for (q = 0; q < fnp[r]; q++) {
             double lam[3], w;
@@ -487,13 +455,13 @@ static void test_quadrature(void)
         CHECK_CLOSE(sw, 1.0, 1e-15);
         CHECK(minw > 0.0);
         for (p = 0; p <= d; p++) {
-            CTX("tri rule degree %d, monomials of degree %d", d, p);
+            CHECK_CONTEXT("tri rule degree %d, monomials of degree %d", d, p);
             CHECK_CLOSE(tri_rule_error(d, p), 0.0, 1e-14);
         }
-        CTX("tri rule degree %d is not exact at degree %d", d, d + 1);
+        CHECK_CONTEXT("tri rule degree %d is not exact at degree %d", d, d + 1);
         CHECK(tri_rule_error(d, d + 1) > 1e-6);
     }
-    CTX("tri degree rounding");
+    CHECK_CONTEXT("tri degree rounding");
     CHECK(ft_tri_quad_npoints(3) == 6 && ft_tri_quad_rule_degree(3) == 4);
 }
 
@@ -530,7 +498,7 @@ static void test_stiffness(void)
             node_coords(order, CX(X), xn);
             ft_tet_stiffness(order, CX(X), E, nu, K);
             kmax = maxabs(K, nd * nd);
-            CTX("P%d stiffness, element %d (E=%g nu=%g)", order, k, E, nu);
+            CHECK_CONTEXT("P%d stiffness, element %d (E=%g nu=%g)", order, k, E, nu);
             for (i = 0; i < nd; i++)
                 for (j = 0; j < nd; j++) asym = fmax(asym, fabs(K[i * nd + j] - K[j * nd + i]));
             CHECK(asym == 0.0);
@@ -558,7 +526,7 @@ static void test_stiffness(void)
             for (m = 0; m < 6; m++) {
                 rigid_mode(m, n, xn, u);
                 matvec(K, nd, u, f);
-                CTX("P%d stiffness, element %d, rigid mode %d", order, k, m);
+                CHECK_CONTEXT("P%d stiffness, element %d, rigid mode %d", order, k, m);
                 CHECK_CLOSE(maxabs(f, nd), 0.0, 1e-9 * kmax * maxabs(u, nd));
             }
         }
@@ -612,7 +580,7 @@ static void test_patch(void)
                 for (j = 0; j < 6; j++) sig_ex[i] += D[i][j] * eps[j];
             }
             smax = maxabs(sig_ex, 6);
-            CTX("P%d patch test, element %d", order, k);
+            CHECK_CONTEXT("P%d patch test, element %d", order, k);
             for (p = 0; p < 5; p++) {
                 double lam[4], s[6], l0 = urand(), l1 = urand() * (1 - l0),
                                      l2 = urand() * (1 - l0 - l1);
@@ -679,7 +647,7 @@ static void test_p2_quadratic_energy(void)
         ft_tet_stiffness(2, CX(X), E, nu, K);
         matvec(K, 30, u, f);
         e_fe = dot(u, f, 30);
-        CTX("P2 quadratic displacement energy, element %d", k);
+        CHECK_CONTEXT("P2 quadratic displacement energy, element %d", k);
         CHECK_CLOSE(e_fe, e_ref, 1e-9 * e_ref);
         /* and the stress at random points equals D eps(analytic) */
         for (q = 0; q < 3; q++) {
@@ -713,7 +681,7 @@ static void test_conductivity(void)
             V = fabs(ft_tet_geometry(CX(X), G)) / 6.0;
             ft_tet_conductivity(order, CX(X), kc, Ke);
             kmax = maxabs(Ke, n * n);
-            CTX("P%d conductivity, element %d", order, k);
+            CHECK_CONTEXT("P%d conductivity, element %d", order, k);
             /* reference: 14-point rule of k grad N_a . grad N_b */
             memset(Kr, 0, sizeof Kr);
             for (q = 0; q < ft_tet_quad_npoints(5); q++) {
@@ -760,7 +728,7 @@ static void test_thermal(void)
             ft_tet_stiffness(order, CX(X), E, nu, K);
             matvec(K, nd, u, Ku);
             fmx = maxabs(fth, nd);
-            CTX("P%d thermal free expansion, element %d, dT=%g", order, k, dT);
+            CHECK_CONTEXT("P%d thermal free expansion, element %d, dT=%g", order, k, dT);
             for (i = 0; i < nd; i++) CHECK_CLOSE(Ku[i], fth[i], 1e-9 * fmx);
             for (q = 0; q < 4; q++) {
                 double lam[4], w, s[6];
@@ -786,7 +754,7 @@ static void test_thermal(void)
                     for (r = 0; r < 6; r++) fr[c] += w * V * B[r][c] * sth[r];
             }
             for (i = 0; i < nd; i++) diff = fmax(diff, fabs(fth[i] - fr[i]));
-            CTX("P%d thermal load vs reference, element %d", order, k);
+            CHECK_CONTEXT("P%d thermal load vs reference, element %d", order, k);
             CHECK_CLOSE(diff, 0.0, 1e-12 * maxabs(fr, nd));
             /* element thermal loads are self-equilibrated: sum over nodes = 0 */
             for (i = 0; i < 3; i++) {
@@ -815,7 +783,7 @@ static void test_body_loads(void)
             ft_tet_body_load(order, CX(X), b, fe);
             for (a = 0; a < n; a++)
                 for (i = 0; i < 3; i++) sum[i] += fe[3 * a + i];
-            CTX("P%d body load, element %d", order, k);
+            CHECK_CONTEXT("P%d body load, element %d", order, k);
             for (i = 0; i < 3; i++) CHECK_CLOSE(sum[i], b[i] * V, 1e-12 * fabs(b[i]) * V + 1e-300);
             /* per node against the 14-point rule */
             memset(fr, 0, sizeof fr);
@@ -836,14 +804,14 @@ static void test_body_loads(void)
                     for (q = 0; q < ft_tet_quad_npoints(degs[r]); q++)
                         for (i = 0; i < 3; i++) bq[3 * q + i] = b[i];
                     ft_tet_body_load_qp(order, CX(X), degs[r], bq, fq);
-                    CTX("P%d body_load_qp constant, degree %d, element %d", order, degs[r], k);
+                    CHECK_CONTEXT("P%d body_load_qp constant, degree %d, element %d", order, degs[r], k);
                     for (i = 0; i < nd; i++) CHECK_CLOSE(fq[i], fe[i], 1e-12 * maxabs(fe, nd));
                 }
             }
             /* scalar source */
             ft_tet_scalar_source(order, CX(X), qv, fs);
             for (a = 0; a < n; a++) ssum += fs[a];
-            CTX("P%d scalar source, element %d", order, k);
+            CHECK_CONTEXT("P%d scalar source, element %d", order, k);
             CHECK_CLOSE(ssum, qv * V, 1e-12 * qv * V);
             for (a = 0; a < n; a++) CHECK_CLOSE(fs[a], fr[3 * a] / b[0] * qv, 1e-10 * qv * V);
             /* centrifugal: total = rho om^2 V (centroid - p)_perp; per node vs reference */
@@ -859,7 +827,7 @@ static void test_body_loads(void)
             for (i = 0; i < 3; i++) c[i] = xc[i] - p[i];
             en = dot(c, e, 3);
             for (i = 0; i < 3; i++) c[i] = rho * om * om * V * (c[i] - en * e[i]);
-            CTX("P%d centrifugal load, element %d", order, k);
+            CHECK_CONTEXT("P%d centrifugal load, element %d", order, k);
             for (i = 0; i < 3; i++) {
                 double s = 0.0;
                 for (a = 0; a < n; a++) s += fe[3 * a + i];
@@ -884,7 +852,7 @@ static void test_body_loads(void)
             {
                 double fq[30];
                 ft_tet_body_load_qp(order, CX(X), 5, bq, fq);
-                CTX("P%d body_load_qp centrifugal field, element %d", order, k);
+                CHECK_CONTEXT("P%d body_load_qp centrifugal field, element %d", order, k);
                 for (i = 0; i < nd; i++) CHECK_CLOSE(fq[i], fe[i], 1e-11 * maxabs(fe, nd));
             }
         }
@@ -897,7 +865,7 @@ static void test_triangle(void)
     {
         const double Xf[3][3] = {{0, 0, 0}, {2, 0, 0}, {0, 3, 0}};
         double n[3];
-        CTX("right triangle");
+        CHECK_CONTEXT("right triangle");
         CHECK_CLOSE(ft_tri_area_normal(Xf, n), 3.0, 1e-15);
         CHECK_CLOSE(n[0], 0.0, 0.0);
         CHECK_CLOSE(n[1], 0.0, 0.0);
@@ -906,18 +874,18 @@ static void test_triangle(void)
     {
         const double Xf[3][3] = {{0, 0, 0}, {0, 3, 0}, {2, 0, 0}}; /* clockwise seen from +z */
         double n[3];
-        CTX("reversed triangle");
+        CHECK_CONTEXT("reversed triangle");
         CHECK_CLOSE(ft_tri_area_normal(Xf, n), 3.0, 1e-15);
         CHECK_CLOSE(n[2], -1.0, 1e-15);
     }
     {
         const double Xf[3][3] = {{0, 0, 0}, {1, 1, 1}, {2, 2, 2}};
         double n[3] = {5, 5, 5};
-        CTX("degenerate triangle");
+        CHECK_CONTEXT("degenerate triangle");
         CHECK(ft_tri_area_normal(Xf, n) == 0.0);
         CHECK(n[0] == 0.0 && n[1] == 0.0 && n[2] == 0.0);
     }
-    CTX("tri num nodes");
+    CHECK_CONTEXT("tri num nodes");
     CHECK(ft_tri_num_nodes(1) == 3 && ft_tri_num_nodes(2) == 6 && ft_tri_num_nodes(0) == 0);
     for (order = 1; order <= 2; order++) {
         const int m = ft_tri_num_nodes(order);
@@ -936,7 +904,7 @@ static void test_triangle(void)
             cr[0] = e1[1] * e2[2] - e1[2] * e2[1];
             cr[1] = e1[2] * e2[0] - e1[0] * e2[2];
             cr[2] = e1[0] * e2[1] - e1[1] * e2[0];
-            CTX("P%d triangle %d", order, k);
+            CHECK_CONTEXT("P%d triangle %d", order, k);
             CHECK_CLOSE(A, 0.5 * sqrt(dot(cr, cr, 3)), 1e-14 * A);
             CHECK_CLOSE(dot(nrm, nrm, 3), 1.0, 1e-14);
             CHECK_CLOSE(dot(nrm, e1, 3), 0.0, 1e-13 * sqrt(dot(e1, e1, 3)));
@@ -1028,7 +996,7 @@ static void test_stress_measures(void)
     int k, i, j, l;
     {
         double s[6] = {0, 0, 0, 0, 0, 0}, p[3];
-        CTX("von Mises / principal, simple states");
+        CHECK_CONTEXT("von Mises / principal, simple states");
         s[FT_XX] = -250.0;
         CHECK_CLOSE(ft_von_mises(s), 250.0, 1e-12);
         s[FT_XX] = 0.0;
@@ -1082,7 +1050,7 @@ static void test_stress_measures(void)
                         }
                 scale = fmax(fabs(d[0]), fabs(d[2]));
                 ft_principal_stresses(s, p);
-                CTX("principal stresses case %d (%g,%g,%g) rotation %d", c, d[0], d[1], d[2], k);
+                CHECK_CONTEXT("principal stresses case %d (%g,%g,%g) rotation %d", c, d[0], d[1], d[2], k);
                 for (i = 0; i < 3; i++) CHECK_CLOSE(p[i], d[i], 1e-13 * scale);
                 CHECK(p[0] >= p[1] && p[1] >= p[2]);
                 vm = ft_von_mises(s);
@@ -1111,7 +1079,7 @@ static void test_batch(void)
     for (order = 1; order <= 2; order++) {
         const int n = ft_tet_num_nodes(order), nk = 9 * n * n;
         double d = 0.0;
-        CTX("P%d stiffness batch", order);
+        CHECK_CONTEXT("P%d stiffness batch", order);
         CHECK(ft_cpu_stiffness_batch(order, NE, &X[0][0][0], E, nu, Ke) == 0);
         for (e = 0; e < NE; e++) {
             double K1[900];
@@ -1119,7 +1087,7 @@ static void test_batch(void)
             for (i = 0; i < nk; i++) d = fmax(d, fabs(K1[i] - Ke[(size_t)e * nk + i]) / (maxabs(K1, nk)));
         }
         CHECK_CLOSE(d, 0.0, 1e-14);
-        CTX("P%d stress batch", order);
+        CHECK_CONTEXT("P%d stress batch", order);
         CHECK(ft_cpu_stress_batch(order, NE, &X[0][0][0], E, nu, al, NC, ue, dTe, NP, &lam[0][0], sig) == 0);
         CHECK(ft_cpu_stress_batch(order, NE, &X[0][0][0], E, nu, al, NC, ue, NULL, NP, &lam[0][0], sig0) == 0);
         d = 0.0;
@@ -1137,7 +1105,7 @@ static void test_batch(void)
                 }
         CHECK_CLOSE(d, 0.0, 1e-14);
     }
-    CTX("batch argument checks");
+    CHECK_CONTEXT("batch argument checks");
     CHECK(ft_cpu_stiffness_batch(3, NE, &X[0][0][0], E, nu, Ke) != 0);
     CHECK(ft_cpu_stiffness_batch(2, 0, NULL, NULL, NULL, NULL) == 0);
     CHECK(ft_cpu_stress_batch(0, NE, &X[0][0][0], E, nu, al, NC, ue, NULL, NP, &lam[0][0], sig) != 0);
@@ -1221,6 +1189,5 @@ int main(void)
     test_stress_measures();
     test_batch();
     bench_stiffness();
-    printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return check_summary();
 }
