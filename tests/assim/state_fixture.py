@@ -78,13 +78,15 @@ def asset(asset_file, basis, data, rc=0):
 if make:
     gen = os.path.join(ROOT, "scripts", "make_sensor_data.py")
     py = sys.executable
-    run([py, gen, "truth-case", case, "--set", "E_body=0.98", "--set", "h_top=1.1", "--results", f"{out}/truth.h5", "-o", f"{out}/truth.yaml"])
+    run([py, gen, "truth-case", case, "--set", "E_body=0.99", "--set", "h_top=1.03", "--results", f"{out}/truth.h5", "-o", f"{out}/truth.yaml"])
     run([ftwin, "run", f"{out}/truth.yaml"] + tight)
     run([py, gen, "data", case, "--results", f"{out}/truth.h5", "--truth-case", f"{out}/truth.yaml", "--history", design["fatigue"]["history"],
          "--faults", "0.05", "--seed", "3", "-o", os.path.join(FIX, "record.csv")])
     run([ftwin, "basis", case, "-o", os.path.join(FIX, "basis_v1.h5")] + tight)
     record(900.0, os.path.join(FIX, "record.csv"), f"{out}/first.csv")
     asset(os.path.join(FIX, "asset_v1.h5"), os.path.join(FIX, "basis_v1.h5"), f"{out}/first.csv")
+    for f in ("basis_v1.xdmf", "asset_v1.xdmf"):  # ParaView companions: not part of the fixture
+        os.remove(os.path.join(FIX, f))
     for f in ("record.csv", "basis_v1.h5", "asset_v1.h5"):
         print(f"wrote {os.path.join(FIX, f)} ({os.path.getsize(os.path.join(FIX, f))} bytes)")
     sys.exit(0)
