@@ -33,8 +33,8 @@ static int check_conductivities(YamlReader *reader, const FtCase *c)
         char key_path[KEY_PATH_MAX];
         snprintf(key_path, sizeof key_path, "materials[%d].k", i);
         return yr_error_at_line(reader, (unsigned long)c->materials[i].line, key_path,
-                    "missing; conductivity k > 0 is required for every material because thermal case '%s' is solved",
-                    c->thermal[t].name);
+                                "missing; conductivity k > 0 is required for every material because thermal case '%s' is solved",
+                                c->thermal[t].name);
       }
   }
   return 0;
@@ -49,7 +49,8 @@ static int read_root(YamlReader *reader, const yaml_node_t *root, FtCase *c)
   char cp[KEY_PATH_MAX], b[80];
   yaml_node_t *v;
   if (root->type != YAML_MAPPING_NODE)
-    return yr_error(reader, root, "", "the case file must be a mapping (name:, mesh:, materials:, ...), got %s", yr_describe(root, b, sizeof b));
+    return yr_error(reader, root, "", "the case file must be a mapping (name:, mesh:, materials:, ...), got %s",
+                    yr_describe(root, b, sizeof b));
   if (yr_check_keys(reader, root, "", keys)) return -1;
   if (!(v = yr_require(reader, root, "", "name", cp)) || yr_read_name(reader, v, cp, c->name)) return -1;
   if (!(v = yr_require(reader, root, "", "mesh", cp)) || case_read_mesh(reader, v, c)) return -1;

@@ -40,8 +40,8 @@ static int read_library_entries(YamlReader *library, yaml_parser_t *parser, cons
       if (!strcmp((*all)[j].name, (*all)[i].name)) {
         char np[KEY_PATH_MAX];
         yr_lookup(library, entry, ep, "name", np);
-        return yr_error_at_line(library, yr_line(entry), np, "duplicate material name '%s' (also materials[%d], line %d)", (*all)[i].name, j,
-                                (*lines)[j]);
+        return yr_error_at_line(library, yr_line(entry), np, "duplicate material name '%s' (also materials[%d], line %d)", (*all)[i].name,
+                                j, (*lines)[j]);
       }
   }
   return library->failed ? -1 : n;
@@ -57,7 +57,8 @@ int case_load_library_material(YamlReader *reader, const MaterialLibraryRef *lib
   size_t n    = 0;
   int    e    = yr_read_whole_file(lib->path, &text, &n);
   if (e)
-    return yr_error(reader, lib->node, lib->key_path, "cannot read the material library '%s' (from %s): %s", lib->path, lib->how, strerror(e));
+    return yr_error(reader, lib->node, lib->key_path, "cannot read the material library '%s' (from %s): %s", lib->path, lib->how,
+                    strerror(e));
   YamlReader library; /* messages name the library file and its lines */
   memset(&library, 0, sizeof library);
   library.file   = lib->path;
@@ -130,7 +131,8 @@ int case_find_material_library(YamlReader *reader, const yaml_node_t *fatigue, c
   const char *env = getenv("FTWIN_MATERIALS");
   if (env && env[0]) {
     if (strlen(env) >= sizeof lib->path)
-      return yr_error(reader, material, material_path, "the environment variable FTWIN_MATERIALS is too long (at most %d characters)", FT_PATH_MAX - 1);
+      return yr_error(reader, material, material_path, "the environment variable FTWIN_MATERIALS is too long (at most %d characters)",
+                      FT_PATH_MAX - 1);
     strcpy(lib->path, env);
     lib->how = "the environment variable FTWIN_MATERIALS";
     return 0;
@@ -158,8 +160,8 @@ int case_find_material_library(YamlReader *reader, const yaml_node_t *fatigue, c
 #endif
   lib->path[0] = 0;
   return yr_error(reader, material, material_path,
-              "material '%s' names a library entry, but no material library was found: give fatigue.library, set FTWIN_MATERIALS, "
-              "or put materials.yaml next to the case file (%smaterials.yaml)",
-              yr_text(material), reader->dir);
+                  "material '%s' names a library entry, but no material library was found: give fatigue.library, set FTWIN_MATERIALS, "
+                  "or put materials.yaml next to the case file (%smaterials.yaml)",
+                  yr_text(material), reader->dir);
 }
 

@@ -55,30 +55,42 @@ static int read_parameter(YamlReader *reader, const yaml_node_t *e, const char *
   if (!(v = yr_require(reader, e, ep, "name", cp)) || yr_read_name(reader, v, cp, param->name)) return -1;
   for (int j = 0; j < i; j++)
     if (!strcmp(cal->params[j].name, param->name))
-      return yr_error(reader, v, cp, "duplicate parameter name '%s' (also calibration.parameters[%d], line %d)", param->name, j, cal->params[j].line);
+      return yr_error(reader, v, cp, "duplicate parameter name '%s' (also calibration.parameters[%d], line %d)", param->name, j,
+                      cal->params[j].line);
   char kind_path[KEY_PATH_MAX];
-  if (!(kind_node = yr_require(reader, e, ep, "kind", kind_path)) || yr_read_enum(reader, kind_node, kind_path, param_kind_names, &param->kind)) return -1;
-  if (param->kind == FT_PARAM_SUPPORT) return yr_error(reader, kind_node, kind_path, "kind 'support' (elastic support stiffness) is not implemented yet");
+  if (!(kind_node = yr_require(reader, e, ep, "kind", kind_path)) ||
+      yr_read_enum(reader, kind_node, kind_path, param_kind_names, &param->kind))
+    return -1;
+  if (param->kind == FT_PARAM_SUPPORT)
+    return yr_error(reader, kind_node, kind_path, "kind 'support' (elastic support stiffness) is not implemented yet");
 
   yaml_node_t *region_node = yr_lookup(reader, e, ep, "region", cp);
   if (param->kind == FT_PARAM_LOAD_SCALE && region_node)
-    return yr_error(reader, region_node, cp, "not used by kind load_scale (it scales a load case: give load_case), got %s", yr_describe(region_node, b, sizeof b));
+    return yr_error(reader, region_node, cp, "not used by kind load_scale (it scales a load case: give load_case), got %s",
+                    yr_describe(region_node, b, sizeof b));
   if (region_node && yr_read_string(reader, region_node, cp, param->region, sizeof param->region)) return -1;
-  if ((param->kind == FT_PARAM_MODULUS || param->kind == FT_PARAM_EXPANSION) && region_node && check_material_region(reader, region_node, cp, c, param->region)) return -1;
-  if (param->kind == FT_PARAM_CONVECTION && check_convection_region(reader, region_node ? region_node : kind_node, region_node ? cp : kind_path, c, param->region)) return -1;
+  if ((param->kind == FT_PARAM_MODULUS || param->kind == FT_PARAM_EXPANSION) && region_node &&
+      check_material_region(reader, region_node, cp, c, param->region))
+    return -1;
+  if (param->kind == FT_PARAM_CONVECTION &&
+      check_convection_region(reader, region_node ? region_node : kind_node, region_node ? cp : kind_path, c, param->region))
+    return -1;
 
   yaml_node_t *load_case_node = yr_lookup(reader, e, ep, "load_case", cp);
   if (param->kind != FT_PARAM_LOAD_SCALE && load_case_node)
     return yr_error(reader, load_case_node, cp, "only kind load_scale takes a load case, got %s", yr_describe(load_case_node, b, sizeof b));
   if (param->kind == FT_PARAM_LOAD_SCALE)
-    if (!(load_case_node = yr_require(reader, e, ep, "load_case", cp)) || case_read_load_case_name(reader, load_case_node, cp, c, &param->load_case)) return -1;
+    if (!(load_case_node = yr_require(reader, e, ep, "load_case", cp)) ||
+        case_read_load_case_name(reader, load_case_node, cp, c, &param->load_case))
+      return -1;
 
   if ((v = yr_lookup(reader, e, ep, "prior", cp)) && yr_read_positive(reader, v, cp, &param->prior)) return -1;
   if (!(v = yr_require(reader, e, ep, "sigma", cp)) || yr_read_positive(reader, v, cp, &param->sigma)) return -1;
   double bounds[2];
   if (!(v = yr_require(reader, e, ep, "bounds", cp)) || yr_read_interval(reader, v, cp, "lower", "upper", bounds)) return -1;
   if (!(bounds[0] > 0 && bounds[0] < param->prior && param->prior < bounds[1]))
-    return yr_error(reader, v, cp, "must satisfy 0 < lower < prior (%g) < upper, got [%s, %s]", param->prior, yr_text(yr_list_item(reader, v, 0)), yr_text(yr_list_item(reader, v, 1)));
+    return yr_error(reader, v, cp, "must satisfy 0 < lower < prior (%g) < upper, got [%s, %s]", param->prior,
+                    yr_text(yr_list_item(reader, v, 0)), yr_text(yr_list_item(reader, v, 1)));
   param->lower = bounds[0];
   param->upper = bounds[1];
   return 0;
@@ -88,7 +100,8 @@ static int read_parameter(YamlReader *reader, const yaml_node_t *e, const char *
    defaults to). */
 int case_read_calibration(YamlReader *reader, const yaml_node_t *m, FtCase *c)
 {
-  static const char *const keys[] = {"parameters", "linear_range", "max_outer", "fit_samples", "ensemble", "regularization", "output", NULL};
+  static const char *const keys[] = {"parameters", "linear_range",   "max_outer", "fit_samples",
+                                     "ensemble",   "regularization", "output",    NULL};
   FtCalibrationCase *cal = &c->calibration;
   char               cp[KEY_PATH_MAX], b[80];
   yaml_node_t       *v;
@@ -96,7 +109,8 @@ int case_read_calibration(YamlReader *reader, const yaml_node_t *m, FtCase *c)
   if (yr_is_empty(m)) return 0; /* `calibration:` with nothing: no calibration */
   if (yr_expect_mapping(reader, m, "calibration") || yr_check_keys(reader, m, "calibration", keys)) return -1;
   if (!c->sensors.enabled)
-    return yr_error(reader, m, "calibration", "needs a sensors section (the measurements the parameters are fitted to), but the case has none");
+    return yr_error(reader, m, "calibration",
+                    "needs a sensors section (the measurements the parameters are fitted to), but the case has none");
   cal->enabled        = 1;
   cal->line           = (int)yr_line(m);
   cal->linear_range   = 0.02;
@@ -143,7 +157,8 @@ int case_read_calibration(YamlReader *reader, const yaml_node_t *m, FtCase *c)
     if (yr_read_path(reader, v, cp, cal->output)) return -1;
     int basis = c->fatigue.enabled && !strcmp(cal->output, c->fatigue.basis);
     if (basis || !strcmp(cal->output, c->output_file))
-      return yr_error(reader, v, cp, "must differ from the FE results (%s), got %s", basis ? c->fatigue.basis : c->output_file, yr_describe(v, b, sizeof b));
+      return yr_error(reader, v, cp, "must differ from the FE results (%s), got %s", basis ? c->fatigue.basis : c->output_file,
+                      yr_describe(v, b, sizeof b));
   } else if (c->fatigue.enabled) {
     strcpy(cal->output, c->fatigue.output);
   } else {

@@ -37,7 +37,7 @@ static int read_sn_slope(YamlReader *reader, const yaml_node_t *n, const char *p
   if (yr_read_number(reader, n, path, v)) return -1;
   if (!(*v > 0))
     return yr_error(reader, n, path, "non-physical S-N slope: must be > 0 (life must decrease as the stress amplitude increases), got %s",
-                yr_text(n));
+                    yr_text(n));
   return 0;
 }
 
@@ -61,14 +61,13 @@ static int read_sn_table(YamlReader *reader, const yaml_node_t *s, const char *p
     yr_index_path(cp, ip, 1);
     if (yr_read_positive(reader, yr_list_item(reader, p, 1), cp, &mat->tab_N[i])) return -1;
     if (i > 0 && !(mat->tab_S[i] < mat->tab_S[i - 1]))
-      return yr_error(reader, p, ip,
-                  "table not monotonic: S must strictly decrease from point to point (%s[%d] has S = %g), got [%s, %s]", path,
-                  i - 1, mat->tab_S[i - 1], yr_text(yr_list_item(reader, p, 0)), yr_text(yr_list_item(reader, p, 1)));
+      return yr_error(reader, p, ip, "table not monotonic: S must strictly decrease from point to point (%s[%d] has S = %g), got [%s, %s]",
+                      path, i - 1, mat->tab_S[i - 1], yr_text(yr_list_item(reader, p, 0)), yr_text(yr_list_item(reader, p, 1)));
     if (i > 0 && !(mat->tab_N[i] > mat->tab_N[i - 1]))
       return yr_error(reader, p, ip,
-                  "table not monotonic: N must strictly increase from point to point (%s[%d] has N = %g; a non-physical slope), "
-                  "got [%s, %s]",
-                  path, i - 1, mat->tab_N[i - 1], yr_text(yr_list_item(reader, p, 0)), yr_text(yr_list_item(reader, p, 1)));
+                      "table not monotonic: N must strictly increase from point to point (%s[%d] has N = %g; a non-physical slope), "
+                      "got [%s, %s]",
+                      path, i - 1, mat->tab_N[i - 1], yr_text(yr_list_item(reader, p, 0)), yr_text(yr_list_item(reader, p, 1)));
   }
   mat->npts = n;
   return 0;
@@ -105,7 +104,7 @@ static int read_sn_curve(YamlReader *reader, const yaml_node_t *m, const char *p
       mat->m2 = 2 * mat->m - 1;
       if (!(mat->m2 > 0))
         return yr_error(reader, hv, cp, "non-physical S-N slope below the knee: haibach gives m2 = 2m - 1 = %g, which must be > 0 (m = %g)",
-                    mat->m2, mat->m);
+                        mat->m2, mat->m);
     } else {
       if (!m2v)
         return yr_error(reader, m, m2p, "missing; a knee curve needs the slope below the knee: m2, or haibach: true (m2 = 2m - 1)");
@@ -203,10 +202,12 @@ static int read_channels(YamlReader *reader, const yaml_node_t *s, const char *p
       if (!strcmp(fat->channels[j].name, ch->name))
         return yr_error(reader, v, cp, "duplicate channel name '%s' (also %s[%d], line %d)", ch->name, path, j, fat->channels[j].line);
     if (!strcmp(ch->name, fat->time_column))
-      return yr_error(reader, v, cp, "channel name '%s' is the time column (fatigue.time_column); name the load column differently", ch->name);
+      return yr_error(reader, v, cp, "channel name '%s' is the time column (fatigue.time_column); name the load column differently",
+                      ch->name);
     if (!(v = yr_require(reader, e, ep, "load_case", cp)) || case_read_load_case_name(reader, v, cp, c, &ch->load_case)) return -1;
     if (!(v = yr_require(reader, e, ep, "scale", cp)) || yr_read_number(reader, v, cp, &ch->scale)) return -1;
-    if (ch->scale == 0) return yr_error(reader, v, cp, "must be non-zero (the load case multiplier per unit of the history value), got %s", yr_text(v));
+    if (ch->scale == 0)
+      return yr_error(reader, v, cp, "must be non-zero (the load case multiplier per unit of the history value), got %s", yr_text(v));
     if ((v = yr_lookup(reader, e, ep, "offset", cp)) && yr_read_number(reader, v, cp, &ch->offset)) return -1;
   }
   return 0;
@@ -227,8 +228,10 @@ static int read_material_choice(YamlReader *reader, const yaml_node_t *m, const 
     char               want[FT_NAME_MAX];
     MaterialLibraryRef lib;
     if (material->type != YAML_SCALAR_NODE || yr_is_empty(material))
-      return yr_error(reader, material, material_path, "expected the name of a material library entry or a material mapping, got %s", yr_describe(material, b, sizeof b));
-    if (yr_read_name(reader, material, material_path, want) || case_find_material_library(reader, m, material, material_path, &lib)) return -1;
+      return yr_error(reader, material, material_path, "expected the name of a material library entry or a material mapping, got %s",
+                      yr_describe(material, b, sizeof b));
+    if (yr_read_name(reader, material, material_path, want) || case_find_material_library(reader, m, material, material_path, &lib))
+      return -1;
     if (case_load_library_material(reader, &lib, material, material_path, want, &fat->material, &entry_line)) return -1;
     strcpy(fat->library, lib.path);
   }
@@ -239,14 +242,15 @@ static int read_material_choice(YamlReader *reader, const yaml_node_t *m, const 
     if (entry_line) {
       yr_key_path(cp, "fatigue", "mean_stress");
       return yr_error(reader, mean_stress, cp, "%s needs %s (key '%s'), but material '%s' (%s:%lu) does not give it", mscname, what, key,
-                  fat->material.name, fat->library, entry_line);
+                      fat->material.name, fat->library, entry_line);
     }
     yr_key_path(cp, material_path, key);
     return yr_error(reader, material, cp, "missing; mean_stress %s needs %s", mscname, what);
   }
   FtFatigueParams par;
   int             code = FtFatigueParamsFromCase(fat, &par);
-  if (code != FT_FAT_OK) return yr_error(reader, material, material_path, "the fatigue kernels reject this material (ft_fatigue_validate code %d)", code);
+  if (code != FT_FAT_OK)
+    return yr_error(reader, material, material_path, "the fatigue kernels reject this material (ft_fatigue_validate code %d)", code);
   return 0;
 }
 
@@ -272,12 +276,16 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
 
   if ((v = yr_lookup(reader, m, "fatigue", "basis", cp)) && yr_read_path(reader, v, cp, fat->basis)) return -1;
   if (!(v = yr_require(reader, m, "fatigue", "history", cp)) || yr_read_path(reader, v, cp, fat->history)) return -1;
-  if ((v = yr_lookup(reader, m, "fatigue", "time_column", cp)) && yr_read_string(reader, v, cp, fat->time_column, sizeof fat->time_column)) return -1;
+  if ((v = yr_lookup(reader, m, "fatigue", "time_column", cp)) && yr_read_string(reader, v, cp, fat->time_column, sizeof fat->time_column))
+    return -1;
   if (!(v = yr_require(reader, m, "fatigue", "channels", cp)) || read_channels(reader, v, cp, c)) return -1;
-  if ((v = yr_lookup(reader, m, "fatigue", "equivalent_stress", cp)) && yr_read_enum(reader, v, cp, equivalent_names, &fat->equivalent)) return -1;
+  if ((v = yr_lookup(reader, m, "fatigue", "equivalent_stress", cp)) && yr_read_enum(reader, v, cp, equivalent_names, &fat->equivalent))
+    return -1;
   yaml_node_t *mean_stress = yr_lookup(reader, m, "fatigue", "mean_stress", cp);
   if (mean_stress && yr_read_enum(reader, mean_stress, cp, mean_stress_names, &fat->mean_stress)) return -1;
-  if ((v = yr_lookup(reader, m, "fatigue", "compressive_mean", cp)) && yr_read_enum(reader, v, cp, compressive_mean_names, &fat->mean_compressive)) return -1;
+  if ((v = yr_lookup(reader, m, "fatigue", "compressive_mean", cp)) &&
+      yr_read_enum(reader, v, cp, compressive_mean_names, &fat->mean_compressive))
+    return -1;
   if ((v = yr_lookup(reader, m, "fatigue", "gate", cp))) {
     if (yr_read_number(reader, v, cp, &fat->gate)) return -1;
     if (!(fat->gate >= 0)) return yr_error(reader, v, cp, "must be >= 0, got %s", yr_text(v));
@@ -287,12 +295,13 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
     if (yr_read_whole(reader, v, cp, 1, &k)) return -1;
     fat->hot_spots = (int)k;
   }
-  if ((v = yr_lookup(reader, m, "fatigue", "superposition", cp)) && yr_read_enum(reader, v, cp, superposition_names, &fat->superposition)) return -1;
+  if ((v = yr_lookup(reader, m, "fatigue", "superposition", cp)) && yr_read_enum(reader, v, cp, superposition_names, &fat->superposition))
+    return -1;
   if ((v = yr_lookup(reader, m, "fatigue", "precision", cp))) {
     if (yr_read_enum(reader, v, cp, precision_names, &fat->single_precision)) return -1;
     if (fat->single_precision && fat->superposition != 1)
       return yr_error(reader, v, cp, "single needs superposition: gemm (the fused superposition is double precision only), got %s",
-                  yr_describe(v, b, sizeof b));
+                      yr_describe(v, b, sizeof b));
   }
   if ((v = yr_lookup(reader, m, "fatigue", "prior_damage", cp))) {
     if (yr_read_number(reader, v, cp, &fat->prior_damage)) return -1;
@@ -301,8 +310,8 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
   }
   if (!(v = yr_require(reader, m, "fatigue", "output", cp)) || yr_read_path(reader, v, cp, fat->output)) return -1;
   if (!strcmp(fat->output, c->output_file) || !strcmp(fat->output, fat->basis))
-    return yr_error(reader, v, cp, "must differ from the FE results (%s), got %s", !strcmp(fat->output, fat->basis) ? fat->basis : c->output_file,
-                yr_describe(v, b, sizeof b));
+    return yr_error(reader, v, cp, "must differ from the FE results (%s), got %s",
+                    !strcmp(fat->output, fat->basis) ? fat->basis : c->output_file, yr_describe(v, b, sizeof b));
   char libpath[FT_PATH_MAX]; /* checked here even when the material is inline (and the library unused) */
   if ((v = yr_lookup(reader, m, "fatigue", "library", cp)) && yr_read_path(reader, v, cp, libpath)) return -1;
 

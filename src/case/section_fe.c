@@ -133,23 +133,24 @@ int case_read_thermal(YamlReader *reader, const yaml_node_t *s, FtCase *c)
         char bp[KEY_PATH_MAX];
         if (yr_lookup(reader, e, ep, bckeys[k], bp))
           return yr_error(reader, temp, cp, "thermal case '%s' has both a prescribed temperature and '%s'; give one or the other", t->name,
-                      bckeys[k]);
+                          bckeys[k]);
       }
       t->kind = FT_THERMAL_PRESCRIBED;
       if (yr_read_field(reader, temp, cp, &t->field)) return -1;
       continue;
     }
     t->kind = FT_THERMAL_SOLVE;
-    if ((v = yr_lookup(reader, e, ep, "fixed_temperature", cp)) && read_thermal_bcs(reader, v, cp, BC_VALUE, &t->fixed, &t->nfixed)) return -1;
+    if ((v = yr_lookup(reader, e, ep, "fixed_temperature", cp)) && read_thermal_bcs(reader, v, cp, BC_VALUE, &t->fixed, &t->nfixed))
+      return -1;
     if ((v = yr_lookup(reader, e, ep, "heat_flux", cp)) && read_thermal_bcs(reader, v, cp, BC_VALUE, &t->flux, &t->nflux)) return -1;
     if ((v = yr_lookup(reader, e, ep, "convection", cp)) && read_thermal_bcs(reader, v, cp, BC_CONVECTION, &t->convection, &t->nconvection))
       return -1;
     if ((v = yr_lookup(reader, e, ep, "heat_source", cp)) && read_thermal_bcs(reader, v, cp, BC_VALUE, &t->source, &t->nsource)) return -1;
     if (t->nfixed + t->nconvection == 0)
       return yr_error(reader, e, ep,
-                  "thermal case '%s' has no fixed_temperature or convection entry, so its temperature is undetermined "
-                  "(add one, or give a prescribed 'temperature' field)",
-                  t->name);
+                      "thermal case '%s' has no fixed_temperature or convection entry, so its temperature is undetermined "
+                      "(add one, or give a prescribed 'temperature' field)",
+                      t->name);
   }
   return 0;
 }
@@ -195,8 +196,8 @@ static int read_constraint_value(YamlReader *reader, const yaml_node_t *v, const
       if (comp[d]) continue;
       if (val[d].expr || val[d].value != 0) {
         yr_index_path(ip, path, d);
-        return yr_error(reader, yr_list_item(reader, v, d), ip, "component %s is not in components, so its value must be 0, got '%s'", component_names[d],
-                    yr_text(yr_list_item(reader, v, d)));
+        return yr_error(reader, yr_list_item(reader, v, d), ip, "component %s is not in components, so its value must be 0, got '%s'",
+                        component_names[d], yr_text(yr_list_item(reader, v, d)));
       }
     }
     return 0;
@@ -226,8 +227,8 @@ static int read_constraints(YamlReader *reader, const yaml_node_t *s, FtCase *c)
     if (!(rv = yr_require(reader, e, ep, "region", cp)) || yr_read_string(reader, rv, cp, con->region, FT_NAME_MAX)) return -1;
     for (int j = 0; j < i; j++)
       if (!strcmp(c->constraints[j].region, con->region))
-        return yr_error(reader, rv, cp, "duplicate region '%s' (also %s[%d], line %d); list all its components in one entry", con->region, path, j,
-                    c->constraints[j].line);
+        return yr_error(reader, rv, cp, "duplicate region '%s' (also %s[%d], line %d); list all its components in one entry", con->region,
+                        path, j, c->constraints[j].line);
     if (!(v = yr_require(reader, e, ep, "components", cp)) || read_components(reader, v, cp, con->comp)) return -1;
     if ((v = yr_lookup(reader, e, ep, "value", cp)) && read_constraint_value(reader, v, cp, con->comp, con->value)) return -1;
   }
@@ -265,8 +266,8 @@ static int require_density(YamlReader *reader, const yaml_node_t *v, const char 
 {
   for (int i = 0; i < c->nmaterials; i++)
     if (!(c->materials[i].rho > 0))
-      return yr_error(reader, v, path, "%s needs rho > 0 for every material, but materials[%d] (region '%s', line %d) has rho = %g", what, i,
-                  c->materials[i].region, c->materials[i].line, c->materials[i].rho);
+      return yr_error(reader, v, path, "%s needs rho > 0 for every material, but materials[%d] (region '%s', line %d) has rho = %g", what,
+                      i, c->materials[i].region, c->materials[i].line, c->materials[i].rho);
   return 0;
 }
 
@@ -311,8 +312,10 @@ static int read_prescribed(YamlReader *reader, const yaml_node_t *s, const char 
     if (k < 0) {
       char list[512] = "";
       for (int j = 0; j < c->nconstraints; j++) yr_append_name(list, sizeof list, c->constraints[j].region);
-      return yr_error(reader, rv, cp, "region '%s' is not in mechanical.constraints; only constrained components can be prescribed (constrained regions: %s)",
-                  p->region, c->nconstraints ? list : "none");
+      return yr_error(
+          reader, rv, cp,
+          "region '%s' is not in mechanical.constraints; only constrained components can be prescribed (constrained regions: %s)",
+          p->region, c->nconstraints ? list : "none");
     }
     for (int j = 0; j < i; j++)
       if (!strcmp(lc->prescribed[j].region, p->region))
@@ -326,8 +329,10 @@ static int read_prescribed(YamlReader *reader, const yaml_node_t *s, const char 
             if (have[0]) strcat(have, ", ");
             strcat(have, component_names[q]);
           }
-        return yr_error(reader, v, cp, "component '%s' of region '%s' is not constrained (mechanical.constraints[%d] constrains %s); only constrained components can be prescribed",
-                    component_names[d], p->region, k, have);
+        return yr_error(reader, v, cp,
+                        "component '%s' of region '%s' is not constrained (mechanical.constraints[%d] constrains %s); only constrained "
+                        "components can be prescribed",
+                        component_names[d], p->region, k, have);
       }
     if (!(v = yr_require(reader, e, ep, "value", cp)) || read_constraint_value(reader, v, cp, p->comp, p->value)) return -1;
   }
@@ -345,7 +350,8 @@ static int read_thermal_case_name(YamlReader *reader, const yaml_node_t *n, cons
       return 0;
     }
   for (int j = 0; j < c->nthermal; j++) yr_append_name(list, sizeof list, c->thermal[j].name);
-  return yr_error(reader, n, path, "no thermal case named '%s' (known: %s)", name, c->nthermal ? list : "none; there is no thermal section");
+  return yr_error(reader, n, path, "no thermal case named '%s' (known: %s)", name,
+                  c->nthermal ? list : "none; there is no thermal section");
 }
 
 /* A reference to a load case by name (fatigue channels, load_scale parameters): its index in

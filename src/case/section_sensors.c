@@ -100,7 +100,8 @@ static int read_rosette_directions(YamlReader *reader, const yaml_node_t *n, con
 {
   char b[80], ip[KEY_PATH_MAX];
   if (n->type != YAML_SEQUENCE_NODE)
-    return yr_error(reader, n, path, "a rosette needs a list of exactly 3 directions [[x, y, z], ...], got %s", yr_describe(n, b, sizeof b));
+    return yr_error(reader, n, path, "a rosette needs a list of exactly 3 directions [[x, y, z], ...], got %s",
+                    yr_describe(n, b, sizeof b));
   if (yr_list_length(n) != 3) return yr_error(reader, n, path, "a rosette needs exactly 3 directions, got a list of %d", yr_list_length(n));
   for (int i = 0; i < 3; i++) {
     yr_index_path(ip, path, i);
@@ -108,8 +109,8 @@ static int read_rosette_directions(YamlReader *reader, const yaml_node_t *n, con
     for (int j = 0; j < i; j++) {
       double cs = d[i][0] * d[j][0] + d[i][1] * d[j][1] + d[i][2] * d[j][2];
       if (fabs(cs) >= 0.999)
-        return yr_error(reader, yr_list_item(reader, n, i), ip, "parallel to %s[%d] (|cos| = %.4f >= 0.999); a rosette needs three different directions", path,
-                    j, fabs(cs));
+        return yr_error(reader, yr_list_item(reader, n, i), ip,
+                        "parallel to %s[%d] (|cos| = %.4f >= 0.999); a rosette needs three different directions", path, j, fabs(cs));
     }
   }
   return 0;
@@ -121,8 +122,9 @@ static int read_load_cell_channel(YamlReader *reader, const yaml_node_t *n, cons
   char name[FT_NAME_MAX], list[512] = "";
   if (yr_read_string(reader, n, path, name, sizeof name)) return -1;
   if (!c->fatigue.enabled)
-    return yr_error(reader, n, path, "load cell '%s' reads fatigue channel '%s', but the case has no fatigue section (add one with fatigue.channels)",
-                id, name);
+    return yr_error(reader, n, path,
+                    "load cell '%s' reads fatigue channel '%s', but the case has no fatigue section (add one with fatigue.channels)", id,
+                    name);
   for (int j = 0; j < c->fatigue.nchannels; j++)
     if (!strcmp(c->fatigue.channels[j].name, name)) {
       *channel = j;
@@ -136,7 +138,8 @@ static int read_load_cell_channel(YamlReader *reader, const yaml_node_t *n, cons
    origin[k] records where sensor k came from (for duplicate-id messages). */
 static int read_sensor(YamlReader *reader, const yaml_node_t *e, const char *ep, int index, FtCase *c, SensorOrigin *origin)
 {
-  static const char *const keys[] = {"id", "type", "position", "direction", "directions", "unit", "noise", "range", "measures", "channel", NULL};
+  static const char *const keys[] = {"id",    "type",  "position", "direction", "directions", "unit",
+                                     "noise", "range", "measures", "channel",   NULL};
   FtSensorsCase *sc = &c->sensors;
   FtSensor       sensor;
   char           cp[KEY_PATH_MAX], id_path[KEY_PATH_MAX], b[80], id[FT_NAME_MAX];
@@ -153,8 +156,8 @@ static int read_sensor(YamlReader *reader, const yaml_node_t *e, const char *ep,
   if (!(v = yr_require(reader, e, ep, "type", cp)) || yr_read_enum(reader, v, cp, sensor_type_names, &type)) return -1;
   if (yr_check_keys_of_kind(reader, e, ep, sensor_keys(type), sensor_what(type))) return -1;
   if (type == SENSOR_ROSETTE && strlen(id) > FT_NAME_MAX - 3)
-    return yr_error(reader, id_node, id_path, "too long for a rosette id (at most %d characters: its gauges are ID.a, ID.b, ID.c), got %s", FT_NAME_MAX - 3,
-                yr_describe(id_node, b, sizeof b));
+    return yr_error(reader, id_node, id_path, "too long for a rosette id (at most %d characters: its gauges are ID.a, ID.b, ID.c), got %s",
+                    FT_NAME_MAX - 3, yr_describe(id_node, b, sizeof b));
   sensor.type = type == SENSOR_ROSETTE ? FT_SENSOR_STRAIN : type;
   sensor.mechanical = sensor.type == FT_SENSOR_STRAIN;
 
@@ -190,10 +193,11 @@ static int read_sensor(YamlReader *reader, const yaml_node_t *e, const char *ep,
     for (int j = 0; j < sc->nsensors; j++)
       if (!strcmp(sc->sensors[j].id, added->id))
         return yr_error(reader, id_node, id_path, "duplicate sensor id '%s' (%salso sensors.list[%d]%s, line %d)", added->id,
-                    type == SENSOR_ROSETTE ? "a gauge of this rosette; " : "", origin[j].index, origin[j].rosette ? ", a rosette" : "",
-                    sc->sensors[j].line);
+                        type == SENSOR_ROSETTE ? "a gauge of this rosette; " : "", origin[j].index, origin[j].rosette ? ", a rosette" : "",
+                        sc->sensors[j].line);
     if (FtPathHasExt(sc->data, ".csv") && !strcmp(added->id, sc->time_column))
-      return yr_error(reader, id_node, id_path, "sensor id '%s' is the time column (sensors.time_column); name the sensor differently", added->id);
+      return yr_error(reader, id_node, id_path, "sensor id '%s' is the time column (sensors.time_column); name the sensor differently",
+                      added->id);
     origin[sc->nsensors].index   = index;
     origin[sc->nsensors].rosette = type == SENSOR_ROSETTE;
     sc->nsensors++;
@@ -245,7 +249,8 @@ int case_read_sensors(YamlReader *reader, const yaml_node_t *m, FtCase *c)
     return yr_error(reader, dv, cp, "must end in .csv (CSV) or .h5/.hdf5 (HDF5), got %s", yr_describe(dv, b, sizeof b));
   if ((v = yr_lookup(reader, m, "sensors", "time_column", cp))) {
     if (!csv)
-      return yr_error(reader, v, cp, "only for CSV data (an HDF5 file gives each sensor its own /sensors/<id>/time), got %s", yr_describe(v, b, sizeof b));
+      return yr_error(reader, v, cp, "only for CSV data (an HDF5 file gives each sensor its own /sensors/<id>/time), got %s",
+                      yr_describe(v, b, sizeof b));
     if (yr_read_string(reader, v, cp, sc->time_column, sizeof sc->time_column)) return -1;
   }
   if ((v = yr_lookup(reader, m, "sensors", "dt", cp)) && yr_read_positive(reader, v, cp, &sc->dt)) return -1;

@@ -243,7 +243,8 @@ int yr_read_whole(YamlReader *reader, const yaml_node_t *n, const char *path, lo
 int yr_read_string(YamlReader *reader, const yaml_node_t *n, const char *path, char *out, size_t cap)
 {
   char b[80];
-  if (n->type != YAML_SCALAR_NODE || yr_is_empty(n)) return yr_error(reader, n, path, "expected a name, got %s", yr_describe(n, b, sizeof b));
+  if (n->type != YAML_SCALAR_NODE || yr_is_empty(n))
+    return yr_error(reader, n, path, "expected a name, got %s", yr_describe(n, b, sizeof b));
   if (n->data.scalar.length >= cap)
     return yr_error(reader, n, path, "too long (at most %zu characters), got %s", cap - 1, yr_describe(n, b, sizeof b));
   memcpy(out, yr_text(n), n->data.scalar.length + 1);
@@ -285,8 +286,10 @@ int yr_read_bool(YamlReader *reader, const yaml_node_t *n, const char *path, int
 int yr_read_vec3(YamlReader *reader, const yaml_node_t *n, const char *path, double v[3])
 {
   char b[80], ip[KEY_PATH_MAX];
-  if (n->type != YAML_SEQUENCE_NODE) return yr_error(reader, n, path, "expected a list of 3 numbers [x, y, z], got %s", yr_describe(n, b, sizeof b));
-  if (yr_list_length(n) != 3) return yr_error(reader, n, path, "expected a list of 3 numbers [x, y, z], got a list of %d", yr_list_length(n));
+  if (n->type != YAML_SEQUENCE_NODE)
+    return yr_error(reader, n, path, "expected a list of 3 numbers [x, y, z], got %s", yr_describe(n, b, sizeof b));
+  if (yr_list_length(n) != 3)
+    return yr_error(reader, n, path, "expected a list of 3 numbers [x, y, z], got a list of %d", yr_list_length(n));
   for (int i = 0; i < 3; i++) {
     yr_index_path(ip, path, i);
     if (yr_read_number(reader, yr_list_item(reader, n, i), ip, &v[i])) return -1;
@@ -347,7 +350,8 @@ int yr_read_field3(YamlReader *reader, const yaml_node_t *n, const char *path, F
   char b[80], ip[KEY_PATH_MAX];
   if (n->type != YAML_SEQUENCE_NODE)
     return yr_error(reader, n, path, "expected a list of 3 values [x, y, z] (numbers or expressions), got %s", yr_describe(n, b, sizeof b));
-  if (yr_list_length(n) != 3) return yr_error(reader, n, path, "expected a list of 3 values [x, y, z], got a list of %d", yr_list_length(n));
+  if (yr_list_length(n) != 3)
+    return yr_error(reader, n, path, "expected a list of 3 values [x, y, z], got a list of %d", yr_list_length(n));
   for (int i = 0; i < 3; i++) {
     yr_index_path(ip, path, i);
     if (yr_read_field(reader, yr_list_item(reader, n, i), ip, &f[i])) return -1;
@@ -359,7 +363,8 @@ int yr_read_field3(YamlReader *reader, const yaml_node_t *n, const char *path, F
 int yr_read_path(YamlReader *reader, const yaml_node_t *n, const char *path, char out[FT_PATH_MAX])
 {
   char b[80];
-  if (n->type != YAML_SCALAR_NODE || yr_is_empty(n)) return yr_error(reader, n, path, "expected a file path, got %s", yr_describe(n, b, sizeof b));
+  if (n->type != YAML_SCALAR_NODE || yr_is_empty(n))
+    return yr_error(reader, n, path, "expected a file path, got %s", yr_describe(n, b, sizeof b));
   const char *rel = yr_text(n);
   int         k;
   if (rel[0] == '/') k = snprintf(out, FT_PATH_MAX, "%s", rel);
@@ -411,13 +416,15 @@ int yr_read_interval(YamlReader *reader, const yaml_node_t *n, const char *path,
   char b[80], ip[KEY_PATH_MAX];
   if (n->type != YAML_SEQUENCE_NODE)
     return yr_error(reader, n, path, "expected a list of 2 numbers [%s, %s], got %s", lo_name, hi_name, yr_describe(n, b, sizeof b));
-  if (yr_list_length(n) != 2) return yr_error(reader, n, path, "expected a list of 2 numbers [%s, %s], got a list of %d", lo_name, hi_name, yr_list_length(n));
+  if (yr_list_length(n) != 2)
+    return yr_error(reader, n, path, "expected a list of 2 numbers [%s, %s], got a list of %d", lo_name, hi_name, yr_list_length(n));
   for (int i = 0; i < 2; i++) {
     yr_index_path(ip, path, i);
     if (yr_read_number(reader, yr_list_item(reader, n, i), ip, &v[i])) return -1;
   }
   if (!(v[0] < v[1]))
-    return yr_error(reader, n, path, "expected [%s, %s] with %s < %s, got [%s, %s]", lo_name, hi_name, lo_name, hi_name, yr_text(yr_list_item(reader, n, 0)), yr_text(yr_list_item(reader, n, 1)));
+    return yr_error(reader, n, path, "expected [%s, %s] with %s < %s, got [%s, %s]", lo_name, hi_name, lo_name, hi_name,
+                    yr_text(yr_list_item(reader, n, 0)), yr_text(yr_list_item(reader, n, 1)));
   return 0;
 }
 
@@ -500,8 +507,8 @@ void yr_syntax_error(YamlReader *reader, const yaml_parser_t *p, const char *tex
                  (unsigned long)p->problem_mark.line + 1, (unsigned long)p->problem_mark.column + 1, problem, p->context,
                  (unsigned long)p->context_mark.line + 1);
       else
-        snprintf(reader->err, reader->errlen, "%s:%lu: YAML syntax error at column %lu: %s", reader->file, (unsigned long)p->problem_mark.line + 1,
-                 (unsigned long)p->problem_mark.column + 1, problem);
+        snprintf(reader->err, reader->errlen, "%s:%lu: YAML syntax error at column %lu: %s", reader->file,
+                 (unsigned long)p->problem_mark.line + 1, (unsigned long)p->problem_mark.column + 1, problem);
     }
   }
   if (reader->err && reader->errlen) FtMessageOneLine(reader->err);
