@@ -76,35 +76,35 @@ static const struct { const char *name; int op; int nargs; } funcs[] = {
 #define NFUNCS ((int)(sizeof funcs / sizeof funcs[0]))
 #define KNOWN_IDENTS "x, y, z, r, pi, sin, cos, tan, exp, log, sqrt, abs, atan2, pow"
 
-static void fail(Parser *P, const char *fmt, ...)
+static void fail(Parser *parser, const char *fmt, ...)
 {
-  if (P->failed) return;
-  P->failed = 1;
-  if (!P->err || !P->errlen) return;
+  if (parser->failed) return;
+  parser->failed = 1;
+  if (!parser->err || !parser->errlen) return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(P->err, P->errlen, fmt, ap);
+  vsnprintf(parser->err, parser->errlen, fmt, ap);
   va_end(ap);
-  FtMessageOneLine(P->err);
+  FtMessageOneLine(parser->err);
 }
 
-static int col(const Parser *P, const char *s) { return (int)(s - P->text) + 1; }
+static int column_of(const Parser *parser, const char *s) { return (int)(s - parser->text) + 1; }
 
 /* Report the current token as unexpected. */
-static void unexpected(Parser *P)
+static void unexpected(Parser *parser)
 {
-  const Token *t = &P->tok;
+  const Token *t = &parser->tok;
   if (t->kind == T_END)
-    fail(P, "unexpected end of expression at column %d in \"%s\"", col(P, t->s), P->text);
+    fail(parser, "unexpected end of expression at column %d in \"%s\"", column_of(parser, t->s), parser->text);
   else
-    fail(P, "unexpected '%.*s' at column %d in \"%s\"", (int)t->len, t->s, col(P, t->s), P->text);
+    fail(parser, "unexpected '%.*s' at column %d in \"%s\"", (int)t->len, t->s, column_of(parser, t->s), parser->text);
 }
 
-static void next(Parser *P)
+static void next_token(Parser *parser)
 {
-  const char *p = P->p;
+  const char *p = parser->p;
   while (*p && isspace((unsigned char)*p)) p++;
-  Token *t = &P->tok;
+  Token *t = &parser->tok;
   t->s = p;
   t->len = 0;
   t->num = 0;
@@ -125,8 +125,8 @@ static void next(Parser *P)
         while (isalnum((unsigned char)*e) || *e == '.' || *e == '_') e++;
         t->kind = T_BAD;
         t->len = (size_t)(e - p);
-        P->p = e;
-        fail(P, "malformed number '%.*s' at column %d in \"%s\"", (int)t->len, p, col(P, p), P->text);
+        parser->p = e;
+        fail(parser, "malformed number '%.*s' at column %d in \"%s\"", (int)t->len, p, column_of(parser, p), parser->text);
         return;
       }
       while (isdigit((unsigned char)*e)) e++;
@@ -137,8 +137,8 @@ static void next(Parser *P)
     t->len = len;
     if (len >= sizeof buf) {
       t->kind = T_BAD;
-      P->p = q;
-      fail(P, "number too long at column %d in \"%s\"", col(P, p), P->text);
+      parser->p = q;
+      fail(parser, "number too long at column %d in \"%s\"", column_of(parser, p), parser->text);
       return;
     }
     memcpy(buf, p, len);
@@ -160,14 +160,14 @@ static void next(Parser *P)
   } else {
     t->kind = T_BAD;
     t->len = 1;
-    P->p = p + 1;
-    fail(P, "unexpected character '%c' at column %d in \"%s\"", *p, col(P, p), P->text);
+    parser->p = p + 1;
+    fail(parser, "unexpected character '%c' at column %d in \"%s\"", *p, column_of(parser, p), parser->text);
     return;
   }
-  P->p = p;
+  parser->p = p;
 }
 
-static int is_op(const Parser *P, char c) { return P->tok.kind == T_OP && P->tok.ch == c; }
+static int is_op(const Parser *parser, char c) { return parser->tok.kind == T_OP && parser->tok.ch == c; }
 
 static int ident_is(const Token *t, const char *name)
 {
@@ -175,209 +175,212 @@ static int ident_is(const Token *t, const char *name)
 }
 
 /* Emit one instruction; `delta` is its effect on the evaluation stack depth. */
-static void emit(Parser *P, int op, double v, int delta)
+static void emit(Parser *parser, int op, double v, int delta)
 {
-  if (P->failed) return;
-  if (P->n == P->cap) {
-    int    cap = P->cap ? 2 * P->cap : 16;
-    Instr *np  = realloc(P->prog, (size_t)cap * sizeof *np);
+  if (parser->failed) return;
+  if (parser->n == parser->cap) {
+    int    cap = parser->cap ? 2 * parser->cap : 16;
+    Instr *np  = realloc(parser->prog, (size_t)cap * sizeof *np);
     if (!np) {
-      fail(P, "out of memory compiling \"%s\"", P->text);
+      fail(parser, "out of memory compiling \"%s\"", parser->text);
       return;
     }
-    P->prog = np;
-    P->cap  = cap;
+    parser->prog = np;
+    parser->cap  = cap;
   }
-  P->prog[P->n].op = op;
-  P->prog[P->n].v  = v;
-  P->n++;
-  P->depth += delta;
-  if (P->depth > P->maxdepth) P->maxdepth = P->depth;
-  if (P->maxdepth > EXPR_STACK) fail(P, "expression too complex (needs more than %d stack slots) in \"%s\"", EXPR_STACK, P->text);
+  parser->prog[parser->n].op = op;
+  parser->prog[parser->n].v  = v;
+  parser->n++;
+  parser->depth += delta;
+  if (parser->depth > parser->maxdepth) parser->maxdepth = parser->depth;
+  if (parser->maxdepth > EXPR_STACK)
+    fail(parser, "expression too complex (needs more than %d stack slots) in \"%s\"", EXPR_STACK, parser->text);
 }
 
-static void parse_expr(Parser *P);
-static void parse_unary(Parser *P);
+static void parse_expr(Parser *parser);
+static void parse_unary(Parser *parser);
 
-static void parse_primary(Parser *P)
+static void parse_primary(Parser *parser)
 {
-  if (P->failed) return;
-  Token t = P->tok;
+  if (parser->failed) return;
+  Token t = parser->tok;
   if (t.kind == T_NUM) {
-    emit(P, OP_NUM, t.num, +1);
-    next(P);
+    emit(parser, OP_NUM, t.num, +1);
+    next_token(parser);
   } else if (t.kind == T_OP && t.ch == '(') {
-    next(P);
-    parse_expr(P);
-    if (P->failed) return;
-    if (!is_op(P, ')')) {
-      if (P->tok.kind == T_END)
-        fail(P, "missing ')' for '(' at column %d in \"%s\"", col(P, t.s), P->text);
+    next_token(parser);
+    parse_expr(parser);
+    if (parser->failed) return;
+    if (!is_op(parser, ')')) {
+      if (parser->tok.kind == T_END)
+        fail(parser, "missing ')' for '(' at column %d in \"%s\"", column_of(parser, t.s), parser->text);
       else
-        unexpected(P);
+        unexpected(parser);
       return;
     }
-    next(P);
+    next_token(parser);
   } else if (t.kind == T_IDENT) {
-    if (ident_is(&t, "x")) emit(P, OP_X, 0, +1);
-    else if (ident_is(&t, "y")) emit(P, OP_Y, 0, +1);
-    else if (ident_is(&t, "z")) emit(P, OP_Z, 0, +1);
-    else if (ident_is(&t, "r")) emit(P, OP_R, 0, +1);
-    else if (ident_is(&t, "pi")) emit(P, OP_NUM, M_PI, +1);
+    if (ident_is(&t, "x")) emit(parser, OP_X, 0, +1);
+    else if (ident_is(&t, "y")) emit(parser, OP_Y, 0, +1);
+    else if (ident_is(&t, "z")) emit(parser, OP_Z, 0, +1);
+    else if (ident_is(&t, "r")) emit(parser, OP_R, 0, +1);
+    else if (ident_is(&t, "pi")) emit(parser, OP_NUM, M_PI, +1);
     else {
       int f = -1;
       for (int i = 0; i < NFUNCS; i++)
         if (ident_is(&t, funcs[i].name)) f = i;
       if (f < 0) {
-        fail(P, "unknown identifier '%.*s' at column %d in \"%s\" (known: " KNOWN_IDENTS ")", (int)t.len, t.s, col(P, t.s), P->text);
+        fail(parser, "unknown identifier '%.*s' at column %d in \"%s\" (known: " KNOWN_IDENTS ")", (int)t.len, t.s, column_of(parser, t.s),
+             parser->text);
         return;
       }
-      next(P);
-      if (P->failed) return;
-      if (!is_op(P, '(')) {
-        if (P->tok.kind == T_END)
-          fail(P, "expected '(' after function '%s' at column %d in \"%s\"", funcs[f].name, col(P, P->tok.s), P->text);
+      next_token(parser);
+      if (parser->failed) return;
+      if (!is_op(parser, '(')) {
+        if (parser->tok.kind == T_END)
+          fail(parser, "expected '(' after function '%s' at column %d in \"%s\"", funcs[f].name, column_of(parser, parser->tok.s),
+               parser->text);
         else
-          fail(P, "expected '(' after function '%s', got '%.*s' at column %d in \"%s\"", funcs[f].name, (int)P->tok.len, P->tok.s,
-               col(P, P->tok.s), P->text);
+          fail(parser, "expected '(' after function '%s', got '%.*s' at column %d in \"%s\"", funcs[f].name, (int)parser->tok.len,
+               parser->tok.s, column_of(parser, parser->tok.s), parser->text);
         return;
       }
-      Token open = P->tok;
-      next(P);
+      Token open = parser->tok;
+      next_token(parser);
       int nargs = 0;
-      if (!is_op(P, ')')) {
+      if (!is_op(parser, ')')) {
         for (;;) {
-          parse_expr(P);
-          if (P->failed) return;
+          parse_expr(parser);
+          if (parser->failed) return;
           nargs++;
-          if (is_op(P, ',')) {
-            next(P);
+          if (is_op(parser, ',')) {
+            next_token(parser);
             continue;
           }
           break;
         }
       }
-      if (P->failed) return;
-      if (!is_op(P, ')')) {
-        if (P->tok.kind == T_END)
-          fail(P, "missing ')' for '(' at column %d in \"%s\"", col(P, open.s), P->text);
+      if (parser->failed) return;
+      if (!is_op(parser, ')')) {
+        if (parser->tok.kind == T_END)
+          fail(parser, "missing ')' for '(' at column %d in \"%s\"", column_of(parser, open.s), parser->text);
         else
-          unexpected(P);
+          unexpected(parser);
         return;
       }
       if (nargs != funcs[f].nargs) {
-        fail(P, "function '%s' takes %d argument%s, got %d at column %d in \"%s\"", funcs[f].name, funcs[f].nargs,
-             funcs[f].nargs == 1 ? "" : "s", nargs, col(P, t.s), P->text);
+        fail(parser, "function '%s' takes %d argument%s, got %d at column %d in \"%s\"", funcs[f].name, funcs[f].nargs,
+             funcs[f].nargs == 1 ? "" : "s", nargs, column_of(parser, t.s), parser->text);
         return;
       }
-      next(P);
-      emit(P, funcs[f].op, 0, 1 - funcs[f].nargs);
+      next_token(parser);
+      emit(parser, funcs[f].op, 0, 1 - funcs[f].nargs);
       return;
     }
-    next(P);
+    next_token(parser);
   } else if (t.kind == T_BAD) {
     return; /* already reported by the tokenizer */
   } else {
-    unexpected(P);
+    unexpected(parser);
   }
 }
 
-static void parse_power(Parser *P)
+static void parse_power(Parser *parser)
 {
-  parse_primary(P);
-  if (P->failed) return;
-  if (is_op(P, '^')) {
-    next(P);
-    parse_unary(P); /* right-associative, and allows 2^-1 */
-    emit(P, OP_POW, 0, -1);
+  parse_primary(parser);
+  if (parser->failed) return;
+  if (is_op(parser, '^')) {
+    next_token(parser);
+    parse_unary(parser); /* right-associative, and allows 2^-1 */
+    emit(parser, OP_POW, 0, -1);
   }
 }
 
-static void parse_unary(Parser *P)
+static void parse_unary(Parser *parser)
 {
-  if (P->failed) return;
-  if (++P->nest > EXPR_MAX_NEST) {
-    fail(P, "expression nested too deeply in \"%s\"", P->text);
+  if (parser->failed) return;
+  if (++parser->nest > EXPR_MAX_NEST) {
+    fail(parser, "expression nested too deeply in \"%s\"", parser->text);
     return;
   }
-  if (is_op(P, '-')) {
-    next(P);
-    parse_unary(P);
-    emit(P, OP_NEG, 0, 0);
-  } else if (is_op(P, '+')) {
-    next(P);
-    parse_unary(P);
+  if (is_op(parser, '-')) {
+    next_token(parser);
+    parse_unary(parser);
+    emit(parser, OP_NEG, 0, 0);
+  } else if (is_op(parser, '+')) {
+    next_token(parser);
+    parse_unary(parser);
   } else {
-    parse_power(P);
+    parse_power(parser);
   }
-  P->nest--;
+  parser->nest--;
 }
 
-static void parse_term(Parser *P)
+static void parse_term(Parser *parser)
 {
-  parse_unary(P);
-  while (!P->failed && (is_op(P, '*') || is_op(P, '/'))) {
-    int op = P->tok.ch == '*' ? OP_MUL : OP_DIV;
-    next(P);
-    parse_unary(P);
-    emit(P, op, 0, -1);
+  parse_unary(parser);
+  while (!parser->failed && (is_op(parser, '*') || is_op(parser, '/'))) {
+    int op = parser->tok.ch == '*' ? OP_MUL : OP_DIV;
+    next_token(parser);
+    parse_unary(parser);
+    emit(parser, op, 0, -1);
   }
 }
 
-static void parse_expr(Parser *P)
+static void parse_expr(Parser *parser)
 {
-  if (P->failed) return;
-  if (++P->nest > EXPR_MAX_NEST) {
-    fail(P, "expression nested too deeply in \"%s\"", P->text);
+  if (parser->failed) return;
+  if (++parser->nest > EXPR_MAX_NEST) {
+    fail(parser, "expression nested too deeply in \"%s\"", parser->text);
     return;
   }
-  parse_term(P);
-  while (!P->failed && (is_op(P, '+') || is_op(P, '-'))) {
-    int op = P->tok.ch == '+' ? OP_ADD : OP_SUB;
-    next(P);
-    parse_term(P);
-    emit(P, op, 0, -1);
+  parse_term(parser);
+  while (!parser->failed && (is_op(parser, '+') || is_op(parser, '-'))) {
+    int op = parser->tok.ch == '+' ? OP_ADD : OP_SUB;
+    next_token(parser);
+    parse_term(parser);
+    emit(parser, op, 0, -1);
   }
-  P->nest--;
+  parser->nest--;
 }
 
 FtExpr *FtExprCompile(const char *text, char *errmsg, size_t errlen)
 {
-  Parser P;
-  memset(&P, 0, sizeof P);
-  P.err    = errmsg;
-  P.errlen = errlen;
+  Parser parser;
+  memset(&parser, 0, sizeof parser);
+  parser.err    = errmsg;
+  parser.errlen = errlen;
   if (errmsg && errlen) errmsg[0] = 0;
   if (!text) {
-    fail(&P, "no expression");
+    fail(&parser, "no expression");
     return NULL;
   }
-  P.text = text;
-  P.p    = text;
-  next(&P);
-  if (!P.failed && P.tok.kind == T_END) {
-    fail(&P, "empty expression \"%s\"", text);
+  parser.text = text;
+  parser.p    = text;
+  next_token(&parser);
+  if (!parser.failed && parser.tok.kind == T_END) {
+    fail(&parser, "empty expression \"%s\"", text);
   } else {
-    parse_expr(&P);
-    if (!P.failed && P.tok.kind != T_END) unexpected(&P);
+    parse_expr(&parser);
+    if (!parser.failed && parser.tok.kind != T_END) unexpected(&parser);
   }
-  if (!P.failed && P.depth != 1) fail(&P, "internal error compiling \"%s\"", text); /* cannot happen */
+  if (!parser.failed && parser.depth != 1) fail(&parser, "internal error compiling \"%s\"", text); /* cannot happen */
   FtExpr *e = NULL;
-  if (!P.failed) {
+  if (!parser.failed) {
     e = calloc(1, sizeof *e);
     if (e) e->text = malloc(strlen(text) + 1);
     if (!e || !e->text) {
       free(e);
       e = NULL;
-      fail(&P, "out of memory compiling \"%s\"", text);
+      fail(&parser, "out of memory compiling \"%s\"", text);
     } else {
       strcpy(e->text, text);
-      e->prog = P.prog;
-      e->n    = P.n;
-      P.prog  = NULL;
+      e->prog = parser.prog;
+      e->n    = parser.n;
+      parser.prog  = NULL;
     }
   }
-  free(P.prog);
+  free(parser.prog);
   return e;
 }
 

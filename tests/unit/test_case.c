@@ -1,8 +1,8 @@
-/* Unit tests for the case-file parser (src/case/case.c), its fatigue section and material
- * library (inputs/materials.yaml), and expressions (src/case/expr.c).
+/* Unit tests for the case-file parser (src/case/case.c and its section files), its fatigue section
+ * and material library (inputs/materials.yaml), and expressions (src/case/expr.c).
  *
  * Build and run from the repository root:
- *   gcc -std=c11 -Wall -Wextra -Werror -Isrc/case -Ikernels tests/unit/test_case.c src/case/case.c src/case/expr.c $(pkg-config --cflags --libs yaml-0.1) -lm
+ *   gcc -std=c11 -Wall -Wextra -Werror -Isrc -Ikernels tests/unit/test_case.c src/case/[a-z]*.c $(pkg-config --cflags --libs yaml-0.1) -lm
  *   ./a.out
  * Under valgrind: valgrind --error-exitcode=1 --leak-check=full ./a.out
  *
@@ -932,7 +932,7 @@ static void test_library_lookup(void)
   if (!rc) FtCaseFree(&c);
   CHECKF(strstr(err, "fatigue.material:") && (strstr(err, "no material library was found") || strstr(err, "built-in default")),
         "no library: \"%s\"", err);
-  /* S355J2, which inputs/materials.yaml has: found there when case.c was built with
+  /* S355J2, which inputs/materials.yaml has: found there when src/case was built with
      FTWIN_MATERIALS_FILE, else no library at all */
   char s355[1024];
   snprintf(s355, sizeof s355, "%.*s  material: S355J2\n", (int)(strstr(head, "  material: M") - head), head);
