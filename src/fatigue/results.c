@@ -214,7 +214,7 @@ PetscErrorCode FtFatigueResultsWrite(const FtFatigueWork *W, const char *output,
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, W->comm));
   if (err) {
     PetscCall(FtAtomicAbort(W->comm, &ao));
-    SETERRQ(W->comm, PETSC_ERR_FILE_WRITE, "%s: fatigue.output: could not write '%s'; previous results left untouched", W->c->path, ao.xdmf);
+    SETERRQ(W->comm, PETSC_ERR_FILE_WRITE, "%s: fatigue.output: could not put '%s' in place", W->c->path, output);
   }
   PetscCall(FtAtomicCommit(W->comm, &ao, W->c->path, "fatigue.output"));
   PetscCall(FtLogInfo("wrote %s and %s (%.2f s in all)", output, ao.xdmf, FtWallTime() - W->t0));
