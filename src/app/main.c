@@ -17,7 +17,7 @@
 
 #include "build_info.h"
 #include "assim/calibrate.h"
-#include "fatigue/fatigue.h"
+#include "app/fatigue_command.h"
 #include "io/h5util.h"
 #include "app/run.h"
 #include "runtime/backend.h"

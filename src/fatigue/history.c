@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "io/h5util.h"
+#include "io/layout.h"
 #include "util/csv.h"
 #include "util/oneline.h"
 #include "util/path.h"
@@ -158,7 +160,7 @@ static int ReadColumnHDF5(const char *fname, hid_t file, const char *name, const
   int     nd, rc = 1;
 
   *v = NULL;
-  snprintf(dset, sizeof dset, "/history/%s", name);
+  snprintf(dset, sizeof dset, FT_H5_P_HISTORY, name);
   if (H5Lexists(file, dset, H5P_DEFAULT) <= 0 || (ds = H5Dopen2(file, dset, H5P_DEFAULT)) < 0) {
     snprintf(err, errlen, "%s: %s has no dataset '%s' (datasets in /history: %s)", fname, what, dset, known);
     goto done;
@@ -206,8 +208,9 @@ done:
 int FtHistoryReadHDF5(const FtFatigueCase *f, FtHistory *h, char *err, size_t errlen)
 {
   const char *timename = f->time_column[0] ? f->time_column : "time";
-  H5E_auto2_t efunc;
-  void       *edata;
+  H5E_auto2_t efunc = NULL;
+  void       *edata = NULL;
+  int         quiet = 0;
   hid_t       file = -1;
   hsize_t     n = 0, nk;
   double     *v = NULL;
@@ -221,18 +224,19 @@ int FtHistoryReadHDF5(const FtFatigueCase *f, FtHistory *h, char *err, size_t er
     return 1;
   }
   fclose(probe);
-  H5Eget_auto2(H5E_DEFAULT, &efunc, &edata); /* no HDF5 error stack on stderr: the message says it */
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  if ((file = H5Fopen(f->history, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+  if ((file = FtH5OpenQuiet(f->history, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
     snprintf(err, errlen, "%s: fatigue.history: not an HDF5 file (the name ends in .h5/.hdf5)", f->history);
     goto done;
   }
-  if (H5Lexists(file, "/history", H5P_DEFAULT) <= 0) {
+  H5Eget_auto2(H5E_DEFAULT, &efunc, &edata); /* HDF5's error stack off for the reads too (a damaged file): each check has its message */
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  quiet = 1;
+  if (H5Lexists(file, FT_H5_G_HISTORY, H5P_DEFAULT) <= 0) {
     snprintf(err, errlen, "%s: no group '/history' (expected /history/%s and /history/<channel> datasets)", f->history, timename);
     goto done;
   }
   {
-    hid_t g = H5Gopen2(file, "/history", H5P_DEFAULT);
+    hid_t g = H5Gopen2(file, FT_H5_G_HISTORY, H5P_DEFAULT);
     if (g >= 0) {
       H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, AppendName, known);
       H5Gclose(g);
@@ -276,7 +280,7 @@ int FtHistoryReadHDF5(const FtFatigueCase *f, FtHistory *h, char *err, size_t er
 done:
   free(v);
   if (file >= 0) H5Fclose(file);
-  H5Eset_auto2(H5E_DEFAULT, efunc, edata);
+  if (quiet) H5Eset_auto2(H5E_DEFAULT, efunc, edata);
   if (rc) FtHistoryFree(h), FtMessageOneLine(err);
   return rc;
 }

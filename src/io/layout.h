@@ -40,6 +40,69 @@
 #define FT_H5_P_TEMPERATURE      "/thermal/%s/temperature" /* thermal case */
 
 /* ---- fatigue results and the counting state (fatigue/) -------------------------------------- */
+/* results file of `ftwin fatigue` (and the /fatigue group of an asset file); README.md "Fatigue
+ * method" and docs/fatigue.md say what each holds */
+#define FT_H5_G_FATIGUE           "/fatigue"
+#define FT_H5_FATIGUE             "fatigue"              /* the same group, created under the root */
+#define FT_H5_FAT_DAMAGE          "damage"               /* /fatigue: [nodes] damage per history */
+#define FT_H5_FAT_LIFE_HOURS      "life_hours"           /* /fatigue: [nodes] h */
+#define FT_H5_FAT_REMAINING_HOURS "remaining_life_hours" /* /fatigue: [nodes] h (1 - prior_damage left) */
+#define FT_H5_FAT_WORST_RANGE     "worst_range"          /* /fatigue: [nodes] Pa, largest equivalent-stress range */
+#define FT_H5_FAT_CYCLES          "cycles"               /* /fatigue: [nodes] counted cycles (half cycles 0.5) */
+#define FT_H5_FAT_CRITICAL        "critical_channel"     /* /fatigue: [nodes] equivalent-stress channel (plane) of the damage */
+#define FT_H5_P_FATIGUE_FIELD     "/fatigue/%s"          /* a field above */
+#define FT_H5_HOT_SPOTS           "hot_spots"            /* /fatigue group: the worst nodes, worst first */
+#define FT_H5_HS_NODE             "node"                 /* hot_spots: [hot] global node index */
+#define FT_H5_HS_POSITION         "position"             /* hot_spots: [hot][3] m */
+#define FT_H5_HS_REGION           "region"               /* hot_spots: [hot] region tag (-1 none) */
+#define FT_H5_HS_DAMAGE           "damage"               /* hot_spots: [hot] */
+#define FT_H5_HS_LIFE_HOURS       "life_hours"           /* hot_spots: [hot] h */
+#define FT_H5_HS_REMAINING_HOURS  "remaining_life_hours" /* hot_spots: [hot] h */
+#define FT_H5_HS_WORST_RANGE      "worst_range"          /* hot_spots: [hot] Pa */
+#define FT_H5_HS_DOMINANT         "dominant_channel"     /* hot_spots: [hot] load channel */
+#define FT_H5_HS_CHANNEL_DAMAGE   "channel_damage"       /* hot_spots: [hot][channels] damage with one channel acting */
+#define FT_H5_HOT_SPOT_HISTOGRAM  "hot_spot_histogram"   /* /fatigue group */
+#define FT_H5_HH_COUNTS           "counts"               /* hot_spot_histogram: [range bins][mean bins] cycles */
+#define FT_H5_HH_RANGE_EDGES      "range_edges"          /* hot_spot_histogram: [range bins + 1] Pa */
+#define FT_H5_HH_MEAN_EDGES       "mean_edges"           /* hot_spot_histogram: [mean bins + 1] Pa */
+/* attributes a later run reads back: /fatigue's, and the root's basis_file */
+#define FT_H5_FAT_SETTINGS        "settings"        /* /fatigue: the settings line (FtFatigueSettings) */
+#define FT_H5_FAT_FIRST_TIME      "first_time"      /* /fatigue: s, first sample counted */
+#define FT_H5_FAT_LAST_TIME       "last_time"       /* /fatigue: s, last sample counted */
+#define FT_H5_FAT_SAMPLES         "samples_counted" /* /fatigue: long */
+#define FT_H5_FAT_INTERRUPTED     "interrupted"     /* /fatigue: int, 1 after a stop signal */
+#define FT_H5_BASIS_FILE          "basis_file"      /* root: the basis the file was counted on */
+#define FT_H5_REGION_NAMES        "region_names"    /* root: comma-separated region names */
+/* The counting state (format_version 1; docs/fatigue.md): one row per counted signal s = node *
+ * signals + channel (signals: the equivalent stress's channels, attribute `signals`), rows of every
+ * node of the results file. FtRainflowState (kernels/ft_rainflow.h) and FtDamageAcc (kernels/ft_sn.h),
+ * member by member. */
+#define FT_H5_G_COUNTING_STATE     "/fatigue/counting_state"
+#define FT_H5_COUNTING_STATE       "counting_state"     /* the same group, created under /fatigue */
+#define FT_H5_CS_VERSION           1                    /* its FT_H5_FORMAT_VERSION */
+#define FT_H5_CS_SIGNALS           "signals"            /* attribute: equivalent-stress channels per node */
+#define FT_H5_CS_MAX_RESIDUE       "max_residue"        /* attribute: FT_RF_MAX_RESIDUE, the width of `residue` */
+#define FT_H5_CS_GATE              "gate"               /* [rows] f64 Pa: FtReversalFilter.gate */
+#define FT_H5_CS_CANDIDATE         "candidate"          /* [rows] f64 Pa: .cand, pending extreme */
+#define FT_H5_CS_LOW               "low"                /* [rows] f64 Pa: .lo */
+#define FT_H5_CS_HIGH              "high"               /* [rows] f64 Pa: .hi */
+#define FT_H5_CS_DIRECTION         "direction"          /* [rows] i32: .dir, -1, 0 or +1 */
+#define FT_H5_CS_STARTED           "started"            /* [rows] i32: .started, 0 or 1 */
+#define FT_H5_CS_REVERSALS         "reversals"          /* [rows] i64: FtRainflowState.nrev */
+#define FT_H5_CS_RAINFLOW_FLAGS    "rainflow_flags"     /* [rows] u32: .flags, FT_RF_ERR_* */
+#define FT_H5_CS_RESIDUE_LENGTH    "residue_length"     /* [rows] i32: .n */
+#define FT_H5_CS_RESIDUE           "residue"            /* [rows][max_residue] f64 Pa: .res (first residue_length live) */
+#define FT_H5_CS_DAMAGE            "damage"             /* [rows] f64: FtDamageAcc.damage */
+#define FT_H5_CS_COMPENSATION      "compensation"       /* [rows] f64: .comp, Neumaier compensation */
+#define FT_H5_CS_CYCLES            "cycles"             /* [rows] f64: .cycles */
+#define FT_H5_CS_MAX_RANGE         "max_range"          /* [rows] f64 Pa: .max_range */
+#define FT_H5_CS_INVALID_CYCLES    "invalid_cycles"     /* [rows] f64: .invalid_cycles */
+#define FT_H5_CS_DAMAGE_FLAGS      "damage_flags"       /* [rows] u32: .flags */
+#define FT_H5_CS_ERROR_CODE        "error_code"         /* [rows] i32: .err_code, FT_FAT_* */
+#define FT_H5_CS_ERROR_AMPLITUDE   "error_amplitude"    /* [rows] f64 Pa: .err_amp */
+#define FT_H5_CS_ERROR_MEAN        "error_mean"         /* [rows] f64 Pa: .err_mean */
+/* the raw-struct state of ftwin before format_version 1 (recognised only to refuse it) */
+#define FT_H5_P_OLD_RAINFLOW_STATE "/fatigue/rainflow_state"
 
 /* ---- the design basis file (fleet/) ---------------------------------------------------------- */
 

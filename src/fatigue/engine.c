@@ -1,0 +1,204 @@
+/* The fatigue engine's driver: sigma_i(t) = sum_k S_k(node i) L_k(t) per node, equivalent stress,
+ * rainflow, Miner (docs/fatigue.md). Phases: read this rank's block of the basis, count chunk by
+ * chunk through the backend table (the state carried), damage and life per node, gather the hot
+ * spots, their regions and per-channel damages, then (when output is given) write the results
+ * file and its XDMF. */
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fatigue/engine.h"
+#include "runtime/log.h"
+#include "runtime/stop.h"
+
+PetscErrorCode FtFatigueKernelCheck(const FtFatigueWork *W, int rc, const char *what)
+{
+  char why[512] = "";
+
+  PetscFunctionBeginUser;
+  if (!rc) PetscFunctionReturn(0);
+  if (rc == FT_BATCH_EPARAMS) {
+    char msg[480];
+    ft_fatigue_error_message(ft_fatigue_validate(&W->par), &W->par, msg, sizeof msg);
+    snprintf(why, sizeof why, ": %s", msg);
+  }
+  SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s: fatigue engine (%s backend): %s failed: %s (code %d)%s", W->c->path, W->be->name, what,
+          FtBackendFatigueError(rc), rc, why);
+}
+
+/* Counts W->hist chunk by chunk (fatigue.superposition: fused, the stress history formed per node
+ * in registers, or gemm, per block of nodes and time steps by BLAS; precision single rounds S and
+ * L to float). A stop signal ends it at the next chunk: W->hist.nsteps then says how far. */
+static PetscErrorCode Count(FtFatigueWork *W)
+{
+  const FtFatigueCase *f      = W->f;
+  FtHistory           *h      = &W->hist;
+  const long           nsteps = h->nsteps;
+  const int            nchan  = W->nchan, n = (int)W->n;
+  const double         tc     = FtWallTime();
+  long                 next   = nsteps / 10;
+
+  PetscFunctionBeginUser;
+  for (long t = 0; t < nsteps; t += FT_FATIGUE_CHUNK) {
+    const int     nt = (int)PetscMin(FT_FATIGUE_CHUNK, nsteps - t);
+    const double *L  = &h->L[(size_t)t * nchan];
+    if (f->superposition)
+      PetscCall(FtFatigueKernelCheck(
+        W, W->be->fatigue_batch_gemm(n, n, nchan, W->S, nt, L, W->eq, &W->par, f->single_precision, W->rf, W->acc), "fatigue_batch_gemm"));
+    else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(n, n, nchan, W->S, nt, L, W->eq, &W->par, W->rf, W->acc), "fatigue_batch"));
+    PetscCall(FtStopRequested(W->comm, &W->interrupted)); /* a safe point: the state is complete up to t + nt */
+    if (W->interrupted && t + nt < nsteps) {
+      h->nsteps = t + nt;
+      PetscCall(FtLogInfo("fatigue: stop requested (signal): counted up to step %ld of %ld (t = %.9g s); saving the state", h->nsteps,
+                          W->nsteps_in, h->time[h->nsteps - 1]));
+      break;
+    }
+    W->interrupted = PETSC_FALSE;
+    if (t + nt >= next && nsteps > 10 * FT_FATIGUE_CHUNK) {
+      double el = FtWallTime() - tc;
+      PetscCall(FtLogInfo("fatigue: %3.0f%% of %ld steps, %.3g node-steps/s", 100.0 * (t + nt) / nsteps, nsteps,
+                          el > 0 ? (double)W->N * (t + nt) / el : 0));
+      next += nsteps / 10;
+    }
+  }
+  PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)", W->N, h->nsteps, FtWallTime() - tc,
+                      (double)W->N * h->nsteps / PetscMax(FtWallTime() - tc, 1e-9)));
+  PetscFunctionReturn(0);
+}
+
+/* Damage (the history as if it ended now), life, worst range and counted cycles per node. */
+static PetscErrorCode NodeDamage(FtFatigueWork *W)
+{
+  const long long n = W->n;
+  const int       nc = W->nc;
+  const double    prior = W->f->prior_damage, duration = W->duration;
+  long long       nbad = 0, gbad;
+
+  PetscFunctionBeginUser;
+  PetscCall(PetscMalloc6(n + 1, &W->D, n + 1, &W->range, n + 1, &W->cycles, n + 1, &W->life_h, n + 1, &W->rem_h, n + 1, &W->worst));
+  PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_damage((int)n, nc, W->rf, W->acc, &W->par, W->D, W->worst), "fatigue_damage"));
+  for (long long i = 0; i < n; i++) {
+    FtDamageAcc tail;
+    const int   j = W->worst[i] >= 0 ? W->worst[i] : 0;
+    W->range[i]   = 0;
+    for (int q = 0; q < nc; q++) W->range[i] = PetscMax(W->range[i], W->acc[i * nc + q].max_range);
+    tail = W->acc[i * nc + j];
+    ft_rf_finish(&W->rf[i * nc + j], &W->par, &tail);
+    W->cycles[i] = tail.cycles;
+    W->life_h[i] = W->D[i] > 0 ? duration / 3600.0 / W->D[i] : INFINITY;
+    W->rem_h[i]  = W->D[i] > 0 ? (1.0 - prior) * duration / 3600.0 / W->D[i] : INFINITY;
+  }
+  for (long long i = 0; i < n; i++) nbad += isnan(W->D[i]);
+  PetscCallMPI(MPI_Allreduce(&nbad, &gbad, 1, MPI_LONG_LONG, MPI_SUM, W->comm));
+  if (gbad) PetscCall(FtLogInfo("fatigue: WARNING %lld nodes have cycles outside the mean-stress correction's range "
+                                "(e.g. mean above the ultimate strength): their damage is NaN and they lead the hot-spot list", gbad));
+  PetscFunctionReturn(0);
+}
+
+/* What the caller wants back: the first hot spot is the worst node (NaN damage first). */
+static PetscErrorCode Summarise(const FtFatigueWork *W, FtFatigueSummary *sum)
+{
+  const FtHotSpot *hs = W->hs;
+
+  PetscFunctionBeginUser;
+  memset(sum, 0, sizeof *sum);
+  sum->worst_node = -1;
+  if (W->nhs) {
+    sum->history_damage        = hs[0].damage;
+    sum->max_damage            = W->f->prior_damage + hs[0].damage;
+    sum->min_life_hours        = hs[0].life_hours;
+    sum->min_remaining_hours   = hs[0].remaining_hours;
+    sum->min_life_cycles_equiv = hs[0].damage > 0 ? hs[0].cycles / hs[0].damage : isnan(hs[0].damage) ? NAN : INFINITY;
+    sum->worst_range           = hs[0].range;
+    sum->worst_node            = hs[0].node;
+    memcpy(sum->worst_x, hs[0].x, sizeof sum->worst_x);
+  }
+  sum->nhot      = W->nhs;
+  sum->hot_nodes = malloc(sizeof(long long) * (size_t)(W->nhs + 1));
+  PetscCheck(sum->hot_nodes, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %d hot-spot nodes", W->nhs);
+  for (int i = 0; i < W->nhs; i++) sum->hot_nodes[i] = hs[i].node;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode WorkFree(FtFatigueWork *W)
+{
+  PetscFunctionBeginUser;
+  PetscCall(PetscFree(W->chd));
+  PetscCall(PetscFree(W->hs));
+  PetscCall(PetscFree6(W->D, W->range, W->cycles, W->life_h, W->rem_h, W->worst));
+  PetscCall(PetscFree2(W->rf, W->acc));
+  PetscCall(PetscFree3(W->S, W->X, W->topo));
+  PetscCall(PetscFree(W->creg));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output,
+                                FtFatigueSummary *summary, const FtFatigueHooks *hooks)
+{
+  const FtFatigueResume *resume  = hooks ? hooks->resume : NULL;
+  const PetscBool        discard = hooks && hooks->discard_on_stop;
+  FtFatigueWork          W;
+  FtFatigueSummary       sum;
+  H5E_auto2_t            efn;
+  void                  *edata;
+
+  PetscFunctionBeginUser;
+  memset(&W, 0, sizeof W);
+  W.comm  = comm;
+  W.c     = c;
+  W.f     = &c->fatigue;
+  W.hooks = hooks;
+  W.basis = basis_path ? basis_path : c->fatigue.basis;
+  W.t0    = FtWallTime();
+  PetscCallMPI(MPI_Comm_rank(comm, &W.rank));
+  PetscCallMPI(MPI_Comm_size(comm, &W.size));
+  PetscCall(FtFatigueCheckCase(comm, c, W.basis, output, &W.par));
+  PetscCheck(hist->nchan == W.f->nchannels && hist->nsteps >= (resume ? 1 : 2), comm, PETSC_ERR_ARG_SIZ,
+             "%s: a history of %ld steps with %d channels for a fatigue section with %d channels (at least 2 steps)", c->path, hist->nsteps,
+             hist->nchan, W.f->nchannels);
+  PetscCall(FtBackendSelectFatigue(hooks ? hooks->backend : NULL, &W.be));
+  W.eq             = W.f->equivalent;
+  W.nc             = ft_equivalent_channels(W.eq);
+  W.nchan          = W.f->nchannels;
+  W.hist           = *hist;
+  W.nsteps_in      = hist->nsteps;
+  W.counted_before = resume ? resume->samples : 0;
+  W.first_time     = resume ? resume->first_time : hist->time[0];
+  /* HDF5's own error stack stays off while the engine reads and writes: each failure is one
+     message naming the file (H5CHK, H5READCHK) */
+  H5Eget_auto2(H5E_DEFAULT, &efn, &edata);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+  PetscCall(FtFatigueBasisRead(&W));
+  PetscCall(PetscMalloc2((size_t)W.n * W.nc + 1, &W.rf, (size_t)W.n * W.nc + 1, &W.acc));
+  PetscCall(FtFatigueKernelCheck(&W, W.be->fatigue_init((int)(W.n * W.nc), W.f->gate, W.rf, W.acc), "fatigue_init"));
+  if (resume) PetscCall(FtFatigueStateRead(&W, resume));
+  PetscCall(Count(&W));
+  W.last_time = W.hist.time[W.hist.nsteps - 1];
+  W.duration  = W.last_time - W.first_time;
+  PetscCall(NodeDamage(&W));
+  PetscCall(FtFatigueHotSpotsSelect(&W));
+  PetscCall(FtFatigueHotSpotsDetail(&W));
+  PetscCall(Summarise(&W, &sum));
+  /* A caller that cannot continue a partial run asks for nothing to be written after a stop
+     signal: its previous output stays. */
+  if (W.interrupted && discard) {
+    PetscCall(FtLogInfo("fatigue: stopped on request: nothing written, %s left as it was", output ? output : "(no output)"));
+    output = NULL;
+  }
+  if (output) PetscCall(FtFatigueResultsWrite(&W, output, &sum));
+  H5Eset_auto2(H5E_DEFAULT, efn, edata);
+
+  if (summary) *summary = sum;
+  else free(sum.hot_nodes);
+  if (W.interrupted && discard) FtSetExitCode(FT_EXIT_REQUEUE);
+  else if (W.interrupted) {
+    PetscCall(FtLogInfo("fatigue: stopped on request with the state saved up to t = %.9g s: exit code %d; run again with --incremental to continue",
+                        W.last_time, FT_EXIT_REQUEUE));
+    FtSetExitCode(FT_EXIT_REQUEUE);
+  }
+  PetscCall(WorkFree(&W));
+  PetscFunctionReturn(0);
+}

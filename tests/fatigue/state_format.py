@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""The counting state as a file format (/fatigue/counting_state, format_version 1; docs/fatigue.md).
+
+  1. a committed version-1 state (fixtures/state_v1.h5: 3000 samples of the example's history on the
+     27-node cube of state_case.yaml, over fixtures/basis.h5), continued with `--incremental` on 2
+     ranks to 6000 samples, equals one uninterrupted count of the 6000 samples on 1 rank, bit for bit:
+     damage, life, cycles, worst range, critical channel and every dataset of the counting state;
+  2. the same round trip made here with the critical-plane equivalent stress (25 signals per node):
+     half on 1 rank, the rest on 2 ranks, bit for bit against the whole on 1 rank;
+  3. refused, with one message naming the file, the group and the version found, the file left as
+     it was: format_version 2; a counting_state group without format_version; a file with the raw
+     struct bytes of ftwin before format_version 1 (/fatigue/rainflow_state, damage_state).
+usage: state_format.py FTWIN MPIRUN OUTDIR"""
+import hashlib
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import yaml
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.normpath(os.path.join(here, "..", ".."))
+ftwin, mpirun, out = sys.argv[1], shlex.split(sys.argv[2]), os.path.abspath(sys.argv[3])
+shutil.rmtree(out, ignore_errors=True)  # incremental runs continue what they find: start from nothing
+os.makedirs(out)
+fails = []
+FIRST, TOTAL = 3000, 6000  # samples in the fixture, samples in the whole count
+
+
+def check(ok, what):
+    print(("ok    " if ok else "FAIL  ") + what, flush=True)
+    if not ok:
+        fails.append(what)
+
+
+def md5(p):
+    return hashlib.md5(open(p, "rb").read()).hexdigest()
+
+
+lines = [l for l in open(os.path.join(root, "inputs", "bracket", "history.csv")) if not l.startswith("#")]
+hist = {}
+for name, n in (("first", FIRST), ("whole", TOTAL)):
+    hist[name] = os.path.join(out, name + ".csv")
+    with open(hist[name], "w") as f:
+        f.writelines(lines[: 1 + n])
+basis = os.path.join(out, "basis.h5")
+shutil.copy(os.path.join(here, "fixtures", "basis.h5"), basis)
+with open(os.path.join(here, "state_case.yaml")) as f:
+    case = yaml.safe_load(f)
+case["mesh"]["file"] = os.path.join(root, "meshes", "cube_n2.msh")
+case["output"]["file"] = os.path.join(out, "unused.h5")
+
+
+def make_case(name, history, output, **fatigue):
+    c = dict(case, fatigue=dict(case["fatigue"], history=history, basis=basis, output=os.path.join(out, output), **fatigue))
+    p = os.path.join(out, name + ".yaml")
+    with open(p, "w") as f:
+        yaml.safe_dump(c, f, sort_keys=False)
+    return p
+
+
+def ftw(cpath, *args, ranks=0, rc=0):
+    cmd = ([*mpirun, "-n", str(ranks)] if ranks else []) + [ftwin, "fatigue", cpath, "-q", *args]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if rc is not None and r.returncode != rc:
+        print(r.stdout[-3000:], r.stderr[-3000:])
+        sys.exit(f"unexpected exit {r.returncode}: {' '.join(cmd)}")
+    return r
+
+
+def datasets(p):
+    """Every per-node /fatigue dataset and every counting-state dataset of results file p."""
+    with h5py.File(p, "r") as h:
+        d = {k: h["/fatigue/" + k][...] for k in ("damage", "life_hours", "remaining_life_hours", "cycles", "worst_range",
+                                                    "critical_channel")}
+        g = h["/fatigue/counting_state"]
+        d.update({"counting_state/" + k: g[k][...] for k in g})
+        return d, dict(h["/fatigue"].attrs), int(g.attrs["format_version"])
+
+
+def same_bits(a, b, what):
+    da, aa, va = datasets(a)
+    db, ab, vb = datasets(b)
+    diff = sorted(k for k in set(da) | set(db) if k not in da or k not in db or da[k].dtype != db[k].dtype
+                  or da[k].tobytes() != db[k].tobytes())
+    check(not diff and len(da) == 6 + 19 and va == vb == 1, f"{what}: {len(da)} datasets bit for bit, differing: {diff or 'none'}")
+    check(aa["samples_counted"] == ab["samples_counted"] == TOTAL and aa["first_time"] == ab["first_time"]
+          and aa["last_time"] == ab["last_time"] and da["damage"].max() > 0,
+          f"{what}: samples {aa['samples_counted']} / {ab['samples_counted']}, times {aa['first_time']}..{aa['last_time']}, "
+          f"max damage {da['damage'].max():.6g}")
+
+
+# 1. the committed version-1 state, continued
+whole = make_case("whole", hist["whole"], "whole.h5")
+ftw(whole)
+cont = os.path.join(out, "continued.h5")
+shutil.copy(os.path.join(here, "fixtures", "state_v1.h5"), cont)
+with h5py.File(cont, "r+") as h:  # the basis it was counted on, at this test's path
+    h.attrs["basis_file"] = np.bytes_(basis)
+ftw(make_case("continued", hist["whole"], "continued.h5"), "--incremental", ranks=2)
+same_bits(os.path.join(out, "whole.h5"), cont, "fixture state_v1.h5 + --incremental on 2 ranks vs one count on 1 rank")
+
+# 2. critical plane (25 signals per node): written and continued here
+cp = dict(equivalent_stress="critical_plane")
+ftw(make_case("cp_whole", hist["whole"], "cp_whole.h5", **cp))
+ftw(make_case("cp_first", hist["first"], "cp_inc.h5", **cp), "--incremental")
+ftw(make_case("cp_rest", hist["whole"], "cp_inc.h5", **cp), "--incremental", ranks=2)
+same_bits(os.path.join(out, "cp_whole.h5"), os.path.join(out, "cp_inc.h5"), "critical plane, half (1 rank) + rest (2 ranks) vs whole")
+
+
+# 3. refusals
+def refused(name, change, expect):
+    p = os.path.join(out, name + ".h5")
+    shutil.copy(os.path.join(here, "fixtures", "state_v1.h5"), p)
+    with h5py.File(p, "r+") as h:
+        h.attrs["basis_file"] = np.bytes_(basis)
+        change(h)
+    before = md5(p)
+    r = ftw(make_case(name, hist["whole"], name + ".h5"), "--incremental", rc=None)
+    errs = [l for l in r.stderr.splitlines() if l.startswith("ftwin: error:")]
+    msg = errs[0] if errs else r.stderr[-500:]
+    check(r.returncode != 0 and len(errs) == 1 and all(e in msg for e in [p, "/fatigue/counting_state", *expect])
+          and "PETSC ERROR" not in r.stderr and md5(p) == before, f"{name}: refused (exit {r.returncode}), file unchanged: {msg}")
+
+
+def version(v):
+    def change(h):
+        h["/fatigue/counting_state"].attrs["format_version"] = v
+    return change
+
+
+def no_version(h):
+    del h["/fatigue/counting_state"].attrs["format_version"]
+
+
+def raw_bytes(h):
+    """The layout of ftwin before format_version 1: the structs' bytes, no counting_state group."""
+    n = h["/fatigue/damage"].shape[0]
+    del h["/fatigue/counting_state"]
+    g = h["/fatigue"]
+    g.create_dataset("rainflow_state", data=np.zeros((n, 568), np.uint8))
+    g.create_dataset("damage_state", data=np.zeros((n, 64), np.uint8))
+    g.attrs["rainflow_state_bytes"] = np.int32(568)
+    g.attrs["damage_state_bytes"] = np.int32(64)
+    g.attrs["rainflow_max_residue"] = np.int32(64)
+    g.attrs["state_layout"] = np.bytes_("FtRainflowState / FtDamageAcc structs of kernels/ft_rainflow.h and ft_sn.h "
+                                        "(x86-64, little endian), one per equivalent-stress channel")
+
+
+refused("version_2", version(np.int32(2)), ["format_version 2", "reads format_version 1", "without --incremental"])
+refused("version_absent", no_version, ["format_version none"])
+refused("raw_bytes", raw_bytes, ["format_version none", "/fatigue/rainflow_state", "older ftwin"])
+print(f"{len(fails)} failed" if fails else "all checks passed")
+sys.exit(1 if fails else 0)
