@@ -5,6 +5,7 @@
 #include <petscsys.h>
 
 #include "case/case.h"
+#include "io/h5_quiet.h" /* FtH5OpenQuiet */
 
 /* Checks an HDF5 write call's result inside a function with a `path` variable naming the file. */
 #define H5CHK(expr, what) \
@@ -44,8 +45,5 @@ PetscErrorCode FtH5AttrScalar(hid_t loc, const char *path, const char *name, hid
  * whole double dataset of exactly `count` values (0, or -1 when absent, of another size or unreadable). */
 PetscErrorCode FtH5ReadStringAttr(hid_t loc, const char *name, char *buf, size_t len);
 int            FtH5ReadAllSerial(hid_t f, const char *name, double *buf, hsize_t count);
-/* Opens an existing file (rank-local, or collective with an MPI-IO fapl) with HDF5's own error
- * stack printing off for the call, so a missing, foreign or damaged file gives the caller's one
- * message and not a page of HDF5 lines; < 0 when it cannot be opened. fapl H5P_DEFAULT: serial. */
-hid_t          FtH5OpenQuiet(const char *path, unsigned flags, hid_t fapl);
+
 #endif
