@@ -36,7 +36,8 @@ def values_equal(a, b, rtol):
             scale = np.maximum(np.abs(fa), np.abs(fb))
             ok = bool(np.all(np.abs(fa - fb) <= rtol * np.where(scale > 0, scale, 1) + (fa == fb)))
         if not ok:
-            d = np.abs(fa - fb)
+            with np.errstate(invalid="ignore"):
+                d = np.abs(fa - fb)
             i = int(np.argmax(d))
             return False, f"max |diff| {d.flat[i]:.3e} at flat index {i} ({fa.flat[i]!r} vs {fb.flat[i]!r})"
         return True, ""
@@ -45,16 +46,33 @@ def values_equal(a, b, rtol):
     return bool(np.array_equal(a, b)), "values differ"
 
 
+IGNORE, IGNORE_ATTR = [], set()  # --ignore PATH (an object and everything below it), --ignore-attr NAME
+ROOTS = ("", "")  # the two trees' absolute paths: a path inside its own tree compares as <tree>/...
+
+
+def normalised(v, root):
+    if isinstance(v, bytes):
+        v = v.decode("utf-8", "replace")
+    if isinstance(v, str) and root:
+        return v.replace(root, "<tree>")
+    if isinstance(v, (list, tuple)):
+        return [normalised(x, root) for x in v]
+    return v
+
+
 def compare_attrs(name, oa, ob, rtol, out):
     for k in sorted(set(oa.attrs) | set(ob.attrs)):
-        if k in PROVENANCE:
+        if k in PROVENANCE or k in IGNORE_ATTR:
             continue
         if k not in oa.attrs or k not in ob.attrs:
             out.append(f"{name} attribute {k}: only in {'after' if k in ob.attrs else 'before'}")
             continue
         a, b = np.asarray(oa.attrs[k]), np.asarray(ob.attrs[k])
-        ok, why = values_equal(a, b, rtol) if a.dtype.kind in "fc" and b.dtype.kind in "fc" else (
-            (a.tolist() == b.tolist()), f"{a.tolist()!r} vs {b.tolist()!r}")
+        if a.dtype.kind in "fc" and b.dtype.kind in "fc":
+            ok, why = values_equal(a, b, rtol)
+        else:
+            ta, tb = normalised(a.tolist(), ROOTS[0]), normalised(b.tolist(), ROOTS[1])
+            ok, why = ta == tb, f"{ta!r} vs {tb!r}"[:300]
         if not ok:
             out.append(f"{name} attribute {k}: {why}")
 
@@ -64,6 +82,8 @@ def compare_files(fa, fb, rtol):
     names_a, names_b = [], []
     fa.visit(names_a.append)
     fb.visit(names_b.append)
+    kept = lambda n: not any(("/" + n + "/").startswith(p.rstrip("/") + "/") for p in IGNORE)
+    names_a, names_b = [n for n in names_a if kept(n)], [n for n in names_b if kept(n)]
     for n in sorted(set(names_a) ^ set(names_b)):
         out.append(f"/{n}: only in {'after' if n in names_b else 'before'}")
     compare_attrs("/", fa, fb, rtol, out)
@@ -90,7 +110,15 @@ def main():
     ap.add_argument("before")
     ap.add_argument("after")
     ap.add_argument("--rtol", type=float, default=0.0)
+    ap.add_argument("--ignore", action="append", default=[], help="skip this object and everything below it (e.g. /fatigue/counting_state)")
+    ap.add_argument("--ignore-attr", action="append", default=[], help="skip attributes of this name")
     args = ap.parse_args()
+    IGNORE.extend(args.ignore)
+    IGNORE_ATTR.update(args.ignore_attr)
+    if IGNORE or IGNORE_ATTR:
+        print(f"ignored: objects {IGNORE}, attributes {sorted(IGNORE_ATTR)}")
+    global ROOTS
+    ROOTS = (os.path.abspath(args.before), os.path.abspath(args.after))
     files = []
     for d, _, fs in os.walk(args.before):
         files += [os.path.relpath(os.path.join(d, f), args.before) for f in fs if f.endswith(".h5")]
