@@ -16,7 +16,8 @@
 #include <string.h>
 
 #include "build_info.h"
-#include "assim/calibrate.h"
+#include "fleet/asset_run.h"
+#include "fleet/basis_file.h"
 #include "fatigue/fatigue.h"
 #include "io/h5util.h"
 #include "app/run.h"
