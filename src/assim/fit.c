@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "assim/model.h"
+#include "util/lapack.h"
 
 /* ---- the fit --------------------------------------------------------------------------------- */
 
@@ -103,7 +104,6 @@ static PetscErrorCode TaoJacobian(Tao tao, Vec x, Mat J, Mat Jpre, void *ctx)
  * partition through the last digits of the FE solves). Steps delta = -(J^T J)^-1 J^T r, clipped to
  * the bounds and halved while the objective does not decrease, until max_j |delta_j| / max(|theta_j|, 1)
  * < 1e-10 (at most 20 steps). */
-int FtInvertSPD(int n, double *A);
 static PetscErrorCode Polish(FtCalibration *calib, double *theta)
 {
   const FtCalibrationCase *cal = &calib->c->calibration;
@@ -215,60 +215,35 @@ PetscErrorCode FtFitParameters(FtCalibration *calib, double *theta, char *reason
   PetscFunctionReturn(0);
 }
 
-/* In-place inverse of the SPD n x n matrix A by FtCholeskyLower; 1 when not positive definite. */
+/* In-place inverse of the SPD n x n row-major matrix A: A = L L^T (dpotrf), A^-1 from L (dpotri)
+ * into the lower triangle (LAPACK's 'U' of the row-major matrix), mirrored to the upper one.
+ * 1 when A is not positive definite (A is then overwritten). */
 int FtInvertSPD(int n, double *A)
 {
-  double *L = calloc((size_t)n * n, sizeof(double)), *X = calloc((size_t)n * n, sizeof(double));
-  int     rc = (!L || !X);
-  for (int i = 0; i < n && !rc; i++)
-    for (int j = 0; j <= i && !rc; j++) {
-      double s = A[i * n + j];
-      for (int k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
-      if (i == j) {
-        if (!(s > 0)) rc = 1;
-        else L[i * n + i] = sqrt(s);
-      } else L[i * n + j] = s / L[j * n + j];
-    }
-  for (int col = 0; col < n && !rc; col++) { /* solve L L^T x = e_col */
-    double *x = &X[col * n];
-    for (int i = 0; i < n; i++) {
-      double s = (i == col);
-      for (int k = 0; k < i; k++) s -= L[i * n + k] * x[k];
-      x[i] = s / L[i * n + i];
-    }
-    for (int i = n - 1; i >= 0; i--) {
-      double s = x[i];
-      for (int k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
-      x[i] = s / L[i * n + i];
-    }
-  }
-  if (!rc)
-    for (int i = 0; i < n; i++)
-      for (int j = 0; j < n; j++) A[i * n + j] = X[j * n + i];
-  free(L);
-  free(X);
-  return rc;
-}
-
-/* Lower FtCholeskyLower factor of the SPD n x n matrix A into L (0 on success). */
-int FtCholeskyLower(int n, const double *A, double *L)
-{
-  memset(L, 0, sizeof(double) * n * n);
+  int info = 0;
+  if (n < 1) return 0;
+  dpotrf_("U", &n, A, &n, &info, 1);
+  if (info) return 1;
+  dpotri_("U", &n, A, &n, &info, 1);
+  if (info) return 1;
   for (int i = 0; i < n; i++)
-    for (int j = 0; j <= i; j++) {
-      double s = A[i * n + j];
-      for (int k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
-      if (i == j) {
-        if (!(s > 0)) {
-          if (s > -1e-300) { L[i * n + i] = 0; continue; } /* a zero-variance direction */
-          return 1;
-        }
-        L[i * n + i] = sqrt(s);
-      } else L[i * n + j] = L[j * n + j] > 0 ? s / L[j * n + j] : 0.0;
-    }
+    for (int j = 0; j < i; j++) A[j * n + i] = A[i * n + j];
   return 0;
 }
 
+/* Lower Cholesky factor L (row-major, upper triangle 0) of the SPD n x n row-major matrix A, by
+ * dpotrf; 1 when A is not positive definite. */
+int FtCholeskyLower(int n, const double *A, double *L)
+{
+  int info = 0;
+  if (n < 1) return 0;
+  memcpy(L, A, sizeof(double) * n * n);
+  dpotrf_("U", &n, L, &n, &info, 1);
+  if (info) return 1;
+  for (int i = 0; i < n; i++)
+    for (int j = i + 1; j < n; j++) L[i * n + j] = 0.0;
+  return 0;
+}
 
 /* Posterior covariance of theta at the optimum (Gauss-Newton, prior rows included):
  *     cov = (J^T J)^-1,   J = d r / d theta  [nres][np];

@@ -19,8 +19,8 @@ PetscErrorCode FtFitPosterior(FtCalibration *calib, const double *theta, double 
 /* The fit's prior N(mu, cov) (ftwin asset --recalibrate: the previous posterior): calib->prior_mu
  * and calib->prior_linv = L^-1 with cov = L L^T. 1 when cov is not positive definite. */
 PetscErrorCode FtFitPriorFromPosterior(FtCalibration *calib, const double *mu, const double *cov, int *not_spd);
-/* In-place inverse of the SPD n x n matrix A; 1 when not positive definite. */
+/* In-place inverse of the SPD n x n matrix A (LAPACK dpotrf + dpotri); 1 when not positive definite. */
 int            FtInvertSPD(int n, double *A);
-/* Lower Cholesky factor of the SPD n x n matrix A into L (0 on success). */
+/* Lower Cholesky factor of the SPD n x n matrix A into L (LAPACK dpotrf; 0 on success, 1 when not positive definite). */
 int            FtCholeskyLower(int n, const double *A, double *L);
 #endif
