@@ -35,26 +35,26 @@ void FtModelApplyParams(FtCalibration *calib, const double *theta)
     }
 }
 
-PetscErrorCode FtModelSolveFree(FtCalibration *calib, FtModelSolve *S)
+PetscErrorCode FtModelSolveFree(FtCalibration *calib, FtModelSolve *solve)
 {
   PetscFunctionBeginUser;
-  if (!S->R) PetscFunctionReturn(0);
-  if (S->T) { /* a solve with fields (an R-only one comes from a basis file) */
-    for (int t = 0; t < calib->nth; t++) PetscCall(VecDestroy(&S->T[t]));
+  if (!solve->R) PetscFunctionReturn(0);
+  if (solve->T) { /* a solve with fields (an R-only one comes from a basis file) */
+    for (int t = 0; t < calib->nth; t++) PetscCall(VecDestroy(&solve->T[t]));
     for (int l = 0; l < calib->nl; l++) {
-      PetscCall(VecDestroy(&S->u[l]));
-      PetscCall(PetscFree2(S->nst[l], S->cst[l]));
+      PetscCall(VecDestroy(&solve->u[l]));
+      PetscCall(PetscFree2(solve->nst[l], solve->cst[l]));
     }
-    PetscCall(PetscFree2(S->T, S->tinfo));
-    PetscCall(PetscFree4(S->u, S->info, S->nst, S->cst));
+    PetscCall(PetscFree2(solve->T, solve->tinfo));
+    PetscCall(PetscFree4(solve->u, solve->info, solve->nst, solve->cst));
   }
-  PetscCall(PetscFree(S->R));
-  memset(S, 0, sizeof *S);
+  PetscCall(PetscFree(solve->R));
+  memset(solve, 0, sizeof *solve);
   PetscFunctionReturn(0);
 }
 
 /* Thermal cases, elasticity (all load cases), stresses and sensor responses at theta. */
-PetscErrorCode FtModelSolveAt(FtCalibration *calib, const double *theta, FtModelSolve *S)
+PetscErrorCode FtModelSolveAt(FtCalibration *calib, const double *theta, FtModelSolve *solve)
 {
   FtCase *c = calib->c;
   double *one;
@@ -63,17 +63,17 @@ PetscErrorCode FtModelSolveAt(FtCalibration *calib, const double *theta, FtModel
 
   PetscFunctionBeginUser;
   FtModelApplyParams(calib, theta);
-  PetscCall(PetscCalloc2(calib->nth + 1, &S->T, calib->nth + 1, &S->tinfo));
-  for (int t = 0; t < calib->nth; t++) PetscCall(FtThermalSolve(calib->s, c, t, &S->T[t], &S->tinfo[t]));
-  PetscCall(PetscCalloc4(calib->nl, &S->u, calib->nl, &S->info, calib->nl, &S->nst, calib->nl, &S->cst));
-  PetscCall(FtElasticitySolve(calib->s, c, calib->be, S->T, S->u, S->info));
+  PetscCall(PetscCalloc2(calib->nth + 1, &solve->T, calib->nth + 1, &solve->tinfo));
+  for (int t = 0; t < calib->nth; t++) PetscCall(FtThermalSolve(calib->s, c, t, &solve->T[t], &solve->tinfo[t]));
+  PetscCall(PetscCalloc4(calib->nl, &solve->u, calib->nl, &solve->info, calib->nl, &solve->nst, calib->nl, &solve->cst));
+  PetscCall(FtElasticitySolve(calib->s, c, calib->be, solve->T, solve->u, solve->info));
   for (int l = 0; l < calib->nl; l++) {
-    PetscCall(PetscMalloc2((size_t)6 * calib->s->nowned + 1, &S->nst[l], (size_t)6 * calib->s->ncells + 1, &S->cst[l]));
-    PetscCall(FtStressRecover(calib->s, c, calib->be, S->u[l], c->loads[l].thermal_case >= 0 ? S->T[c->loads[l].thermal_case] : NULL, S->nst[l],
-                              S->cst[l]));
+    PetscCall(PetscMalloc2((size_t)6 * calib->s->nowned + 1, &solve->nst[l], (size_t)6 * calib->s->ncells + 1, &solve->cst[l]));
+    PetscCall(FtStressRecover(calib->s, c, calib->be, solve->u[l], c->loads[l].thermal_case >= 0 ? solve->T[c->loads[l].thermal_case] : NULL, solve->nst[l],
+                              solve->cst[l]));
   }
-  PetscCall(PetscMalloc1((size_t)calib->ns * calib->nl + 1, &S->R));
-  if (calib->ns) PetscCall(FtSensorsObserve(calib->s, c, &calib->loc, S->T, S->u, S->R));
+  PetscCall(PetscMalloc1((size_t)calib->ns * calib->nl + 1, &solve->R));
+  if (calib->ns) PetscCall(FtSensorsObserve(calib->s, c, &calib->loc, solve->T, solve->u, solve->R));
   /* back to the nominal values */
   PetscCall(PetscMalloc1(calib->np + 1, &one));
   for (int j = 0; j < calib->np; j++) one[j] = 1.0;

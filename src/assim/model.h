@@ -14,8 +14,8 @@ PetscErrorCode FtModelNominalValues(FtCalibration *calib);
 /* Sets E, alpha and h of the case to nominal x the product of the matching parameters. */
 void           FtModelApplyParams(FtCalibration *calib, const double *theta);
 /* Thermal cases, elasticity (all load cases), stresses and sensor responses at theta. */
-PetscErrorCode FtModelSolveAt(FtCalibration *calib, const double *theta, FtModelSolve *S);
-PetscErrorCode FtModelSolveFree(FtCalibration *calib, FtModelSolve *S);
+PetscErrorCode FtModelSolveAt(FtCalibration *calib, const double *theta, FtModelSolve *solve);
+PetscErrorCode FtModelSolveFree(FtCalibration *calib, FtModelSolve *solve);
 /* The linearisation at calib->theta_lin: the base solve and one per stiffness parameter. */
 PetscErrorCode FtModelLinearise(FtCalibration *calib);
 /* (theta_j - theta_lin,j) / delta_j for stiffness parameters, 0 otherwise. */

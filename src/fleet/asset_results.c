@@ -28,7 +28,7 @@ PetscErrorCode FtCalibrationGroupWrite(hid_t file, const char *path, const FtCal
   PetscCall(FtH5AttrString(g, path, "method",
                            "variable-projection weighted least squares: loads per time step eliminated, parameters fitted by PETSc TAO BRGN "
                            "with bounds and Gaussian priors; FE responses linearised in stiffness parameters (forward differences), "
-                           "re-solved beyond linear_range; posterior covariance (J^T J)^-1; see src/assim/calibrate.c"));
+                           "re-solved beyond linear_range; posterior covariance (J^T J)^-1; see docs/calibration.md"));
   PetscCall(FtH5AttrScalar(g, path, "fe_solves", H5T_NATIVE_INT, &calib->nsolves));
   PetscCall(FtH5AttrScalar(g, path, "outer_iterations", H5T_NATIVE_INT, &res->outer));
   PetscCall(FtH5AttrScalar(g, path, "linearisation_converged", H5T_NATIVE_INT, &res->converged));

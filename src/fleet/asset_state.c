@@ -32,7 +32,7 @@ PetscErrorCode FtAssetStateWrite(hid_t g, const char *path, const FtCalibration 
   PetscCall(FtH5AttrString(gs, path, "note",
                            "what the next ftwin asset run continues: steps after processed_until are new; theta, covariance and the "
                            "screening statistics are held unless --recalibrate; log rows: first judged step time [s], processed_until [s], "
-                           "samples counted, fitted (1) or held (0), then theta (see src/assim/calibrate.c)"));
+                           "samples counted, fitted (1) or held (0), then theta (see docs/calibration.md)"));
   PetscCall(FtH5AttrScalar(gs, path, FT_H5_STATE_PROCESSED_UNTIL, H5T_NATIVE_DOUBLE, &rec->processed_until));
   PetscCall(FtH5AttrScalar(gs, path, FT_H5_STATE_RUNS, H5T_NATIVE_INT, &runs));
   PetscCall(FtH5AttrScalar(gs, path, FT_H5_STATE_FITTED_RUNS, H5T_NATIVE_INT, &fitted_runs));

@@ -45,7 +45,7 @@ static PetscErrorCode WriteDesignBasisGroup(hid_t file, const char *path, void *
   PetscCall(FtH5AttrString(g, path, FT_H5_BASIS_MESH_HASH, hash));
   for (int j = 0; j < calib->np; j++) snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", j ? "," : "", c->calibration.params[j].name);
   PetscCall(FtH5AttrString(g, path, FT_H5_BASIS_PARAMETERS, names));
-  PetscCall(FtH5AttrString(g, path, FT_H5_BASIS_METHOD, "forward differences, step 1e-3 theta_lin, one FE solve per stiffness parameter (src/assim/calibrate.c)"));
+  PetscCall(FtH5AttrString(g, path, FT_H5_BASIS_METHOD, "forward differences, step 1e-3 theta_lin, one FE solve per stiffness parameter (src/assim/model.c)"));
   PetscCall(PetscCalloc2(np * nsl + 1, &sens, (size_t)6 * s->nowned + 1, &buf));
   for (int j = 0; j < calib->np; j++)
     if (FtCalParamIsStiff(c->calibration.params[j].kind))
