@@ -16,8 +16,9 @@
 #include <string.h>
 
 #include "build_info.h"
-#include "assim/calibrate.h"
 #include "app/fatigue_command.h"
+#include "fleet/asset_run.h"
+#include "fleet/basis_file.h"
 #include "io/h5util.h"
 #include "app/run.h"
 #include "runtime/backend.h"

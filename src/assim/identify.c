@@ -1,12 +1,13 @@
 /* Load identification and identifiability (see assim/identify.h for the model).
  *
- * Pure C11 + libm: no MPI, no PETSc, so the unit test builds it alone.
+ * Pure C11 + libm + LAPACK: no MPI, no PETSc, so the unit test builds it alone.
  *
  * Two numerical tools, both on tiny matrices (nchan <= 64 columns):
  *  - a one-sided Jacobi SVD of the weighted sensor matrix W^1/2 G (identifiability report, and
  *    the rank test of each new pattern of valid sensors);
- *  - a Cholesky factorisation of the nchan x nchan normal matrix G_V^T W G_V + lambda I, done
- *    once per pattern of valid sensors and reused for every step with that pattern. */
+ *  - a Cholesky factorisation (LAPACK dpotrf, solves by dpotrs) of the nchan x nchan normal
+ *    matrix G_V^T W G_V + lambda I, done once per pattern of valid sensors and reused for every
+ *    step with that pattern. */
 #include "assim/identify.h"
 
 #include <float.h>
@@ -15,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/lapack.h"
 
 #define FT_ID_MAX_CHAN  64
 #define FT_ID_RANK_TOL  1e-10 /* numerical rank: s_k > FT_ID_RANK_TOL * s_1 */
@@ -230,41 +233,6 @@ int FtIdentifiabilityCheck(const FtObsModel *m, const char *const *chan_names, d
 
 /* ---------------------------------------------------------------- per-step solve ------- */
 
-/* In-place Cholesky A = L L^T of the n x n row-major SPD matrix A (lower triangle replaced by L):
- *     L_jj = sqrt(A_jj - sum_{k<j} L_jk^2),  L_ij = (A_ij - sum_{k<j} L_ik L_jk) / L_jj  (i > j).
- * Returns 1 when a pivot is not positive (matrix not numerically positive definite). */
-static int Cholesky(int n, double *A)
-{
-  for (int j = 0; j < n; j++) {
-    double d = A[j * n + j];
-    for (int k = 0; k < j; k++) d -= A[j * n + k] * A[j * n + k];
-    if (!(d > 0)) return 1;
-    const double ljj = sqrt(d);
-    A[j * n + j]     = ljj;
-    for (int i = j + 1; i < n; i++) {
-      double v = A[i * n + j];
-      for (int k = 0; k < j; k++) v -= A[i * n + k] * A[j * n + k];
-      A[i * n + j] = v / ljj;
-    }
-  }
-  return 0;
-}
-
-/* Solves L L^T x = x in place: forward L z = x, then back L^T x = z. */
-static void CholeskySolve(int n, const double *L, double *x)
-{
-  for (int i = 0; i < n; i++) {
-    double v = x[i];
-    for (int k = 0; k < i; k++) v -= L[i * n + k] * x[k];
-    x[i] = v / L[i * n + i];
-  }
-  for (int i = n - 1; i >= 0; i--) {
-    double v = x[i];
-    for (int k = i + 1; k < n; k++) v -= L[k * n + i] * x[k];
-    x[i] = v / L[i * n + i];
-  }
-}
-
 /* State for one pattern of valid sensors (rebuilt when the pattern changes). */
 typedef struct {
   int    ok;                                  /* the pattern identifies every channel */
@@ -296,13 +264,16 @@ static void BuildPattern(const FtObsModel *m, int nv, const int *rows, double la
       for (int b = 0; b <= a; b++) N[a * n + b] += w * g[a] * g[b];
   }
   for (int a = 0; a < n; a++) N[a * n + a] += lambda;
-  if (Cholesky(n, N)) return;
+  int info = 0;
+  dpotrf_("U", &n, N, &n, &info, 1); /* N = L L^T: the row-major lower triangle is LAPACK's 'U' */
+  if (info) return;
   P->ok = 1;
   if (!want_cov) return;
-  double e[FT_ID_MAX_CHAN];
+  double    e[FT_ID_MAX_CHAN];
+  const int one = 1;
   for (int k = 0; k < n; k++) {
     for (int a = 0; a < n; a++) e[a] = (a == k);
-    CholeskySolve(n, P->L, e);
+    dpotrs_("U", &n, &one, P->L, &n, e, &n, &info, 1); /* L L^T x = e_k: column k of N^-1 */
     for (int a = 0; a < n; a++) P->C[a * n + k] = e[a];
   }
   for (int a = 0; a < n; a++) /* symmetric to the last bit */
@@ -382,7 +353,11 @@ int FtIdentifyLoads(const FtObsModel *m, long nsteps, const double *y, double re
       const double *g = gw + (size_t)i * n;
       for (int k = 0; k < n; k++) ct[k] += g[k] * d;
     }
-    CholeskySolve(n, P->L, ct);
+    {
+      const int one = 1;
+      int       info;
+      dpotrs_("U", &n, &one, P->L, &n, ct, &n, &info, 1); /* c(t) = N^-1 (sum g_i (y - b_i) / sigma_i^2) */
+    }
     for (int r = 0; r < nv; r++) {
       const int     i  = rows[r];
       const double *g  = m->G + (size_t)i * n;

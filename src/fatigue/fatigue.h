@@ -75,9 +75,6 @@ typedef struct {
  * FT_EXIT_REQUEUE; resume with --incremental. */
 PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory *hist, const char *basis_path, const char *output_path,
                                 FtFatigueSummary *summary, const FtFatigueHooks *hooks);
-/* Transitional: src/assim/calibrate.c still calls the old name (same arguments); remove this line
- * when that call site says FtFatigueCompute. */
-#define FtFatigueComputeEx FtFatigueCompute
 
 /* The settings a counting state depends on (material, S-N, mean stress, equivalent stress, gate,
  * superposition, channels) as one line, as stored in /fatigue's `settings` attribute: a state is

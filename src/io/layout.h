@@ -105,8 +105,80 @@
 #define FT_H5_P_OLD_RAINFLOW_STATE "/fatigue/rainflow_state"
 
 /* ---- the design basis file (fleet/) ---------------------------------------------------------- */
+/* `ftwin basis` output: the `ftwin run` layout of the unit load cases at the priors, plus /basis */
+#define FT_H5_G_BASIS                   "/basis"
+#define FT_H5_BASIS                     "basis"    /* the same group, created under the root */
+#define FT_H5_BASIS_FORMAT               1         /* FT_H5_FORMAT_VERSION of /basis this ftwin writes and reads */
+#define FT_H5_BASIS_DESIGN_HASH         "design_hash"  /* /basis attribute: FtCaseDesignHash, %016llx */
+#define FT_H5_BASIS_MESH_HASH           "mesh_hash"    /* /basis attribute: FtMeshFileHash, %016llx */
+#define FT_H5_BASIS_PARAMETERS          "parameters"   /* /basis attribute: parameter names, comma-separated */
+#define FT_H5_BASIS_METHOD              "method"       /* /basis attribute */
+#define FT_H5_BASIS_THETA_LIN           "theta_lin"            /* /basis: [np] linearisation point */
+#define FT_H5_BASIS_DELTA               "delta"                /* /basis: [np] forward-difference steps */
+#define FT_H5_BASIS_RESPONSE            "response"             /* /basis: [ns][nl] sensor responses, SI */
+#define FT_H5_BASIS_RESPONSE_SENSITIVITY "response_sensitivity" /* /basis: [np][ns*nl] d response / d theta_j */
+#define FT_H5_BASIS_STRESS_SENSITIVITY  "stress_sensitivity_%d_%d" /* /basis: [nodes][6] Pa per unit theta_j; parameter j, load case l */
+#define FT_H5_P_BASIS_THETA_LIN            "/basis/theta_lin"
+#define FT_H5_P_BASIS_DELTA                "/basis/delta"
+#define FT_H5_P_BASIS_RESPONSE             "/basis/response"
+#define FT_H5_P_BASIS_RESPONSE_SENSITIVITY "/basis/response_sensitivity"
+#define FT_H5_P_BASIS_STRESS_SENSITIVITY   "/basis/stress_sensitivity_%d_%d" /* parameter j, load case l */
 
 /* ---- calibration results and the asset state (assim/, fleet/) ------------------------------- */
+#define FT_H5_G_CALIBRATION     "/calibration"
+#define FT_H5_CALIBRATION       "calibration"     /* the same group, created under the root of the asset file */
+#define FT_H5_CAL_PARAMETERS    "parameters"      /* /calibration group: names, value, std, covariance, prior, bounds */
+#define FT_H5_CAL_SENSORS       "sensors"         /* /calibration group: per-sensor checks, measured, predicted, flag */
+#define FT_H5_CAL_LOADS         "loads"           /* /calibration group: time, values, std of the identified loads */
+#define FT_H5_CAL_IDENTIFIABILITY "identifiability" /* /calibration group: rank, condition, singular_values */
+#define FT_H5_CAL_LIFE          "life"            /* /calibration group: the life band */
+#define FT_H5_CAL_VALUE         "value"           /* parameters: [np] */
+#define FT_H5_CAL_STD           "std"             /* parameters: [np]; loads: [steps][nk] */
+#define FT_H5_CAL_COVARIANCE    "covariance"      /* parameters, state: [np][np] */
+#define FT_H5_CAL_PRIOR         "prior"           /* parameters: [np] */
+#define FT_H5_CAL_PRIOR_SIGMA   "prior_sigma"     /* parameters: [np] */
+#define FT_H5_CAL_LOWER         "lower"           /* parameters: [np] */
+#define FT_H5_CAL_UPPER         "upper"           /* parameters: [np] */
+#define FT_H5_CAL_LIN_POINT     "linearisation_point" /* parameters: [np] */
+#define FT_H5_CAL_RMS_BEFORE    "residual_rms_before" /* sensors: [ns] */
+#define FT_H5_CAL_RMS_AFTER     "residual_rms_after"  /* sensors: [ns] */
+#define FT_H5_CAL_DROPPED       "dropped"         /* sensors: [ns] */
+#define FT_H5_CAL_BAD_FRACTION  "bad_fraction"    /* sensors: [ns] */
+#define FT_H5_CAL_FLAG_COUNTS   "flag_counts"     /* sensors: [ns][flags] */
+#define FT_H5_CAL_NOISE         "noise"           /* sensors: [ns] */
+#define FT_H5_CAL_RESPONSE      "response_at_linearisation_point" /* sensors: [ns][nl] */
+#define FT_H5_CAL_OUTLIERS      "outliers"        /* sensors: [ns] */
+#define FT_H5_CAL_MEASURED      "measured"        /* sensors: [steps][ns] */
+#define FT_H5_CAL_PREDICTED     "predicted"       /* sensors: [steps][ns] */
+#define FT_H5_CAL_FLAG          "flag"            /* sensors: [steps][ns] uint8 */
+#define FT_H5_CAL_TIME          "time"            /* loads: [steps] s */
+#define FT_H5_CAL_VALUES        "values"          /* loads: [steps][nk] */
+#define FT_H5_CAL_SINGULAR_VALUES "singular_values" /* identifiability: [nk] */
+#define FT_H5_CAL_LIFE_SAMPLES  "samples_hours"   /* life: [ensemble] h */
+/* the asset state: what the next `ftwin asset` run continues */
+#define FT_H5_G_ASSET_STATE     "/calibration/state"
+#define FT_H5_ASSET_STATE       "state"           /* the same group, created under /calibration */
+#define FT_H5_ASSET_STATE_FORMAT 1                /* FT_H5_FORMAT_VERSION of /calibration/state this ftwin writes and reads */
+#define FT_H5_STATE_PROCESSED_UNTIL "processed_until" /* attribute: last judged time [s] */
+#define FT_H5_STATE_RUNS        "runs"            /* attribute */
+#define FT_H5_STATE_FITTED_RUNS "fitted_runs"     /* attribute */
+#define FT_H5_STATE_RELINEARISED "relinearised"   /* attribute: counted on the asset's own basis (0/1) */
+#define FT_H5_STATE_DESIGN_HASH "design_hash"     /* attribute: %016llx */
+#define FT_H5_STATE_COUNTING_BASIS "counting_basis" /* attribute: the basis file the counting is on */
+#define FT_H5_STATE_THETA       "theta"           /* [np] */
+#define FT_H5_STATE_COVARIANCE  "covariance"      /* [np][np] */
+#define FT_H5_STATE_SCREEN_MEDIAN "screen_median" /* [ns] */
+#define FT_H5_STATE_SCREEN_SCALE "screen_scale"   /* [ns] */
+#define FT_H5_STATE_LOAD_MEDIAN_STD "load_median_std" /* [nk] */
+#define FT_H5_STATE_BASIS_THETA_LIN "basis_theta_lin" /* [np] */
+#define FT_H5_STATE_LOG         "log"             /* [runs][4 + np] */
+#define FT_H5_P_STATE_THETA           "/calibration/state/theta"
+#define FT_H5_P_STATE_COVARIANCE      "/calibration/state/covariance"
+#define FT_H5_P_STATE_SCREEN_MEDIAN   "/calibration/state/screen_median"
+#define FT_H5_P_STATE_SCREEN_SCALE    "/calibration/state/screen_scale"
+#define FT_H5_P_STATE_LOAD_MEDIAN_STD "/calibration/state/load_median_std"
+#define FT_H5_P_STATE_BASIS_THETA_LIN "/calibration/state/basis_theta_lin"
+#define FT_H5_P_STATE_LOG             "/calibration/state/log"
 
 /* ---- inputs: load histories and sensor data in HDF5 (fatigue/history.c, sensors/) ------------ */
 #define FT_H5_G_HISTORY  "/history"    /* a load history file: one dataset per channel, and time */

@@ -1,0 +1,13 @@
+/* The format version of the files that outlive the binary (io/layout.h: FT_H5_FORMAT_VERSION). */
+#ifndef FT_FLEET_FORMAT_VERSION_H
+#define FT_FLEET_FORMAT_VERSION_H
+#include <hdf5.h>
+#include <petscsys.h>
+
+/* Writes the integer attribute FT_H5_FORMAT_VERSION = version on group g (collective). */
+PetscErrorCode FtFormatVersionWrite(hid_t g, const char *path, int version);
+/* Rank-local: 0 when group g of `file` (named `group`) has FT_H5_FORMAT_VERSION == want; else 1
+ * with one line in msg naming the file, the group and the version found ("absent": written by
+ * an older ftwin, then `remedy`). */
+int            FtFormatVersionCheck(hid_t g, const char *file, const char *group, int want, const char *remedy, char *msg, size_t len);
+#endif
