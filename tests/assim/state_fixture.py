@@ -96,6 +96,12 @@ shutil.copyfile(os.path.join(FIX, "basis_v1.h5"), basis)
 record(900.0, os.path.join(FIX, "record.csv"), f"{out}/first.csv")
 whole = os.path.join(FIX, "record.csv")
 
+# the committed file is of format 1 throughout
+with h5py.File(os.path.join(FIX, "asset_v1.h5")) as a, h5py.File(os.path.join(FIX, "basis_v1.h5")) as b:
+    versions = [int(a["/calibration/state"].attrs.get("format_version", -1)), int(a["/fatigue/counting_state"].attrs.get("format_version", -1)),
+                int(b["/basis"].attrs.get("format_version", -1))]
+    check(versions == [1, 1, 1], f"fixture format versions (asset state, counting state, design basis): {versions}")
+
 # the committed file, continued by today's binary
 shutil.copyfile(os.path.join(FIX, "asset_v1.h5"), f"{out}/continued.h5")
 asset(f"{out}/continued.h5", basis, whole)
