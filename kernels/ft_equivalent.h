@@ -109,7 +109,7 @@ FT_HD void ft_critical_plane_normals(int i, double n[3])
  *    (x - d1)(x - d3), which vanishes at the two corners d1 = d2 = p and d2 = d3 = -p (a
  *    repeated principal stress with 2q = +-p): there the sign of the computed m is rounding
  *    noise even where |p1 + p3| is well above the rounding level (the former test had the
- *    same weakness: in tests/unit/test_fatigue.c it returns the wrong sign for some such
+ *    same weakness: in kernels/tests/test_fatigue.c it returns the wrong sign for some such
  *    tensors with |p1 + p3| up to ~6e-9 sigma_vm). So m is trusted only where
  *    |m| > 2^-44 p^3 (256 eps p^3; its rounding error, measured against long double on 4e6
  *    random and near-corner tensors, stays below 9 eps p^3). Otherwise (a near tie
@@ -213,7 +213,7 @@ FT_HD double ft__cubic_top_root(double rho)
  * p3), without eigenvalues except in the rare undecided cases (derivation above). Same
  * result as the former implementation (and as the sign of p1 + p3 from
  * ft_principal_stresses) wherever |p1 + p3| is above the rounding level: verified in
- * tests/unit/test_fatigue.c for |p1 + p3| > 1e-12 sigma_vm. p = 0 (isotropic): sign of q.
+ * kernels/tests/test_fatigue.c for |p1 + p3| > 1e-12 sigma_vm. p = 0 (isotropic): sign of q.
  * Ties: +. */
 FT_HD int ft_absmax_principal_sign(const double s[6])
 {

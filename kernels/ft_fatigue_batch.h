@@ -67,7 +67,7 @@ int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nst
  * the sums (order of the k-sum inside BLAS; float rounding with single). Memory: a scratch
  * history of block x time-chunk values, allocated per call. Same layouts and return values
  * (3 when out of memory; FT_BATCH_EARGS also when 6 ld > INT_MAX, BLAS dimensions are int).
- * Measured (tests/unit/test_fatigue_gemm.c, bench/fatigue/README.md section 5):
+ * Measured (kernels/tests/test_fatigue_gemm.c, bench/fatigue/README.md section 5):
  *  - double: Debian's reference BLAS sums in the same order without FMA, so the result is
  *    bit for bit ft_cpu_fatigue_batch's; OpenBLAS (FMA) differs by ~2e-16 relative.
  *  - single: damage within ~1e-7 relative (1e-5 for critical-plane normal stresses that

@@ -59,7 +59,7 @@
  *   it delivers what the count WOULD add if the history ended now, and counting can go
  *   on afterwards. Hence "push everything, then finish" and "push chunk by chunk, then
  *   finish" execute the same operations in the same order: identical results, bit for
- *   bit (tests/unit/test_fatigue.c checks it).
+ *   bit (kernels/tests/test_fatigue.c checks it).
  *
  * Residue capacity
  *   The residue holds at most FT_RF_MAX_RESIDUE points. Since its ranges strictly

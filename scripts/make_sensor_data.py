@@ -19,7 +19,7 @@ The observation operator here is written independently of ftwin's C code (src/se
 point location by barycentric coordinates over all cells, P1/P2 Lagrange shape functions and
 their gradients on the straight-sided tetrahedra of the output mesh (VTK tetra/quadratic-tetra
 node order, which is ftwin's), strain = sym(grad u), mechanical strain = strain - alpha (T - T_ref) I.
-Sensor model (the same definition as src/assim/calibrate.c):
+Sensor model (the same definition as src/assim/model.c):
     y_i(t) = b_i + sum_k G_ik c_k(t),  G_ik = R_i,lk s_k / to_si_i,
     b_i = (base_i - si_offset_i) / to_si_i - sum_k G_ik o_k   (base = T_ref for thermocouples).
 """

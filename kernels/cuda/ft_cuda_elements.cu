@@ -6,7 +6,7 @@
  *
  * NOTE: written and compiled (nvcc 13, -std=c++17) on a machine WITHOUT a GPU: the kernels
  * and wrappers have not been run here. The per-thread element math they call is exercised
- * by tests/unit/test_kernels.c on the CPU, including ft_tet_stiffness_rows (the staged
+ * by kernels/tests/test_kernels.c on the CPU, including ft_tet_stiffness_rows (the staged
  * stiffness path used below) against ft_tet_stiffness.
  *
  * Host wrappers take HOST pointers, copy to the device in chunks that fit the free device

@@ -1,5 +1,5 @@
 /* Unit tests of the ftwin fatigue kernels (kernels/ft_rainflow.h, ft_sn.h, ft_equivalent.h,
- * ft_fatigue_batch.h + kernels/cpu/ft_cpu_fatigue.c). Checks: tests/unit/check.h.
+ * ft_fatigue_batch.h + kernels/cpu/ft_cpu_fatigue.c). Checks: kernels/tests/check.h.
  *
  * Build and run (from the repository root):
  *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_fatigue.c \

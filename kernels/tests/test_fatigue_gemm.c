@@ -1,6 +1,6 @@
 /* Unit tests of ft_cpu_fatigue_batch_gemm (kernels/cpu/ft_cpu_fatigue.c): the fatigue hot
  * loop with the stress history of a block of nodes formed by BLAS dgemm / sgemm, checked
- * against the fused loop ft_cpu_fatigue_batch. Checks: tests/unit/check.h.
+ * against the fused loop ft_cpu_fatigue_batch. Checks: kernels/tests/check.h.
  *
  * Build and run (from the repository root):
  *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_fatigue_gemm.c \

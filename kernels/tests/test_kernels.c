@@ -1,5 +1,5 @@
 /* Unit tests of the ftwin element kernels (kernels/ft_tet.h, ft_tri.h, ft_elasticity.h,
- * kernels/cpu/ft_cpu_elements.c). Checks: tests/unit/check.h.
+ * kernels/cpu/ft_cpu_elements.c). Checks: kernels/tests/check.h.
  *
  * Build and run (from the repository root):
  *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_kernels.c \

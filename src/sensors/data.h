@@ -43,7 +43,7 @@
 enum { FT_SAMPLE_OK = 0, FT_SAMPLE_MISSING = 1, FT_SAMPLE_RANGE = 2, FT_SAMPLE_STUCK = 3, FT_SAMPLE_SPIKE = 4,
        FT_SAMPLE_GAP = 5, FT_SAMPLE_NFLAGS = 6,
        FT_SAMPLE_OUTLIER = 6 /* set later by the calibration: inconsistent with the other sensors
-                                (model residual), see src/assim/calibrate.c; not in FtSensorQuality */ };
+                                (model residual), see src/assim/screen.c; not in FtSensorQuality */ };
 
 typedef struct {
   long   native;                  /* native samples in the file */

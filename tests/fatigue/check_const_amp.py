@@ -9,7 +9,7 @@ History B: F = 1.5, 0.5, 1.5, ...: amplitude 50 MPa, mean 100 MPa; Goodman (S_u 
   S_ar = 50 / (1 - 100/600) = 60 MPa, D = n / (1e3 (60/500)^-8).
 Also checked: life_hours = duration / D / 3600; the same on 1 and 2 ranks. The stress comes from
 the finite-element solve (solver tolerance 1e-10), so the damage agrees to ~1e-8 relative
-(m times the stress error); the kernels alone are checked to 1e-12 in tests/unit/test_fatigue.c."""
+(m times the stress error); the kernels alone are checked to 1e-12 in kernels/tests/test_fatigue.c."""
 import argparse
 import os
 import shutil
