@@ -89,22 +89,22 @@ PetscErrorCode FtAssetStateRead(const FtCalibration *calib, const char *path, Ft
     FtAssetStateHead *h = &state->h;
     hid_t             f = FtH5OpenQuiet(path, H5F_ACC_RDONLY, H5P_DEFAULT), g;
     if (f < 0) snprintf(h->err, sizeof h->err, "'%s' exists but is not an HDF5 file", path);
-    else if (H5Lexists(f, FT_H5_G_CALIBRATION, H5P_DEFAULT) <= 0 || H5Lexists(f, FT_H5_G_ASSET_STATE, H5P_DEFAULT) <= 0 || H5Lexists(f, "/fatigue", H5P_DEFAULT) <= 0)
+    else if (H5Lexists(f, FT_H5_G_CALIBRATION, H5P_DEFAULT) <= 0 || H5Lexists(f, FT_H5_G_ASSET_STATE, H5P_DEFAULT) <= 0 || H5Lexists(f, FT_H5_G_FATIGUE, H5P_DEFAULT) <= 0)
       snprintf(h->err, sizeof h->err, "'%s' exists but has no asset state (/calibration/state, /fatigue): it was not written by ftwin asset; "
                                       "choose another output (-o) or remove it", path);
     else {
-      hid_t gf = H5Gopen2(f, "/fatigue", H5P_DEFAULT); /* /fatigue names: the fatigue section of io/layout.h */
+      hid_t gf = H5Gopen2(f, FT_H5_G_FATIGUE, H5P_DEFAULT);
       g        = H5Gopen2(f, FT_H5_G_ASSET_STATE, H5P_DEFAULT);
       if (FtFormatVersionCheck(g, path, FT_H5_G_ASSET_STATE, FT_H5_ASSET_STATE_FORMAT,
                                "start the asset file anew (choose another output -o, or remove it)", h->err, sizeof h->err))
         ; /* refused: h->err names the file, the group and the version */
       else if (AttrRead(g, FT_H5_STATE_PROCESSED_UNTIL, H5T_NATIVE_DOUBLE, &h->processed_until) < 0 || AttrRead(g, FT_H5_STATE_RUNS, H5T_NATIVE_INT, &h->runs) < 0 ||
           AttrRead(g, FT_H5_STATE_FITTED_RUNS, H5T_NATIVE_INT, &h->fitted_runs) < 0 || AttrRead(g, FT_H5_STATE_RELINEARISED, H5T_NATIVE_INT, &h->relinearised) < 0 ||
-          AttrRead(gf, "first_time", H5T_NATIVE_DOUBLE, &h->first_time) < 0 || AttrRead(gf, "last_time", H5T_NATIVE_DOUBLE, &h->last_time) < 0 ||
-          AttrRead(gf, "samples_counted", H5T_NATIVE_LONG, &h->samples) < 0 || h->runs < 1)
+          AttrRead(gf, FT_H5_FAT_FIRST_TIME, H5T_NATIVE_DOUBLE, &h->first_time) < 0 || AttrRead(gf, FT_H5_FAT_LAST_TIME, H5T_NATIVE_DOUBLE, &h->last_time) < 0 ||
+          AttrRead(gf, FT_H5_FAT_SAMPLES, H5T_NATIVE_LONG, &h->samples) < 0 || h->runs < 1)
         snprintf(h->err, sizeof h->err, "'%s': its asset state is incomplete (attributes of /calibration/state or /fatigue missing)", path);
       (void)FtH5ReadStringAttr(g, FT_H5_STATE_DESIGN_HASH, h->design_hash, sizeof h->design_hash); /* rank 0 alone: no PetscCall (errors are checked after the broadcast) */
-      (void)FtH5ReadStringAttr(gf, "settings", h->settings, sizeof h->settings);
+      (void)FtH5ReadStringAttr(gf, FT_H5_FAT_SETTINGS, h->settings, sizeof h->settings);
       (void)FtH5ReadStringAttr(g, FT_H5_STATE_COUNTING_BASIS, h->counting_basis, sizeof h->counting_basis);
       if (!h->err[0]) {
         state->log = malloc(sizeof(double) * (size_t)h->runs * (FT_ASSET_STATE_LOG_COLS + np) + 1);

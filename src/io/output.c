@@ -180,7 +180,7 @@ static int WriteXdmf(const FtSpace *s, const FtCase *c, const char *path, PetscI
   fprintf(f, "      <Attribute Name=\"region\" AttributeType=\"Scalar\" Center=\"Cell\">\n");
   XdmfData(f, h5base, FT_H5_P_MESH_REGION, E, 0, "Int", 4);
   fprintf(f, "      </Attribute>\n      <Attribute Name=\"rank\" AttributeType=\"Scalar\" Center=\"Cell\">\n");
-  XdmfData(f, h5base, "/mesh/" FT_H5_MESH_RANK, E, 0, "Int", 4);
+  XdmfData(f, h5base, FT_H5_G_MESH "/" FT_H5_MESH_RANK, E, 0, "Int", 4);
   fprintf(f, "      </Attribute>\n");
   for (int i = 0; i < c->nthermal; i++) {
     char d[256];

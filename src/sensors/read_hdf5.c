@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/layout.h"
 #include "sensors/native.h"
 
 /* The string attribute `unit` of `obj`, fixed- or variable-length (h5py writes variable-length
@@ -109,7 +110,7 @@ static int ReadH5Sensor(const FtSensorsCase *sc, hid_t root, int s, FtNative *na
   hid_t           g, ds;
   int             rc = 1;
 
-  snprintf(where, sizeof where, "/sensors/%s", S->id);
+  snprintf(where, sizeof where, FT_H5_P_SENSORS, S->id);
   if (H5Lexists(root, S->id, H5P_DEFAULT) <= 0) {
     snprintf(err, errlen, "%s: sensor '%s' (case line %d) has no group %s", file, S->id, S->line, where);
     return 1;
