@@ -12,6 +12,7 @@
 
 #include "fatigue/engine.h"
 #include "io/h5util.h"
+#include "io/format_version.h"
 #include "io/layout.h"
 #include "runtime/log.h"
 
@@ -95,7 +96,7 @@ PetscErrorCode FtFatigueStateWrite(const FtFatigueWork *W, hid_t g, const char *
   for (size_t m = 0; m < rn; m++) memcpy(buf + m * sizeof W->rf[m].res, W->rf[m].res, sizeof W->rf[m].res);
   PetscCall(FtH5WriteRows(gs, path, FT_H5_CS_RESIDUE, H5T_NATIVE_DOUBLE, rows, FT_RF_MAX_RESIDUE, r0, rn, buf));
   PetscCall(PetscFree(buf));
-  PetscCall(FtH5AttrScalar(gs, path, FT_H5_FORMAT_VERSION, H5T_NATIVE_INT, &version));
+  PetscCall(FtFormatVersionWrite(gs, path, version));
   PetscCall(FtH5AttrScalar(gs, path, FT_H5_CS_SIGNALS, H5T_NATIVE_INT, &nc));
   PetscCall(FtH5AttrScalar(gs, path, FT_H5_CS_MAX_RESIDUE, H5T_NATIVE_INT, &maxres));
   PetscCall(FtH5AttrString(gs, path, "layout",
@@ -111,7 +112,7 @@ PetscErrorCode FtFatigueStateWrite(const FtFatigueWork *W, hid_t g, const char *
  * buf; 1 when it is the version this code reads. Rank-local. */
 static int StateVersion(hid_t file, char *buf, size_t len)
 {
-  hid_t g, a, t;
+  hid_t g;
   int   v = 0, ok = 0;
 
   if (H5Lexists(file, FT_H5_G_FATIGUE, H5P_DEFAULT) <= 0 || H5Lexists(file, FT_H5_G_COUNTING_STATE, H5P_DEFAULT) <= 0) {
@@ -123,16 +124,14 @@ static int StateVersion(hid_t file, char *buf, size_t len)
     snprintf(buf, len, "unreadable (not a group)");
     return 0;
   }
-  if (H5Aexists(g, FT_H5_FORMAT_VERSION) <= 0) snprintf(buf, len, "none (no attribute %s)", FT_H5_FORMAT_VERSION);
-  else if ((a = H5Aopen(g, FT_H5_FORMAT_VERSION, H5P_DEFAULT)) >= 0) {
-    t = H5Aget_type(a);
-    if (t >= 0 && H5Tget_class(t) == H5T_INTEGER && H5Aread(a, H5T_NATIVE_INT, &v) >= 0) {
-      snprintf(buf, len, "%d", v);
-      ok = v == FT_H5_CS_VERSION;
-    } else snprintf(buf, len, "unreadable (not an integer)");
-    if (t >= 0) H5Tclose(t);
-    H5Aclose(a);
-  } else snprintf(buf, len, "unreadable");
+  switch (FtFormatVersionRead(g, &v)) {
+  case 0:
+    snprintf(buf, len, "%d", v);
+    ok = v == FT_H5_CS_VERSION;
+    break;
+  case 1: snprintf(buf, len, "none (no attribute %s)", FT_H5_FORMAT_VERSION); break;
+  default: snprintf(buf, len, "unreadable (not an integer)");
+  }
   H5Gclose(g);
   return ok;
 }

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "fatigue/fatigue.h"
-#include "fleet/format_version.h"
+#include "io/format_version.h"
 #include "io/h5util.h"
 #include "io/layout.h"
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "assim/model.h"
-#include "fleet/format_version.h"
+#include "io/format_version.h"
 #include "io/case_load.h"
 #include "io/h5util.h"
 #include "io/layout.h"
