@@ -1,0 +1,17 @@
+# CUDA: on by default when nvcc is found; -DFTWIN_CUDA=OFF gives the CPU-only build. Included by
+# the top-level CMakeLists.txt and by kernels/CMakeLists.txt when kernels/ is built on its own.
+include(CheckLanguage)
+check_language(CUDA)
+if(CMAKE_CUDA_COMPILER)
+  set(_ftwin_cuda_default ON)
+else()
+  set(_ftwin_cuda_default OFF)
+endif()
+option(FTWIN_CUDA "Build the CUDA kernels (falls back to CPU when no device is visible)" ${_ftwin_cuda_default})
+if(FTWIN_CUDA)
+  if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+    set(CMAKE_CUDA_ARCHITECTURES 90)
+  endif()
+  enable_language(CUDA)
+  find_package(CUDAToolkit REQUIRED)
+endif()
