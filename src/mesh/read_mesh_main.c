@@ -4,6 +4,7 @@
  * for terabytes: tests/fuzz) stays in this process. Limits, set before reading:
  *   CPU time  FTWIN_MESH_CPU_SECONDS, default 60 s + 10 s per MB of file (SIGXCPU past it);
  *   memory    FTWIN_MESH_MEMORY_MB, default 2048 MB + 100 x the file size (address space). */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -42,6 +43,12 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: ftwin-read-mesh FILE.msh  (writes ftwin's binary mesh stream to standard output)\n");
     return 2;
   }
+  /* ftwin's stop signals (runtime/stop.h: SIGTERM, SIGUSR1) are for ftwin, which stops at its next
+   * checkpoint with the requeue exit code; Slurm sends them to every process of the job step,
+   * this helper included, which would then die and make a readable mesh look malformed. The
+   * helper ignores them and finishes its read (its CPU time is limited below); SIGKILL still ends it. */
+  signal(SIGTERM, SIG_IGN);
+  signal(SIGUSR1, SIG_IGN);
   if (stat(argv[1], &st) == 0) {
     const double  mb  = (double)st.st_size / (1 << 20);
     struct rlimit cpu = {0, 0}, as = {0, 0};
