@@ -34,12 +34,15 @@ def values_equal(a, b, rtol):
             ok = np.array_equal(fa, fb)
         else:
             scale = np.maximum(np.abs(fa), np.abs(fb))
-            ok = bool(np.all(np.abs(fa - fb) <= rtol * np.where(scale > 0, scale, 1) + (fa == fb)))
+            with np.errstate(invalid="ignore"):
+                ok = bool(np.all((fa == fb) | (np.abs(fa - fb) <= rtol * scale)))
         if not ok:
             with np.errstate(invalid="ignore"):
-                d = np.abs(fa - fb)
+                d = np.where(fa == fb, 0.0, np.abs(fa - fb))  # equal infinities: no difference
             i = int(np.argmax(d))
-            return False, f"max |diff| {d.flat[i]:.3e} at flat index {i} ({fa.flat[i]!r} vs {fb.flat[i]!r})"
+            big = float(np.max(np.abs(np.where(np.isfinite(fa), fa, 0)))) if fa.size else 0.0
+            rel = f", {d.flat[i] / big:.1e} of the largest |value|" if big > 0 and np.isfinite(d.flat[i]) else ""
+            return False, f"max |diff| {d.flat[i]:.3e}{rel} at flat index {i} ({fa.flat[i]!r} vs {fb.flat[i]!r})"
         return True, ""
     if a.dtype.names or a.dtype.kind in "OSUV":
         return (a.tobytes() == b.tobytes() if a.dtype.kind != "O" else list(a.flat) == list(b.flat)), "values differ"
