@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "io/h5_quiet.h"
+#include "io/h5_local.h"
 #include "io/layout.h"
 #include "util/csv.h"
 #include "util/oneline.h"

@@ -5,7 +5,7 @@
 #include <petscsys.h>
 
 #include "case/case.h"
-#include "io/h5_quiet.h" /* FtH5OpenQuiet */
+#include "io/h5_local.h" /* FtH5OpenQuiet */
 
 /* Checks an HDF5 write call's result inside a function with a `path` variable naming the file. */
 #define H5CHK(expr, what) \

@@ -8,51 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/h5_local.h"
 #include "io/layout.h"
 #include "sensors/native.h"
 
 /* The string attribute `unit` of `obj`, fixed- or variable-length (h5py writes variable-length
  * UTF-8), into buf ("" when absent). Returns 0, or 1 when it exists but is not a string. */
-static int ReadUnitAttr(hid_t obj, char *buf, size_t len)
-{
-  hid_t a, t, mt;
-  int   rc = 0;
-  buf[0]   = 0;
-  if (H5Aexists(obj, "unit") <= 0) return 0;
-  if ((a = H5Aopen(obj, "unit", H5P_DEFAULT)) < 0) return 1;
-  t = H5Aget_type(a);
-  if (H5Tget_class(t) != H5T_STRING) {
-    rc = 1;
-  } else if (H5Tis_variable_str(t) > 0) {
-    char *p = NULL;
-    mt      = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mt, H5T_VARIABLE);
-    H5Tset_cset(mt, H5Tget_cset(t)); /* HDF5 does not convert ASCII <-> UTF-8 */
-    if (H5Aread(a, mt, &p) >= 0 && p) {
-      snprintf(buf, len, "%s", p);
-      H5free_memory(p);
-    } else {
-      rc = 1;
-    }
-    H5Tclose(mt);
-  } else {
-    size_t n   = H5Tget_size(t);
-    char  *tmp = calloc(n + 1, 1);
-    mt         = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mt, n + 1);
-    H5Tset_strpad(mt, H5T_STR_NULLTERM);
-    H5Tset_cset(mt, H5Tget_cset(t));
-    if (tmp && H5Aread(a, mt, tmp) >= 0)
-      snprintf(buf, len, "%s", tmp);
-    else
-      rc = 1;
-    free(tmp);
-    H5Tclose(mt);
-  }
-  H5Tclose(t);
-  H5Aclose(a);
-  return rc;
-}
+static int ReadUnitAttr(hid_t obj, char *buf, size_t len) { return FtH5ReadStringAttrLocal(obj, "unit", buf, len); }
 
 /* Reads the 1-D numeric dataset `name` of group g (path `where` for messages) as doubles into a
  * new array *out of *n values. */
