@@ -58,3 +58,29 @@ def sorted_by_coordinates(x, v):
     key = np.round(x / scale, 10)
     order = np.lexsort((key[:, 2], key[:, 1], key[:, 0]))
     return x[order], v[order]
+
+
+class Checks:
+    """Named checks of a test driver: check(ok, what) prints "ok"/"FAIL" and the line; done() exits
+    with 1 when any failed."""
+
+    def __init__(self):
+        self.fails = []
+
+    def __call__(self, ok, what):
+        print(("ok    " if ok else "FAIL  ") + what, flush=True)
+        if not ok:
+            self.fails.append(what)
+
+    def done(self):
+        print(f"{len(self.fails)} failure(s)")
+        raise SystemExit(1 if self.fails else 0)
+
+
+def run_or_exit(cmd, rc=0):
+    """Runs cmd; ends the test (printing the tails of its output) unless it exits rc (None: any)."""
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if rc is not None and r.returncode != rc:
+        print(r.stdout[-4000:], r.stderr[-4000:])
+        raise SystemExit(f"exit {r.returncode} (expected {rc}): {' '.join(cmd)}")
+    return r

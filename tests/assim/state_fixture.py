@@ -12,7 +12,10 @@ asset state and counting state, format_version 1). The test, with today's binary
     compares the damage: equal to 1e-6 relative (0 while the calibration's numerics are those
     of the release that wrote the fixture; a later change of round-off in the fit may move the
     fresh commissioning's parameters by ~1e-10, and the damage with them by m times that);
-  - refuses the fixture with its format_version changed to 99, naming the file and version.
+  - refuses, with exit 1 and one error line naming the file, the group and the version, and
+    leaves as it was: the asset file with /calibration/state's format_version 99 or absent (an
+    older ftwin: "start the asset file anew"), and the design basis with /basis's format_version 2
+    or absent ("run `ftwin basis` again"; no asset file written).
 usage: state_fixture.py FTWIN OUTDIR         (the test)
        state_fixture.py FTWIN OUTDIR --make  (rewrite the fixture files: only when the format changes)
 """
@@ -25,26 +28,15 @@ import h5py
 import numpy as np
 import yaml
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ftwin_testlib import Checks, run_or_exit as run  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIX = os.path.join(HERE, "state_fixture")
 ROOT = os.path.dirname(os.path.dirname(HERE))
 ftwin, out = sys.argv[1], sys.argv[2]
 make = "--make" in sys.argv[3:]
-fails = []
-
-
-def check(ok, what):
-    print(("ok    " if ok else "FAIL  ") + what, flush=True)
-    if not ok:
-        fails.append(what)
-
-
-def run(cmd, rc=0):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if rc is not None and r.returncode != rc:
-        print(r.stdout[-4000:], r.stderr[-4000:])
-        sys.exit(f"exit {r.returncode} (expected {rc}): {' '.join(cmd)}")
-    return r
+check = Checks()
 
 
 shutil.rmtree(out, ignore_errors=True)
@@ -119,21 +111,44 @@ asset(f"{out}/fresh.h5", basis, f"{out}/first.csv")
 asset(f"{out}/fresh.h5", basis, whole)
 with h5py.File(f"{out}/fresh.h5") as h:
     d_fresh = h["/fatigue/damage"][...]
+    v = [h[g].attrs.get("format_version") for g in ("/calibration/state", "/fatigue/counting_state")]
+    check(all(x is not None and x.dtype.kind == "i" and int(x) == 1 for x in v), f"today's asset file: format_version {v} (integers 1)")
 scale = float(np.max(np.abs(d_fresh)))
 rel = float(np.max(np.abs(d_cont - d_fresh)) / scale) if scale > 0 else float(np.max(np.abs(d_cont - d_fresh)))
 check(scale > 0, f"the design does damage (worst node {scale:.3e} per record)")
 check(d_cont.shape == d_fresh.shape and rel <= 1e-6, f"continued fixture = runs from scratch: damage relative difference {rel:.1e} (<= 1e-6)")
 
-# an unknown format version is refused by name
-shutil.copyfile(os.path.join(FIX, "asset_v1.h5"), f"{out}/v99.h5")
-with h5py.File(f"{out}/v99.h5", "r+") as h:
-    h["/calibration/state"].attrs["format_version"] = np.int32(99)
-before = open(f"{out}/v99.h5", "rb").read()
-r = asset(f"{out}/v99.h5", basis, whole, rc=None)
-msg = r.stdout + r.stderr
-check(r.returncode != 0 and "v99.h5" in msg and "99" in msg and "format_version" in msg,
-      f"format_version 99 refused (exit {r.returncode}): {msg.strip().splitlines()[-1] if msg.strip() else ''}")
-check(open(f"{out}/v99.h5", "rb").read() == before, "the refused file is left as it was")
+# other format versions are refused by name, the files left as they were
+def refused(what, asset_file, basis_file, must, untouched, absent=None):
+    before = open(untouched, "rb").read()
+    shutil.copyfile(whole, os.path.join(out, "record.csv"))
+    r = run([ftwin, "asset", case, "--basis", basis_file, "-o", asset_file, "-q"], rc=None)
+    errs = [l for l in r.stderr.splitlines() if l.startswith("ftwin: error:")]
+    line = errs[0] if errs else "no error line"
+    ok = r.returncode == 1 and len(errs) == 1 and all(m in line for m in must) and open(untouched, "rb").read() == before
+    check(ok and not (absent and os.path.exists(absent)), f"{what}: exit {r.returncode} (1), {line}")
 
-print(f"{len(fails)} failure(s)")
-sys.exit(1 if fails else 0)
+
+def copy_with(src, dst, group, version):
+    shutil.copyfile(src, dst)
+    with h5py.File(dst, "r+") as h:
+        if version is None:
+            del h[group].attrs["format_version"]
+        else:
+            h[group].attrs["format_version"] = np.int32(version)
+
+
+fixture = os.path.join(FIX, "asset_v1.h5")
+copy_with(fixture, f"{out}/asset_v99.h5", "/calibration/state", 99)
+refused("asset state of format_version 99", f"{out}/asset_v99.h5", basis, ["asset_v99.h5", "/calibration/state", "format_version 99"],
+        f"{out}/asset_v99.h5")
+copy_with(fixture, f"{out}/asset_old.h5", "/calibration/state", None)
+refused("asset state without format_version", f"{out}/asset_old.h5", basis,
+        ["asset_old.h5", "/calibration/state", "format_version", "older ftwin", "start the asset file anew"], f"{out}/asset_old.h5")
+copy_with(basis, f"{out}/basis_v2.h5", "/basis", 2)
+refused("design basis of format_version 2", f"{out}/never.h5", f"{out}/basis_v2.h5", ["basis_v2.h5", "/basis", "format_version 2"],
+        f"{out}/basis_v2.h5", absent=f"{out}/never.h5")
+copy_with(basis, f"{out}/basis_old.h5", "/basis", None)
+refused("design basis without format_version", f"{out}/never.h5", f"{out}/basis_old.h5",
+        ["basis_old.h5", "/basis", "format_version", "older ftwin", "run `ftwin basis` again"], f"{out}/basis_old.h5", absent=f"{out}/never.h5")
+check.done()
