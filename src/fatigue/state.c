@@ -168,9 +168,13 @@ static PetscErrorCode CheckShape(const FtFatigueWork *W, hid_t file, const char 
   PetscCheck(signals == W->nc && nd == 1 && (long long)d[0] == W->N * W->nc, W->comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: the counting state in '%s' is for %lld nodes x %d signals, this run has %lld nodes x %d: cannot continue it", W->c->path,
              path, signals > 0 ? (long long)d[0] / signals : 0LL, signals, W->N, W->nc);
-  PetscCheck(maxres == FT_RF_MAX_RESIDUE && nr == 2 && r[0] == d[0] && r[1] == (hsize_t)FT_RF_MAX_RESIDUE, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+  PetscCheck(maxres == FT_RF_MAX_RESIDUE, W->comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: the counting state in '%s' keeps residues of %d points, this ftwin %d (FT_RF_MAX_RESIDUE): cannot continue it", W->c->path,
              path, maxres, FT_RF_MAX_RESIDUE);
+  PetscCheck(nr == 2 && r[0] == d[0] && r[1] == (hsize_t)FT_RF_MAX_RESIDUE, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the counting state in '%s' is damaged: %s/%s has %d dimension(s) [%llu%s], expected [%llu][%d]: cannot continue it",
+             W->c->path, path, FT_H5_G_COUNTING_STATE, FT_H5_CS_RESIDUE, nr, (unsigned long long)r[0], nr == 2 ? "][...]" : "",
+             (unsigned long long)d[0], FT_RF_MAX_RESIDUE);
   PetscFunctionReturn(0);
 }
 

@@ -153,6 +153,13 @@ def raw_bytes(h):
 
 refused("version_2", version(np.int32(2)), ["format_version 2", "reads format_version 1", "without --incremental"])
 refused("version_absent", no_version, ["format_version none"])
+def residue_cut(h):
+    """A damaged state: the residue dataset of another shape."""
+    del h["/fatigue/counting_state/residue"]
+    h["/fatigue/counting_state"].create_dataset("residue", data=np.zeros(2))
+
+
+refused("residue_cut", residue_cut, ["is damaged", "/fatigue/counting_state/residue", "expected"])
 refused("raw_bytes", raw_bytes, ["format_version none", "/fatigue/rainflow_state", "older ftwin"])
 print(f"{len(fails)} failed" if fails else "all checks passed")
 sys.exit(1 if fails else 0)
