@@ -9,8 +9,10 @@
 
 #include "fatigue/fatigue.h"
 #include "io/case_load.h"
+#include "io/seal.h"
 #include "runtime/backend.h"
 #include "runtime/log.h"
+#include "runtime/provenance.h"
 
 /* The case's history: rank 0 reads it, every rank gets it. */
 static PetscErrorCode ReadHistory(MPI_Comm comm, const FtCase *c, FtHistory *hist)
@@ -24,6 +26,7 @@ static PetscErrorCode ReadHistory(MPI_Comm comm, const FtCase *c, FtHistory *his
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   memset(hist, 0, sizeof *hist);
   if (rank == 0) herr = FtHistoryRead(f, hist, err, sizeof err);
+  if (rank == 0 && !herr) PetscCall(FtProvenanceInput(PETSC_COMM_SELF, "history", f->history));
   PetscCallMPI(MPI_Bcast(&herr, 1, MPI_INT, 0, comm));
   if (herr) {
     PetscCallMPI(MPI_Bcast(err, sizeof err, MPI_CHAR, 0, comm));
@@ -70,6 +73,17 @@ static PetscErrorCode PlanResume(MPI_Comm comm, const FtCase *c, const FtHistory
              "It has: %s", c->path, f->output, prev->settings);
   PetscCheck(!strcmp(prev->basis, f->basis), comm, PETSC_ERR_USER_INPUT,
              "%s: --incremental: '%s' was counted on the basis '%s', this run's is '%s'", c->path, f->output, prev->basis, f->basis);
+  { /* an altered counting state is not continued: its changes would be carried forward and sealed again */
+    PetscMPIInt    rank;
+    FtVerifyResult vr;
+    PetscCallMPI(MPI_Comm_rank(comm, &rank));
+    memset(&vr, 0, sizeof vr);
+    if (rank == 0) FtSealVerify(f->output, 0, NULL, &vr);
+    PetscCallMPI(MPI_Bcast(&vr, (int)sizeof vr, MPI_BYTE, 0, comm));
+    PetscCheck(!vr.code || vr.no_record, comm, PETSC_ERR_USER_INPUT,
+               "%s: --incremental: '%s' does not verify (%s); continuing it would carry that forward: see `ftwin verify %s`, and restore it or "
+               "remove it to count from the start", c->path, f->output, vr.first, f->output);
+  }
   while (i0 < hist->nsteps && hist->time[i0] <= prev->last_time) i0++;
   if (i0 == hist->nsteps) {
     PetscCall(FtLogInfo("fatigue: no samples after t = %.9g s in %s: %s is up to date, nothing changed", prev->last_time, f->history, f->output));
@@ -80,6 +94,8 @@ static PetscErrorCode PlanResume(MPI_Comm comm, const FtCase *c, const FtHistory
     nh->L          = hist->L + (size_t)i0 * hist->nchan;
     nh->nsteps     = hist->nsteps - i0;
     res->state_file = f->output;
+    PetscCall(FtProvenanceInput(comm, "counting_state", f->output));
+    FtProvenanceContinue(f->output); /* this run's record follows the file's earlier ones */
     res->first_time = prev->first_time;
     res->last_time  = prev->last_time;
     res->samples    = prev->samples;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runtime/log.h"
+#include "runtime/provenance.h"
 
 PetscErrorCode FtCalibrationReadSensorData(FtCalibration *calib, char **report)
 {
@@ -22,6 +23,7 @@ PetscErrorCode FtCalibrationReadSensorData(FtCalibration *calib, char **report)
   *report = NULL;
   if (rank == 0) {
     rc = FtSensorDataRead(&c->sensors, d, calib->err, sizeof calib->err);
+    if (!rc) PetscCall(FtProvenanceInput(PETSC_COMM_SELF, "sensor_data", c->sensors.data));
     if (!rc) { /* the report as text, for the log and the file */
       char  *text = NULL;
       size_t len  = 0;

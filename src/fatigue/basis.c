@@ -8,6 +8,7 @@
 #include "io/h5util.h"
 #include "io/layout.h"
 #include "runtime/log.h"
+#include "runtime/provenance.h"
 
 /* PETSC_TRUE when every component of an absolute HDF5 path exists. */
 static PetscBool H5PathExists(hid_t file, const char *dset)
@@ -78,6 +79,7 @@ static PetscErrorCode OpenBasis(MPI_Comm comm, const FtCase *c, const char *basi
   }
   PetscCall(FtFatigueDatasetDims(*file, path, FT_H5_P_MESH_COORDINATES, dims, &nd));
   *N = (long long)dims[0];
+  PetscCall(FtProvenanceInput(comm, "unit_fields", path));
   PetscFunctionReturn(0);
 }
 

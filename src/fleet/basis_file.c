@@ -15,6 +15,7 @@
 #include "io/h5util.h"
 #include "io/layout.h"
 #include "io/output.h"
+#include "runtime/provenance.h"
 #include "runtime/log.h"
 
 /* /basis: what an asset run takes from the design's FE solves instead of solving (ftwin basis).
@@ -143,6 +144,8 @@ PetscErrorCode FtDesignBasisRead(FtCalibration *calib, const char *path)
   }
   PetscCall(PetscFree(sens));
   calib->design_basis = path;
+  PetscCall(FtProvenanceInput(calib->comm, "design_basis", path));
+  PetscCall(FtProvenanceInput(calib->comm, "mesh", c->mesh_file)); /* read for the design hash */
   PetscCall(FtLogInfo("design basis %s: design hash %s matches; linearisation point and sensitivities taken from it (no FE solve)", path, st.hash));
   PetscFunctionReturn(0);
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/provenance.h"
+
 PetscErrorCode FtCaseLoadCollective(MPI_Comm comm, const char *path, FtCase *c)
 {
   PetscMPIInt rank;
@@ -41,7 +43,9 @@ PetscErrorCode FtCaseLoadCollective(MPI_Comm comm, const char *path, FtCase *c)
   PetscCheck(text, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory reading %s", path);
   PetscCallMPI(MPI_Bcast(text, (int)len + 1, MPI_CHAR, 0, comm));
   rc = FtCaseParseBytes(path, text, (size_t)len, c, err, sizeof err);
+  if (!rc) PetscCall(FtProvenanceInputBytes(comm, "case", path, text, (size_t)len)); /* the bytes parsed */
   free(text);
   PetscCheck(!rc, comm, PETSC_ERR_USER_INPUT, "%s", err);
+  if (c->fatigue.library[0]) PetscCall(FtProvenanceInput(comm, "material_library", c->fatigue.library));
   PetscFunctionReturn(0);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "mesh/gmsh_read.h"
+#include "runtime/provenance.h"
 #include "runtime/log.h"
 
 /* Labels PETSc makes itself; everything else on a gmsh-read DMPlex is a physical group name. */
@@ -328,6 +329,7 @@ PetscErrorCode FtMeshLoad(MPI_Comm comm, const FtCase *c, DM *dmOut)
     for (int i = 0; i < c->loads[l].nsurface; i++)
       PetscCall(CheckRegion(dm, c, c->loads[l].surface[i].is_pressure ? "mechanical.load_cases.pressure" : "mechanical.load_cases.traction",
                             c->loads[l].surface[i].region, c->loads[l].surface[i].line));
+  PetscCall(FtProvenanceInput(comm, "mesh", c->mesh_file));
   *dmOut = dm;
   PetscFunctionReturn(0);
 }
