@@ -204,7 +204,7 @@ PetscErrorCode FtFatigueResultsWrite(const FtFatigueWork *W, const char *output,
   int            err = 0;
 
   PetscFunctionBeginUser;
-  PetscCall(FtAtomicBegin(W->comm, output, 1, &ao));
+  PetscCall(FtAtomicBegin(W->comm, output, 1, W->c->path, "fatigue.output", &ao));
   ierr = WriteH5(W, &ao, sum);
   if (ierr) { /* the first message (printed) says what failed; nothing is left beside the previous results */
     PetscCall(FtAtomicAbort(W->comm, &ao));

@@ -13,6 +13,9 @@
 #include "io/format_version.h"
 #include "io/h5util.h"
 #include "io/layout.h"
+#include "io/seal.h"
+#include "runtime/log.h"
+#include "runtime/provenance.h"
 
 /* /calibration/state (collective; rank 0 writes the rows). */
 PetscErrorCode FtAssetStateWrite(hid_t g, const char *path, const FtCalibration *calib, const FtAssetRecord *rec)
@@ -123,10 +126,24 @@ PetscErrorCode FtAssetStateRead(const FtCalibration *calib, const char *path, Ft
     }
     if (f >= 0) H5Fclose(f);
     h->found = !h->err[0];
+    if (h->found) { /* an altered asset file is not continued: its changes would be carried forward and sealed again */
+      FtVerifyResult vr;
+      FtSealVerify(path, 0, NULL, &vr);
+      PetscCall(FtLogInfo("provenance: %s checked before continuing it: %s (%.1f MB of results in %.2f s)", path,
+                          vr.code == 0 ? "intact" : vr.no_record ? "no record (written before ftwin recorded provenance)" : "NOT intact",
+                          (double)vr.bytes / 1e6, vr.seconds));
+      if (vr.code && !vr.no_record) {
+        snprintf(h->err, sizeof h->err, "'%s' does not verify (%.400s); continuing it would carry that forward: see `ftwin verify %s`, and "
+                 "restore the file or start a new one (-o)", path, vr.first, path);
+        h->found = 0;
+      }
+    }
   }
   PetscCallMPI(MPI_Bcast(&state->h, (int)sizeof state->h, MPI_BYTE, 0, calib->comm));
   PetscCheck(!state->h.err[0], calib->comm, PETSC_ERR_USER_INPUT, "%s: ftwin asset: %s", c->path, state->h.err);
   if (!state->h.found) PetscFunctionReturn(0);
+  PetscCall(FtProvenanceInput(calib->comm, "asset_file", path));
+  FtProvenanceContinue(path); /* this run's record follows the file's earlier ones */
   snprintf(hash, sizeof hash, "%016llx", FtCaseDesignHash(c));
   PetscCheck(!strcmp(hash, state->h.design_hash), calib->comm, PETSC_ERR_USER_INPUT,
              "%s: ftwin asset: '%s' belongs to another design (design hash %s, this case's %s); choose another output (-o)", c->path, path,

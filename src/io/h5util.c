@@ -3,6 +3,7 @@
 #include "io/h5util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <libgen.h>
@@ -47,9 +48,45 @@ void FtTmpName(const char *path, long pid, char *tmp, size_t len)
   snprintf(t, sizeof t, "%s", path);
   snprintf(base, sizeof base, "%s", basename(t));
   snprintf(tmp, len, "%.*s/.%s.tmp.%ld", (int)(FT_PATH_MAX / 2 - 40), dir, base, pid);
+}
+
+int FtIsSymlink(const char *path)
+{
+  struct stat sb;
+  return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
+}
+
+int FtTmpCreate(const char *tmp)
+{
+  /* rw for owner and group as the umask allows, never for others (S_IWOTH off whatever the umask) */
+  const mode_t mode = S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH;
+  int          fd   = -1;
+
+  for (int attempt = 0; attempt < 2 && fd < 0; attempt++) {
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
+    if (fd < 0 && errno == EEXIST) {
+      struct stat sb;
+      if (lstat(tmp, &sb) == 0 && S_ISLNK(sb.st_mode)) return ELOOP;
+      if (attempt == 0 && lstat(tmp, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid()) unlink(tmp); /* ours, left by a killed run with this pid */
+      else return EEXIST;
+    } else if (fd < 0) return errno ? errno : EIO;
+  }
+  if (fd < 0) return EEXIST;
+  close(fd);
   for (int i = 0; i < g_ntmp; i++)
-    if (!strcmp(g_tmp[i], tmp)) return;
+    if (!strcmp(g_tmp[i], tmp)) return 0;
   if (g_ntmp < FT_MAX_TMP) snprintf(g_tmp[g_ntmp++], FT_PATH_MAX, "%s", tmp);
+  return 0;
+}
+
+void FtTmpRelease(const char *tmp)
+{
+  for (int i = 0; i < g_ntmp; i++)
+    if (!strcmp(g_tmp[i], tmp)) {
+      memmove(g_tmp[i], g_tmp[g_ntmp - 1], FT_PATH_MAX);
+      g_ntmp--;
+      return;
+    }
 }
 
 void FtTmpRemoveAll(void)
@@ -58,7 +95,8 @@ void FtTmpRemoveAll(void)
   MPI_Initialized(&up);
   if (up) MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   if (rank == 0)
-    for (int i = 0; i < g_ntmp; i++) unlink(g_tmp[i]);
+    for (int i = 0; i < g_ntmp; i++)
+      if (!FtIsSymlink(g_tmp[i])) unlink(g_tmp[i]);
   g_ntmp = 0;
 }
 
@@ -123,26 +161,37 @@ PetscErrorCode FtCheckWritable(MPI_Comm comm, const char *casepath, const char *
 {
   PetscMPIInt rank;
   int         err = 0;
+  char        tmp[FT_PATH_MAX] = "";
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
   if (rank == 0) {
-    char dir[FT_PATH_MAX], tmp[FT_PATH_MAX];
+    char dir[FT_PATH_MAX];
     FtDirOf(file, dir, sizeof dir);
-    if (FtMkdirP(dir)) err = errno;
+    if (FtIsSymlink(file)) err = -1;
+    else if (FtMkdirP(dir)) err = errno;
     else {
-      FILE *f;
       FtTmpName(file, (long)getpid(), tmp, sizeof tmp);
-      f = fopen(tmp, "w");
-      if (!f) err = errno;
-      else {
-        fclose(f);
+      if (!(err = FtTmpCreate(tmp))) {
         unlink(tmp);
+        FtTmpRelease(tmp);
       }
     }
   }
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
+  PetscCall(FtCheckNoLink(comm, casepath, key, file, err == -1, err == ELOOP ? tmp : NULL));
   PetscCheck(!err, comm, PETSC_ERR_FILE_OPEN, "%s: %s: cannot write '%s': %s", casepath, key, file, strerror(err));
+  PetscFunctionReturn(0);
+}
+
+PetscErrorCode FtCheckNoLink(MPI_Comm comm, const char *casepath, const char *key, const char *file, int file_is_link, const char *tmp_link)
+{
+  PetscFunctionBeginUser;
+  PetscCheck(!file_is_link, comm, PETSC_ERR_FILE_OPEN,
+             "%s: %s: '%s' is a symbolic link: ftwin does not write through links (remove the link, or choose another output)", casepath, key, file);
+  PetscCheck(!tmp_link, comm, PETSC_ERR_FILE_OPEN,
+             "%s: %s: a symbolic link is planted at the temporary name '%s' that '%s' is written under: refusing to write through it (remove it)",
+             casepath, key, tmp_link ? tmp_link : "", file);
   PetscFunctionReturn(0);
 }
 

@@ -25,10 +25,22 @@ int  FtMkdirP(const char *dir);
 void FtDirOf(const char *path, char *dir, size_t len);
 /* The temporary name a writer uses for `path`: <dir>/.<base>.tmp.<pid> */
 void FtTmpName(const char *path, long pid, char *tmp, size_t len);
-/* Deletes (rank 0) every temporary file FtTmpName named in this process: main calls it when a
- * command fails, so no half-written file is left beside the previous results. */
+/* Creates the temporary file `tmp` (rank 0), never through a symbolic link (O_EXCL | O_NOFOLLOW)
+ * and never writable by others (mode rw-rw-r-- less the umask), and registers it for
+ * FtTmpRemoveAll. 0; ELOOP when a symbolic link is planted there; another errno. */
+int  FtTmpCreate(const char *tmp);
+/* Forgets a temporary name (renamed into place or removed). */
+void FtTmpRelease(const char *tmp);
+/* Deletes (rank 0) every temporary file FtTmpCreate made in this process and did not release: main
+ * calls it when a command fails, so no half-written file is left beside the previous results. */
 void FtTmpRemoveAll(void);
-/* Fails early (collectively) when `file` cannot be created; creates its folder. */
+/* 1 when `path` is a symbolic link (lstat). */
+int  FtIsSymlink(const char *path);
+/* The error for an output `file` that is a symbolic link (file_is_link), or whose temporary name
+ * tmp_link is one (non-NULL); collective, on the flags rank 0 found. */
+PetscErrorCode FtCheckNoLink(MPI_Comm comm, const char *casepath, const char *key, const char *file, int file_is_link, const char *tmp_link);
+/* Fails early (collectively) when `file` cannot be created (or is a symbolic link, or a link is
+ * planted at its temporary name); creates its folder. */
 PetscErrorCode FtCheckWritable(MPI_Comm comm, const char *casepath, const char *key, const char *file);
 
 /* One collective write of rows [start, start+count) of a new [N][M] dataset (M = 0: 1-D). */

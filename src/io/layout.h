@@ -104,6 +104,19 @@
 /* the raw-struct state of ftwin before format_version 1 (recognised only to refuse it) */
 #define FT_H5_P_OLD_RAINFLOW_STATE "/fatigue/rainflow_state"
 
+/* ---- the provenance record of every output (io/seal.c; docs/provenance.md) -------------------- */
+#define FT_H5_G_PROVENANCE       "/provenance"
+#define FT_H5_PROVENANCE         "provenance"          /* the same group, under the root; not part of the results digest */
+#define FT_H5_PROVENANCE_FORMAT  1                     /* its FT_H5_FORMAT_VERSION */
+#define FT_H5_PROV_RUN_COUNT     "run_count"           /* /provenance attribute: int, the number of the last run record */
+#define FT_H5_PROV_LAST          "last_record_sha256"  /* /provenance attribute: the last record's sha256 (hex) */
+#define FT_H5_PROV_OBJECTS       "objects"             /* /provenance: [objects] "<sha256 hex>  <path>" of every other object */
+#define FT_H5_G_PROVENANCE_RUNS  "/provenance/runs"
+#define FT_H5_PROV_RUNS_GROUP    "runs"                /* the same group, under /provenance: one group per run */
+#define FT_H5_PROV_RUN_NAME      "run_%06d"            /* a run record's group (run number from 1) */
+#define FT_H5_PROV_RECORD        "record"              /* run record attribute: its text (docs/provenance.md) */
+#define FT_H5_PROV_SHA256        "sha256"              /* run record attribute: the SHA-256 of the text (hex) */
+
 /* ---- the design basis file (fleet/) ---------------------------------------------------------- */
 /* `ftwin basis` output: the `ftwin run` layout of the unit load cases at the priors, plus /basis */
 #define FT_H5_G_BASIS                   "/basis"

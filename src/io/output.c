@@ -219,7 +219,7 @@ PetscErrorCode FtOutputWrite(const FtSpace *s, const FtCase *c, const FtResults 
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(FT_EV_OUTPUT, 0, 0, 0, 0));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  PetscCall(FtAtomicBegin(comm, c->output_file, c->write_xdmf, &out));
+  PetscCall(FtAtomicBegin(comm, c->output_file, c->write_xdmf, c->path, "output.file", &out));
   PetscCallMPI(MPI_Exscan(&ncells, &cellStart, 1, MPIU_INT, MPI_SUM, comm));
   if (rank == 0) cellStart = 0;
   PetscCallMPI(MPI_Allreduce(&ncells, &ncellsGlobal, 1, MPIU_INT, MPI_SUM, comm));
