@@ -38,6 +38,7 @@ import json
 import math
 import os
 import re
+import subprocess
 import sys
 
 import yaml
@@ -407,6 +408,8 @@ COLUMNS = [  # name, type, meaning
     ("bad_sample_fraction", "f", "fraction of all readings flagged by cleaning (mean of /calibration/sensors/bad_fraction)"),
     ("last_data_time_s", "f", "time of the last sample processed [s] (last of /calibration/loads/time)"),
     ("asset_file_date", "s", "date attribute of the asset file read (for a failed asset: the previous run's file)"),
+    ("verify", "s", "`ftwin verify` of the asset file: intact | altered: its first finding | cannot be checked: why | "
+                    "not checked (no ftwin binary: set FTWIN)"),
     ("asset_file", "s", "asset file"),
     ("log", "s", "log of the asset's job"),
 ]
@@ -475,7 +478,26 @@ def summary_row(a, run):
     except (OSError, KeyError, IndexError, ValueError) as e:
         if row["status"] == "ok":
             row.update(status="failed", reason=f"asset file {a['output_path']} unreadable or incomplete: {e}")
+    row["verify"] = verify_asset(a["output_path"])
     return row
+
+
+def verify_asset(path):
+    """The verdict of `ftwin verify` on one asset file (docs/provenance.md): its run records and
+    results as the last run wrote them. The binary is $FTWIN (as for the asset jobs)."""
+    ftwin = os.environ.get("FTWIN", "")
+    if not ftwin:
+        return "not checked (no ftwin binary: set FTWIN)"
+    try:
+        p = subprocess.run([ftwin, "verify", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"not checked ({ftwin} verify could not run: {e})"
+    lines = [l.split(": ", 2)[-1] for l in p.stdout.splitlines() if l.startswith("ftwin verify: ")]
+    if p.returncode == 0:
+        return "intact"
+    if p.returncode == 1:
+        return "cannot be checked: " + (lines[0] if lines else p.stdout.strip()[-300:])
+    return f"altered (exit {p.returncode}): " + (lines[0] if lines else p.stdout.strip()[-300:])
 
 
 def risk_key(r):

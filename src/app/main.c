@@ -7,6 +7,7 @@
  *   ftwin basis CASE.yaml [-q] [-o BASIS.h5] [--reuse]
  *   ftwin calibrate CASE.yaml [-q] [-o ASSET.h5] [--basis BASIS.h5] [--backend B] [PETSc/TAO options]
  *   ftwin asset CASE.yaml --basis BASIS.h5 [-q] [-o ASSET.h5] [--recalibrate] [PETSc/TAO options]
+ *   ftwin verify FILE.h5 [--inputs]    check a results file's provenance record (exit codes below)
  *
  * Our own arguments are taken out of argv before PETSc sees the rest, so every PETSc option
  * (-ksp_type, -pc_type, -ksp_monitor, -log_view, -thermal_ksp_*, ...) works as usual. */
@@ -21,6 +22,8 @@
 #include "fleet/basis_file.h"
 #include "io/h5util.h"
 #include "app/run.h"
+#include "app/verify.h"
+#include "runtime/provenance.h"
 #include "runtime/backend.h"
 #include "runtime/log.h"
 #include "runtime/stop.h"
@@ -40,6 +43,10 @@ static const char *usage =
   "                    that calibration unless --recalibrate; no new samples: nothing changes\n"
   "  basis CASE.yaml   the design's FE solves once: unit load cases, sensor responses and their\n"
   "                    sensitivities to the calibration parameters, design fingerprint (-o BASIS.h5)\n"
+  "  verify FILE.h5 [--inputs]  check a results file's provenance: its chain of run records and its\n"
+  "                    results against the last record; --inputs: also the input files the records\n"
+  "                    name that are still present. Exit code 0 intact, 1 cannot be checked, else the\n"
+  "                    sum of 2 (run records altered), 4 (results changed), 8 (inputs changed)\n"
   "  info              build options, MPI ranks and visible CUDA devices\n"
   "  --version         print the version\n"
   "options:\n"
@@ -99,12 +106,13 @@ int main(int argc, char **argv)
 {
   const char    *command = NULL, *casePath = NULL, *backend = "auto", *output = NULL;
   PetscBool      quiet = PETSC_FALSE;
-  int            incremental = 0, recalibrate = 0, reuse = 0;
+  int            incremental = 0, recalibrate = 0, reuse = 0, inputs = 0, verify_code = 0;
   const char    *basis       = NULL;
   char         **rest  = malloc(sizeof(char *) * ((size_t)argc + 1));
   int            nrest = 0;
   PetscErrorCode ierr;
 
+  FtProvenanceSetCommand(argc, argv); /* recorded in every output's provenance */
   /* take our arguments out; leave PETSc's */
   rest[nrest++] = argv[0];
   for (int i = 1; i < argc; i++) {
@@ -121,6 +129,7 @@ int main(int argc, char **argv)
     else if (!strcmp(a, "--incremental")) incremental = 1;
     else if (!strcmp(a, "--recalibrate")) recalibrate = 1;
     else if (!strcmp(a, "--reuse")) reuse = 1;
+    else if (!strcmp(a, "--inputs")) inputs = 1;
     else if (!strcmp(a, "--basis")) {
       if (i + 1 >= argc) {
         fprintf(stderr, "ftwin: error: --basis needs a file (the output of ftwin basis)\n");
@@ -144,7 +153,7 @@ int main(int argc, char **argv)
       }
       output = argv[++i];
     } else if (!command && a[0] != '-') command = a;
-    else if (command && (!strcmp(command, "run") || !strcmp(command, "fatigue") || !strcmp(command, "calibrate") || !strcmp(command, "asset") || !strcmp(command, "basis")) && !casePath && a[0] != '-') casePath = a;
+    else if (command && (!strcmp(command, "run") || !strcmp(command, "fatigue") || !strcmp(command, "calibrate") || !strcmp(command, "asset") || !strcmp(command, "basis") || !strcmp(command, "verify")) && !casePath && a[0] != '-') casePath = a;
     else rest[nrest++] = argv[i];
   }
   rest[nrest] = NULL;
@@ -153,8 +162,18 @@ int main(int argc, char **argv)
     free(rest);
     return 2;
   }
-  if (strcmp(command, "run") && strcmp(command, "fatigue") && strcmp(command, "calibrate") && strcmp(command, "asset") && strcmp(command, "basis") && strcmp(command, "info")) {
+  if (strcmp(command, "run") && strcmp(command, "fatigue") && strcmp(command, "calibrate") && strcmp(command, "asset") && strcmp(command, "basis") && strcmp(command, "info") && strcmp(command, "verify")) {
     fprintf(stderr, "ftwin: error: unknown command '%s'\n%s", command, usage);
+    free(rest);
+    return 2;
+  }
+  if (!strcmp(command, "verify") && !casePath) {
+    fprintf(stderr, "ftwin: error: verify needs a results file: ftwin verify FILE.h5 [--inputs]\n");
+    free(rest);
+    return 2;
+  }
+  if (inputs && strcmp(command, "verify")) {
+    fprintf(stderr, "ftwin: error: --inputs is an option of ftwin verify\n");
     free(rest);
     return 2;
   }
@@ -189,6 +208,7 @@ int main(int argc, char **argv)
   ierr = FtLogRegisterEvents();
   if (!ierr) {
     if (!strcmp(command, "info")) ierr = Info();
+    else if (!strcmp(command, "verify")) ierr = FtVerifyRun(PETSC_COMM_WORLD, casePath, inputs, &verify_code);
     else {
       FtRunOptions     run     = {casePath, backend, output};
       FtFatigueOptions fatigue = {casePath, backend, output, incremental};
@@ -203,5 +223,5 @@ int main(int argc, char **argv)
   PetscPopErrorHandler();
   PetscFinalize();
   free(rest);
-  return ierr ? 1 : FtExitCode();
+  return ierr ? 1 : verify_code ? verify_code : FtExitCode();
 }

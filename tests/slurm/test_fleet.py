@@ -228,6 +228,7 @@ def check_fleet(w, sub, env):
         check(got == want and r["calibration_acceptable"] == "1" and 0 < float(r["bad_sample_fraction"]) < 0.5,
               f"summary.csv {r['asset_id']}: life {got[1]:.4g}-{got[2]:.4g} h, hot spot {got[3]}, chi2/dof {got[4]:.3f}, "
               f"last data {got[5]} s, bad fraction {float(r['bad_sample_fraction']):.3f} = the asset file's")
+        check(r["verify"] == "intact", f"summary.csv {r['asset_id']}: its asset file verifies (ftwin verify: '{r['verify']}')")
     with h5py.File(os.path.join(out, "summary.h5")) as h:
         g = h["/summary"]
         hid = [x.decode() if isinstance(x, bytes) else x for x in g["asset_id"][...]]
