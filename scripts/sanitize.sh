@@ -24,4 +24,4 @@ cd "$build"
 ASAN_OPTIONS="$asan:detect_leaks=1" ctest --output-on-failure -j "$(nproc)" --timeout 600 \
   -R '^unit\.(kernels|case|fatigue|fatigue_gemm|identify|sensor_data)$' "$@"
 ASAN_OPTIONS="$asan:detect_leaks=0" ctest --output-on-failure -j "$(nproc)" --timeout 1500 \
-  -R '^(unit\.(observe|observe_2ranks|fleet_manifest|fleet_tool)|bad_input\.|validation\.|e2e\.(mesh_|msh22|user_files|resource_faults|version|info|backend)|fatigue\.(constant_amplitude|library_api|hdf5_history|incremental|state_format)|assim\.(asset_incremental|state_fixture))' "$@"
+  -R '^(unit\.(observe|observe_2ranks|fleet_manifest|fleet_tool)|provenance\.|bad_input\.|validation\.|e2e\.(mesh_|msh22|user_files|resource_faults|version|info|backend)|fatigue\.(constant_amplitude|library_api|hdf5_history|incremental|state_format)|assim\.(asset_incremental|state_fixture))' "$@"

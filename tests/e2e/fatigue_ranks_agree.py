@@ -6,6 +6,7 @@ same basis. Each node's counting does not depend on the partition, so every /fat
 identical (compared to 1e-12 relative), and so must the hot-spot table."""
 import argparse
 import os
+import subprocess
 import sys
 
 import h5py
@@ -41,6 +42,10 @@ with h5py.File(res[1], "r") as f1, h5py.File(res[2], "r") as f2:
         checks.append(("%-32s max rel diff 1 vs 2 ranks %.2e" % (name, rel), v1.shape == v2.shape and scale > 0 and rel < 1e-12))
     d = f1["/fatigue/damage"][...]
     checks.append(("damage positive somewhere (max %.4g per history)" % d.max(), d.max() > 0))
+for ranks in (1, 2):  # each untouched result verifies, inputs included (issue 18: ftwin verify)
+    v = subprocess.run([a.ftwin, "verify", res[ranks], "--inputs"], capture_output=True, text=True)
+    checks.append(("%d rank(s): ftwin verify --inputs exit %d (%s)" % (ranks, v.returncode, (v.stdout.strip().splitlines() or [""])[-1][-60:]),
+                   v.returncode == 0 and "intact" in v.stdout))
 failed = 0
 for what, ok in checks:
     failed += not ok

@@ -12,6 +12,7 @@ solves to a relative residual rtol the two runs could differ by up to cond * rto
 above any useful tolerance: an agreement test of that kind passes by luck (issue 11)."""
 import argparse
 import os
+import subprocess
 import sys
 
 import h5py
@@ -73,6 +74,13 @@ for other in range(2, len(runs) + 1):
         total += 1
         print("run %d: %-40s max rel diff to run 1 %.3e %s" % (other, n, rel, "ok" if ok else "FAIL"))
     print("ranks in run %d:" % other, f2.attrs["mpi_ranks"])
+# each untouched result verifies, inputs included (issue 18: ftwin verify)
+for i in range(1, len(runs) + 1):
+    v = subprocess.run([a.ftwin, "verify", results[i], "--inputs"], capture_output=True, text=True)
+    ok = v.returncode == 0 and "intact" in v.stdout
+    failed += not ok
+    total += 1
+    print("run %d: ftwin verify --inputs exit %d: %s %s" % (i, v.returncode, (v.stdout.strip().splitlines() or [""])[-1], "ok" if ok else "FAIL"))
 names = [None] * total
 print("%d passed, %d failed" % (len(names) - failed, failed))
 sys.exit(1 if failed else 0)

@@ -125,6 +125,19 @@ run([ftwin, "run", case, "-o", "run.h5"] + Q)
 record_inputs_match("run", "run.h5", ["case", "mesh"])
 run([ftwin, "fatigue", case, "-o", "fatigue.h5"] + Q)
 record_inputs_match("fatigue", "fatigue.h5", ["case", "material_library", "history", "unit_fields"])
+# fatigue --incremental continues the counting state's records: the history's first half, then all of it
+full = open("history.csv").read()
+lines = full.splitlines(keepends=True)
+head = [l for l in lines if l.startswith("#") or l.lower().startswith("time")]
+rows = [l for l in lines if l not in head]
+open("history.csv", "w").write("".join(head + rows[:len(rows) // 2]))
+run([ftwin, "fatigue", case, "--incremental", "-o", "incremental.h5"] + Q)
+open("history.csv", "w").write(full)
+run([ftwin, "fatigue", case, "--incremental", "-o", "incremental.h5"] + Q)
+recs = records("incremental.h5")
+rc, text = verify("incremental.h5")
+check(len(recs) == 2 and field(recs[1], "previous").startswith("sha256=") and "counting_state" in inputs_of(recs[1]) and rc == 0,
+      f"fatigue --incremental over two halves: {len(recs)} run records chained, the counting state continued recorded; verify exit {rc}")
 first_part(900.0, os.path.join(FIX, "record.csv"), "first.csv")
 shutil.copyfile("first.csv", "record.csv")
 run([ftwin, "calibrate", case, "--basis", "basis.h5", "-o", "calibrated.h5"] + Q)
