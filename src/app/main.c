@@ -7,13 +7,16 @@
  *   ftwin basis CASE.yaml [-q] [-o BASIS.h5] [--reuse]
  *   ftwin calibrate CASE.yaml [-q] [-o ASSET.h5] [--basis BASIS.h5] [--backend B] [PETSc/TAO options]
  *   ftwin asset CASE.yaml --basis BASIS.h5 [-q] [-o ASSET.h5] [--recalibrate] [PETSc/TAO options]
+ *   ftwin report RESULTS.h5 [-o OUT.html] [-q]   (runs scripts/ftwin_report.py)
  *
  * Our own arguments are taken out of argv before PETSc sees the rest, so every PETSc option
  * (-ksp_type, -pc_type, -ksp_monitor, -log_view, -thermal_ksp_*, ...) works as usual. */
 #include <petscsys.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "build_info.h"
 #include "app/fatigue_command.h"
@@ -40,6 +43,8 @@ static const char *usage =
   "                    that calibration unless --recalibrate; no new samples: nothing changes\n"
   "  basis CASE.yaml   the design's FE solves once: unit load cases, sensor responses and their\n"
   "                    sensitivities to the calibration parameters, design fingerprint (-o BASIS.h5)\n"
+  "  report RESULTS.h5 [-o OUT.html]  an HTML report of a results file (asset, fatigue or run): plots,\n"
+  "                    hot spots, life band, sensor fit ... (scripts/ftwin_report.py, Python + matplotlib)\n"
   "  info              build options, MPI ranks and visible CUDA devices\n"
   "  --version         print the version\n"
   "options:\n"
@@ -95,6 +100,23 @@ static PetscErrorCode Info(void)
   PetscFunctionReturn(0);
 }
 
+/* `ftwin report ...`: the report is Python (h5py, matplotlib): hand the arguments to its script. */
+static int Report(int argc, char **argv)
+{
+  char **args = malloc(sizeof(char *) * ((size_t)argc + 2));
+  if (!args || access(FTWIN_REPORT_SCRIPT, R_OK)) {
+    fprintf(stderr, "ftwin: error: report: cannot find its script %s (ftwin runs it from the source tree it was built from)\n", FTWIN_REPORT_SCRIPT);
+    return 1;
+  }
+  args[0] = (char *)FTWIN_REPORT_PYTHON;
+  args[1] = (char *)FTWIN_REPORT_SCRIPT;
+  for (int i = 2; i < argc; i++) args[i] = argv[i];
+  args[argc] = NULL;
+  execv(FTWIN_REPORT_PYTHON, args);
+  fprintf(stderr, "ftwin: error: report: cannot run %s: %s\n", FTWIN_REPORT_PYTHON, strerror(errno));
+  return 1;
+}
+
 int main(int argc, char **argv)
 {
   const char    *command = NULL, *casePath = NULL, *backend = "auto", *output = NULL;
@@ -105,6 +127,10 @@ int main(int argc, char **argv)
   int            nrest = 0;
   PetscErrorCode ierr;
 
+  if (argc >= 2 && !strcmp(argv[1], "report")) {
+    free(rest);
+    return Report(argc, argv);
+  }
   /* take our arguments out; leave PETSc's */
   rest[nrest++] = argv[0];
   for (int i = 1; i < argc; i++) {

@@ -9,13 +9,13 @@
                   significant figures; a file without calibration says so for each missing section;
                   a truncated file, a file of garbage, a foreign HDF5 file and an asset file missing
                   a dataset each give one error line naming the file (exit 1, no traceback) and
-                  leave an existing report as it was.
+                  leave an existing report as it was; `ftwin report` gives the same page.
   fleet  OUTDIR   a fleet of two asset files and a failed asset: `fleet.py summary` then
                   `fleet.py dashboard`: rows in the summary's order, numbers equal to SUMMARY.h5,
                   the failed asset with its reason, a link to each ok asset's report (which exists),
                   and the page opens in chromium; the dashboard of a file that is not a summary is
                   one error line.
-usage: check_report.py asset|fleet OUTDIR
+usage: check_report.py asset|fleet OUTDIR [FTWIN]   (FTWIN: also `ftwin report` through the binary)
 """
 import html as htmlmod
 import math
@@ -182,6 +182,11 @@ def test_asset(out):
     check("in region &#x27;body&#x27;" in text or "in region 'body'" in text, "the hot spot is named by its region and position")
     compare(numbers(page), expected(asset), "asset report")
     in_browser(page, out, "asset report")
+    if FTWIN:  # `ftwin report` runs the same script
+        via = os.path.join(out, "via_ftwin.html")
+        r = subprocess.run([FTWIN, "report", asset, "-o", via, "-q"], capture_output=True, text=True, timeout=300)
+        check(r.returncode == 0 and r.stderr == "" and numbers(via) == numbers(page),
+              f"ftwin report {os.path.basename(asset)} -o ... -q: exit {r.returncode}, the same numbers, no output {r.stderr[-200:]!r}")
 
     # a fatigue results file (what `ftwin fatigue` writes: /mesh, /fatigue, root attributes; no /calibration)
     fat = os.path.join(out, "fatigue_only.h5")
@@ -292,8 +297,13 @@ def test_fleet(out):
           f"dashboard of a file that is not a summary: exit {r.returncode}, {r.stderr.strip()[:200]!r}")
 
 
+FTWIN = None
+
+
 def main():
+    global FTWIN
     what, out = sys.argv[1], os.path.abspath(sys.argv[2])
+    FTWIN = sys.argv[3] if len(sys.argv) > 3 else None
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     {"asset": test_asset, "fleet": test_fleet}[what](out)
