@@ -123,7 +123,8 @@ def component(P, R, S, p):
         vals = np.maximum(vals, dmax * 1e-4)
         label, cmap = "Miner damage over the counted history (log scale; 4 decades below the maximum)", cm.get_cmap("YlOrRd")
         P.p(f"Colour: damage per node over the counted history (/fatigue/damage; life = counted duration / damage). "
-            f"Hot spots #1-#{len(marks)} of the table below; a hollow marker lies on a face turned away or hidden in that view.", "note")
+            f"Hot spots #1-#{len(marks)} of the table below (whole-part views label #1 only); a hollow marker lies on a face turned away "
+            "or hidden in that view.", "note")
     else:
         cases = sorted(R.f["/load_cases"].keys()) if R.has("/load_cases") else []
         if not cases:
@@ -136,17 +137,25 @@ def component(P, R, S, p):
             label, cmap = f"von Mises stress of unit load case '{cases[0]}' [MPa]", cm.get_cmap("viridis")
             P.p(f"Colour: von Mises stress of the unit load case '{esc(cases[0])}' (/load_cases/{esc(cases[0])}/von_mises). "
                 "This file holds no fatigue results (no /fatigue): no damage or hot spots to show.", "note")
-    views = [("isometric (from +x, -y, +z)", np.array([1.0, -1.0, 0.8]), None),
-             ("isometric (from -x, +y, +z)", np.array([-1.0, 1.0, 0.8]), None)]
+    # two isometric views of the whole part from opposite sides, the first from the side hot spot #1
+    # faces; then a close-up of hot spot #1 seen along its surface normal (tilted a little)
+    sx, sy = 1.0, -1.0
+    nrm = surf.node_normal(int(S["hs"]["node"][0])) if marks and "node" in S["hs"] else None
+    if nrm is not None:
+        sx, sy = max(((a, b) for a in (1.0, -1.0) for b in (1.0, -1.0)), key=lambda c: c[0] * nrm[0] + c[1] * nrm[1] + 0.8 * nrm[2])
+    iso = np.array([sx, sy, 0.8])
+    sgn = lambda v: "+" if v > 0 else "-"  # noqa: E731
+    views = [(f"isometric (from {sgn(sx)}x, {sgn(sy)}y, +z)", iso, None, True),
+             (f"isometric (from {sgn(-sx)}x, {sgn(-sy)}y, +z)", np.array([-sx, -sy, 0.8]), None, True)]
     if marks:
-        nrm = surf.node_normal(int(S["hs"]["node"][0])) if "node" in S["hs"] else None
-        d = nrm + np.array([0.25, -0.25, 0.3]) if nrm is not None else np.array([1.0, -1.0, 0.8])
-        views[1] = ("facing hot spot #1 (along its surface normal)", d, None)
-        views.append(("close-up of hot spot #1", d, (np.asarray(S["hs"]["position"][0]), 0.08 * surf.diag)))
+        d = (nrm if nrm is not None else iso / np.linalg.norm(iso)) + 0.35 * iso / np.linalg.norm(iso)
+        views.append(("close-up of hot spot #1 (along its normal)", d, (np.asarray(S["hs"]["position"][0]), 0.08 * surf.diag), False))
     mp = plt()
     fig, axes = mp.subplots(1, len(views), figsize=(4.2 * len(views) + 0.8, 4.6), squeeze=False)
-    for ax, (title, d, win) in zip(axes[0], views):
-        draw(ax, surf, vals, cmap, norm, d, marks=marks, window=win, scale=scale)
+    for ax, (title, d, win, whole) in zip(axes[0], views):
+        # whole-part views label #1 only (close hot spots would overlap); the close-up labels all
+        mk = [(lab if (i == 0 or not whole) else "", pos) for i, (lab, pos) in enumerate(marks)]
+        draw(ax, surf, vals, cmap, norm, d, marks=mk, window=win, scale=scale)
         ax.set_title(title)
     if label:
         sm = cm.ScalarMappable(norm=norm, cmap=cmap)
@@ -311,7 +320,7 @@ def sensor_fit(P, R, S, case):
     nc = 3 if ns > 4 else 2
     nr = (ns + nc - 1) // nc
     fig, axes = mp.subplots(nr, nc, figsize=(12, 2.1 * nr + 0.4), squeeze=False, constrained_layout=True)
-    stride = max(1, len(t) // 4000)
+    stride = max(1, len(t) // 4000)  # every stride-th step drawn (said in the note below the plot)
     for i in range(nr * nc):
         ax = axes[i // nc][i % nc]
         if i >= ns:
@@ -331,6 +340,8 @@ def sensor_fit(P, R, S, case):
         if i == 0:
             ax.legend(fontsize=7, loc="best", markerscale=3)
     P.image(fig, "measured vs predicted")
+    if stride > 1:
+        P.p(f"Every {stride}th of the {len(t)} steps drawn; flagged steps (cleaning, outliers) are all marked along the bottom.", "note")
     fig, ax = mp.subplots(figsize=(10, 2.8), constrained_layout=True)
     x = np.arange(ns)
     ax.bar(x - 0.2, rb, 0.4, label="before calibration (priors)", color="#ccc", edgecolor="#777")
@@ -365,11 +376,21 @@ def loads(P, R, S):
     chn = channel_names(R, S["case"], v.shape[1])
     mp = plt()
     fig, axes = mp.subplots(v.shape[1], 1, figsize=(12, 1.9 * v.shape[1] + 0.4), squeeze=False, sharex=True, constrained_layout=True)
+    nb = 3000  # a longer record is drawn as its min-max envelope over bins of steps (every peak stays visible)
     for k in range(v.shape[1]):
         ax = axes[k][0]
-        if sd is not None:
-            ax.fill_between(tt, v[:, k] - 2 * sd[:, k], v[:, k] + 2 * sd[:, k], color="#8fb3e0", lw=0, label="± 2 std")
-        ax.plot(tt, v[:, k], lw=0.7, color="#1b3f73", label="identified")
+        if len(t) > 2 * nb:
+            b = len(t) // nb
+            m = (len(t) // b) * b
+            tb = tt[:m].reshape(-1, b).mean(axis=1)
+            with np.errstate(all="ignore"):
+                vb = v[:m, k].reshape(-1, b)
+                ax.fill_between(tb, np.nanmin(vb, axis=1), np.nanmax(vb, axis=1), color="#1b3f73", lw=0.5,
+                                label=f"identified (min-max over {b} steps)")
+        else:
+            if sd is not None:
+                ax.fill_between(tt, v[:, k] - 2 * sd[:, k], v[:, k] + 2 * sd[:, k], color="#8fb3e0", lw=0, label="± 2 std")
+            ax.plot(tt, v[:, k], lw=0.7, color="#1b3f73", label="identified")
         ax.set_ylabel(f"{chn[k]}\n[history units]", fontsize=8)
         if k == 0:
             ax.legend(fontsize=7, loc="upper right")

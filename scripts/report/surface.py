@@ -106,7 +106,9 @@ def draw(ax, surf, face_values, cmap, norm, direction, marks=(), window=None, sc
         p = np.asarray(pos, dtype=np.float64) * scale
         u, v, z = p @ right, p @ up, p @ d
         hidden = _covered(T, depth[tri], u, v, z + tol)
-        ax.plot([u], [v], marker="o", ms=9, mfc="none" if hidden else "#00e5ff", mec="black", mew=1.2, zorder=5)
+        ax.plot([u], [v], marker="o", ms=9 if label else 6, mfc="none" if hidden else "#00e5ff", mec="black", mew=1.2, zorder=5)
+        if not label:
+            continue
         ax.annotate(label + (" (behind)" if hidden else ""), (u, v), xytext=(7, 7), textcoords="offset points", fontsize=9,
                     fontweight="bold", color="black", zorder=6,
                     bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75))
