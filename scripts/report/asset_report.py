@@ -476,7 +476,7 @@ def provenance(P, R, S):
             if k in ("cleaning_report",):
                 continue
             rows.append([esc(f"{grp} {k}"), esc(v if not isinstance(v, float) else sig(v, 6))])
-    P.table(["item", "value"], rows, left=(0, 1), ident="provenance_table")
+    P.table(["item", "value"], rows, left=(0, 1), ident="provenance_table", wrap=(0, 1))
     txt = R.case_text()
     if txt:
         P.add("<details><summary>the case file stored in the results</summary><pre>" + esc(txt) + "</pre></details>")

@@ -132,17 +132,19 @@ def render(summary_path, out, reports=True, quiet=False):
                     num(k + ".life_p95_h", fnum(r, "life_p95_h"), 3), num(k + ".remaining_life_h", fnum(r, "remaining_life_h"), 3), hot,
                     num(k + ".hot_spot_damage", fnum(r, "hot_spot_damage"), 3), num(k + ".chi2_per_dof", fnum(r, "chi2_per_dof"), 3),
                     flag_html(cal_flag(r)), flag_html(df, why)]
-        else:
-            row += [""] * 9
-        if has_verify:
-            row.append(esc(r.get("verify", "")))
         date = str(r.get("asset_file_date", ""))
-        row += [num(k + ".last_data_time_h", fnum(r, "last_data_time_s"), 4, scale=1 / 3600) if ok else "",
-                f'<span title="{esc(date)}">{esc(date[:10])}</span>',
-                esc(r.get("reason", "")) + (f'<br><small>{esc(notes[a])}</small>' if a in notes else "")]
+        note = (f'<br><small>{esc(notes[a])}</small>' if a in notes else "")
+        if not ok:  # the reason across the columns that have no numbers
+            row.append((f'<div style="text-align:left;white-space:normal;overflow-wrap:anywhere"><span class="flag-bad">reason:</span> '
+                        f'{esc(r.get("reason", ""))}{note}</div>', len(head) - 3))
+        else:
+            if has_verify:
+                row.append(esc(r.get("verify", "")))
+            row += [num(k + ".last_data_time_h", fnum(r, "last_data_time_s"), 4, scale=1 / 3600),
+                    f'<span title="{esc(date)}">{esc(date[:10])}</span>', esc(r.get("reason", "")) + note]
         body.append(row)
         cls.append("bad" if not ok else ("warn" if df == "warn" or cal_flag(r) == "not acceptable" else ""))
-    P.table(head, body, cls=cls, left=(1, 2, 10, 11, len(head) - 1), ident="fleet_table")
+    P.table(head, body, cls=cls, left=(1, 2, 10, 11, len(head) - 1), ident="fleet_table", wrap=(3, len(head) - 1))
     P.p(f"Order: {esc(attrs.get('order', 'the summary order'))}. Data quality 'warn': a sensor dropped or more than "
         f"{sig(100 * BAD_FRACTION_WARN)} % of all readings flagged by cleaning. Calibration 'ok': chi-square below its 99.9 % limit. "
         "Reports: reports/ASSET.html beside this page (made from each asset file the summary names; for a failed asset, the previous "

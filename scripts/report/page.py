@@ -8,7 +8,7 @@ CSS = """
 body{font-family:'DejaVu Sans',Arial,sans-serif;margin:0 auto;max-width:1250px;padding:0 18px 40px;color:#1b1b1b;font-size:14px}
 h1{font-size:22px;margin:18px 0 4px} h2{font-size:17px;border-bottom:2px solid #2b6cb0;padding-bottom:3px;margin-top:28px}
 h3{font-size:14px;margin:14px 0 4px}
-table{border-collapse:collapse;margin:6px 0 10px} td,th{border:1px solid #ccd;padding:3px 7px;text-align:right;vertical-align:top} td{white-space:nowrap} td.l{white-space:normal;overflow-wrap:anywhere}
+table{border-collapse:collapse;margin:6px 0 10px;font-size:13px} td,th{border:1px solid #ccd;padding:3px 7px;text-align:right;vertical-align:top} td{white-space:nowrap} td.w{white-space:normal;overflow-wrap:anywhere}
 th{background:#eef2f8} td.l,th.l{text-align:left} tr.bad td{background:#fde8e8} tr.warn td{background:#fff6dc}
 .key{display:flex;flex-wrap:wrap;gap:10px;margin:10px 0} .key div{background:#f3f6fb;border:1px solid #d5deea;border-radius:6px;padding:6px 12px}
 .key b{display:block;font-size:11px;color:#555;font-weight:normal}
@@ -51,13 +51,21 @@ class Page:
         b = base64.b64encode(buf.getvalue()).decode("ascii")
         self.parts.append(f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{b}">')
 
-    def table(self, head, rows, cls=None, left=(0,), ident=""):
-        """head: column titles (HTML); rows: lists of cells (HTML); left: columns aligned left."""
-        h = "".join(f'<th class="{"l" if i in left else ""}">{c}</th>' for i, c in enumerate(head))
+    def table(self, head, rows, cls=None, left=(0,), ident="", wrap=()):
+        """head: column titles (HTML); rows: lists of cells (HTML, or (HTML, colspan)); left: columns
+        aligned left; wrap: columns whose text may wrap (the others stay on one line)."""
+        def kind(i):
+            return " ".join(k for k, on in (("l", i in left), ("w", i in wrap)) if on)
+        h = "".join(f'<th class="{kind(i)}">{c}</th>' for i, c in enumerate(head))
         body = []
         for r, row in enumerate(rows):
             c = f' class="{cls[r]}"' if cls and cls[r] else ""
-            body.append(f"<tr{c}>" + "".join(f'<td class="{"l" if i in left else ""}">{v}</td>' for i, v in enumerate(row)) + "</tr>")
+            cells, col = [], 0
+            for v in row:
+                v, span = v if isinstance(v, tuple) else (v, 1)
+                cells.append(f'<td class="{kind(col)}"' + (f' colspan="{span}"' if span > 1 else "") + f">{v}</td>")
+                col += span
+            body.append(f"<tr{c}>" + "".join(cells) + "</tr>")
         idattr = f' id="{ident}"' if ident else ""
         self.parts.append(f"<table{idattr}><tr>{h}</tr>{''.join(body)}</table>")
 

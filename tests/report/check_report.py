@@ -162,7 +162,7 @@ def in_browser(page, work, what):
     check(not errors and n > 0 and bad == 0, f"{what}: opens in chromium: {n} images, {bad} not decoded, errors {errors[:3]}")
     if os.path.exists(png):
         w, hgt, colours, ink = browser.screenshot_stats(png)
-        check(colours > 50 and ink > 0.05, f"{what}: screenshot {w}x{hgt}, {colours} colours, {100 * ink:.0f} % non-white")
+        check(colours > 50 and ink > 0.01, f"{what}: screenshot {w}x{hgt}, {colours} colours, {100 * ink:.0f} % non-white")
 
 
 def missing_keys(page):
