@@ -20,8 +20,8 @@ SECTIONS = ["summary", "component", "hot spots", "life band", "runs", "rainflow"
 class Progress:
     """One line per stage on stderr ("ftwin report: [3/11] rainflow matrix ... 0.4 s")."""
 
-    def __init__(self, quiet, name):
-        self.quiet, self.name, self.i, self.t0 = quiet, name, 0, time.time()
+    def __init__(self, quiet):
+        self.quiet, self.i, self.t0 = quiet, 0, time.time()
 
     def __call__(self, what):
         self.i += 1
@@ -38,18 +38,25 @@ def plt():
 
 
 def length_unit(R):
-    """Positions are shown in mm for parts under 10 m (the file is in m)."""
+    """(unit, factor): positions are shown in mm (the file holds m), the unit of ftwin's example
+    parts and of their case files."""
     return ("mm", 1e3)
 
 
-def time_axis(t):
-    """(values, label) of a time axis in s, min or h, whichever reads best."""
+def time_scale(t):
+    """(factor, label) of a time axis in s, min or h, whichever reads best for the times t [s]."""
     span = float(np.nanmax(t) - np.nanmin(t)) if len(t) else 0.0
     if span > 3 * 3600:
-        return t / 3600.0, "time [h]"
+        return 1 / 3600.0, "time [h]"
     if span > 3 * 60:
-        return t / 60.0, "time [min]"
-    return t, "time [s]"
+        return 1 / 60.0, "time [min]"
+    return 1.0, "time [s]"
+
+
+def time_axis(t):
+    """(values, label) of a time axis (time_scale)."""
+    f, label = time_scale(t)
+    return t * f, label
 
 
 def channel_names(R, case, n):
@@ -100,7 +107,7 @@ def summary(P, R, case, S):
         P.add('<div class="key">' + "".join(f"<div><b>{esc(k)}</b>{v}</div>" for k, v in cells) + "</div>")
 
 
-def component(P, R, S, p):
+def component(P, R, S):
     """The part from three views coloured by damage (or von Mises for FE results), hot spots marked."""
     from matplotlib import cm, colors
     from .surface import Surface, draw
@@ -237,11 +244,9 @@ def runs(P, R, S):
            [esc(pn[j]) if j < len(pn) else f"parameter {j}" for j in range(log.shape[1] - 4)]
     P.table(head, rows, left=(4,), ident="run_table")
     t = log[:, 1]
-    tt, tl = time_axis(np.concatenate([log[:, 0], t]))
-    f = tt[len(t):] / np.where(t != 0, t, 1) if len(t) else 1
+    conv, tl = time_scale(np.concatenate([log[:, 0], t]))
     mp = plt()
     fig, ax = mp.subplots(figsize=(9, 2.8), constrained_layout=True)
-    conv = (tt[len(t):][0] / t[0]) if len(t) and t[0] else 1.0
     cum = np.cumsum(log[:, 2])
     ax.step(np.concatenate([[log[0, 0] * conv], t * conv]), np.concatenate([[0], cum]), where="post", color="#2b6cb0", lw=2)
     for i, r in enumerate(log):
@@ -530,7 +535,7 @@ def gather(R):
 
 def render(path, out, quiet=False):
     """Writes the report of the results file `path` to `out` (HTML). Raises ReportError."""
-    prog = Progress(quiet, path)
+    prog = Progress(quiet)
     R = Results(path)
     try:
         return _render(R, out, prog)
@@ -556,7 +561,7 @@ def _render(R, out, prog):
     summary(P, R, case, S)
     P.section("component", "The component and its hot spots")
     prog("rendering the component")
-    component(P, R, S, prog)
+    component(P, R, S)
     P.section("hotspots", "Hot spots")
     prog("hot-spot table")
     hot_spots(P, R, S, case)

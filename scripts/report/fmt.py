@@ -16,7 +16,6 @@ def sig(v, n=3):
         return "inf" if v > 0 else "-inf"
     if v == 0:
         return "0"
-    e = math.floor(math.log10(abs(v)))
     r = float(f"{v:.{n - 1}e}")  # rounded to n figures
     e = math.floor(math.log10(abs(r)))
     if -3 <= e < 5:
