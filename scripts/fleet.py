@@ -26,6 +26,9 @@ Commands (exit 0 on success, 2 on a bad manifest or usage, 1 on other errors):
   fleet.py summary MANIFEST -o SUMMARY [--run RUN]
         one row per asset into SUMMARY.csv and SUMMARY.h5 (atomically), sorted by risk; exit 3
         when at least one asset failed (the summary is written all the same)
+  fleet.py dashboard SUMMARY [-o DASHBOARD.html] [--no-reports] [-q]
+        the fleet dashboard (one HTML page, scripts/report/dashboard.py) from SUMMARY.h5, and each
+        asset's report in reports/ID.html beside it; default DASHBOARD: dashboard.html beside SUMMARY
 
 Every error is one line `fleet.py: error: FILE:LINE: key: problem: 'value'`.
 """
@@ -562,6 +565,24 @@ def cmd_summary(args):
     return EXIT_FAILED_ASSETS if nf else EXIT_OK
 
 
+def cmd_dashboard(args):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        from report import dashboard
+        from report.h5file import ReportError
+    except ImportError as e:
+        fail(f"{e}: the dashboard needs python3-matplotlib and python3-h5py (scripts/setup-debian.sh)")
+    summary = args.summary if args.summary.endswith(".h5") else os.path.splitext(args.summary)[0] + ".h5"
+    out = args.output or os.path.join(os.path.dirname(os.path.abspath(summary)), "dashboard.html")
+    try:
+        dashboard.render(summary, out, reports=not args.no_reports, quiet=args.quiet)
+    except ReportError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"{out}: cannot write the dashboard: {e.strerror or e}")
+    return EXIT_OK
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="fleet.py", description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -589,9 +610,15 @@ def main(argv=None):
     common(p)
     p.add_argument("-o", "--output", required=True, help="SUMMARY: writes SUMMARY.csv and SUMMARY.h5")
     p.add_argument("--run", default=None, help="the fleet run id (default $FTWIN_FLEET_RUN): a status file of another run counts as not run")
+    p = sub.add_parser("dashboard", help="the fleet dashboard (HTML) and each asset's report, from the summary")
+    p.add_argument("summary", help="SUMMARY.h5 written by `fleet.py summary` (or SUMMARY, SUMMARY.csv)")
+    p.add_argument("-o", "--output", help="the dashboard (default: dashboard.html beside the summary)")
+    p.add_argument("--no-reports", action="store_true", help="link no asset reports (do not make them)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     args = ap.parse_args(argv)
     try:
-        return {"check": cmd_check, "prepare": cmd_prepare, "record": cmd_record, "summary": cmd_summary}[args.cmd](args)
+        return {"check": cmd_check, "prepare": cmd_prepare, "record": cmd_record, "summary": cmd_summary,
+                "dashboard": cmd_dashboard}[args.cmd](args)
     except ManifestError as e:
         for line in e.lines:
             print(f"fleet.py: error: {line}", file=sys.stderr)

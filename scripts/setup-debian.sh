@@ -5,7 +5,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config git
       petsc-dev libhdf5-openmpi-dev hdf5-tools libopenmpi-dev openmpi-bin
-      libyaml-dev libssl-dev gmsh libgmsh-dev python3 python3-numpy python3-h5py python3-yaml)
+      libyaml-dev libssl-dev gmsh libgmsh-dev python3 python3-numpy python3-h5py python3-yaml
+      python3-matplotlib python3-pil chromium fonts-dejavu-core)  # reports (scripts/ftwin_report.py) and their browser test
 for a in "$@"; do
   case "$a" in
     --with-slurm) pkgs+=(slurm-wlm munge) ;;

@@ -8,13 +8,16 @@
  *   ftwin calibrate CASE.yaml [-q] [-o ASSET.h5] [--basis BASIS.h5] [--backend B] [PETSc/TAO options]
  *   ftwin asset CASE.yaml --basis BASIS.h5 [-q] [-o ASSET.h5] [--recalibrate] [PETSc/TAO options]
  *   ftwin verify FILE.h5 [--inputs]    check a results file's provenance record (exit codes below)
+ *   ftwin report RESULTS.h5 [-o OUT.html] [-q]   (runs scripts/ftwin_report.py)
  *
  * Our own arguments are taken out of argv before PETSc sees the rest, so every PETSc option
  * (-ksp_type, -pc_type, -ksp_monitor, -log_view, -thermal_ksp_*, ...) works as usual. */
 #include <petscsys.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "build_info.h"
 #include "app/fatigue_command.h"
@@ -47,6 +50,8 @@ static const char *usage =
   "                    results against the last record; --inputs: also the input files the records\n"
   "                    name that are still present. Exit code 0 intact, 1 cannot be checked, else the\n"
   "                    sum of 2 (run records altered), 4 (results changed), 8 (inputs changed)\n"
+  "  report RESULTS.h5 [-o OUT.html]  an HTML report of a results file (asset, fatigue or run): plots,\n"
+  "                    hot spots, life band, sensor fit ... (scripts/ftwin_report.py, Python + matplotlib)\n"
   "  info              build options, MPI ranks and visible CUDA devices\n"
   "  --version         print the version\n"
   "options:\n"
@@ -102,6 +107,23 @@ static PetscErrorCode Info(void)
   PetscFunctionReturn(0);
 }
 
+/* `ftwin report ...`: the report is Python (h5py, matplotlib): hand the arguments to its script. */
+static int Report(int argc, char **argv)
+{
+  char **args = malloc(sizeof(char *) * ((size_t)argc + 2));
+  if (!args || access(FTWIN_REPORT_SCRIPT, R_OK)) {
+    fprintf(stderr, "ftwin: error: report: cannot find its script %s (ftwin runs it from the source tree it was built from)\n", FTWIN_REPORT_SCRIPT);
+    return 1;
+  }
+  args[0] = (char *)FTWIN_REPORT_PYTHON;
+  args[1] = (char *)FTWIN_REPORT_SCRIPT;
+  for (int i = 2; i < argc; i++) args[i] = argv[i];
+  args[argc] = NULL;
+  execv(FTWIN_REPORT_PYTHON, args);
+  fprintf(stderr, "ftwin: error: report: cannot run %s: %s\n", FTWIN_REPORT_PYTHON, strerror(errno));
+  return 1;
+}
+
 int main(int argc, char **argv)
 {
   const char    *command = NULL, *casePath = NULL, *backend = "auto", *output = NULL;
@@ -113,6 +135,10 @@ int main(int argc, char **argv)
   PetscErrorCode ierr;
 
   FtProvenanceSetCommand(argc, argv); /* recorded in every output's provenance */
+  if (argc >= 2 && !strcmp(argv[1], "report")) {
+    free(rest);
+    return Report(argc, argv);
+  }
   /* take our arguments out; leave PETSc's */
   rest[nrest++] = argv[0];
   for (int i = 1; i < argc; i++) {

@@ -26,8 +26,10 @@ usage: test_fleet.py FTWIN MPIRUN OUTDIR
 """
 import csv
 import hashlib
+import html
 import json
 import os
+import re
 import shlex
 import shutil
 import socket
@@ -236,6 +238,20 @@ def check_fleet(w, sub, env):
         check(hid == ids and hst == [r["status"] for r in rows] and int(g.attrs["n_failed"]) == 1
               and np.isnan(g["life_p05_h"][0]) and np.allclose(g["life_p05_h"][1:], [float(r["life_p05_h"]) for r in rows[1:]], rtol=0, atol=0),
               f"summary.h5: same rows in the same order, n_failed {int(g.attrs['n_failed'])}")
+    # ---- the fleet dashboard the summary job made (scripts/report/dashboard.py): rows in the summary's
+    # order, the failed asset with its reason, a link to each ok asset's report, opened in chromium
+    dash = os.path.join(out, "dashboard.html")
+    text = open(dash, encoding="utf-8").read() if os.path.exists(dash) else ""
+    order = re.findall(r"<tr[^>]*><td[^>]*>\d+</td><td[^>]*>(?:<a href=\"[^\"]+\">)?([^<]+)", text)
+    links = sorted(re.findall(r'<a href="(reports/[^"]+)">', text))
+    check(order == ids and html.escape(bad["reason"]) in text, f"dashboard.html: rows {order} in the summary's order, pump-03's reason shown")
+    check(links == [f"reports/{i}.html" for i in sorted(ids[1:])] and all(os.path.exists(os.path.join(out, l)) for l in links),
+          f"dashboard.html: a report linked for each ok asset: {links}")
+    if text:
+        sys.path.insert(0, os.path.join(os.path.dirname(HERE), "report"))
+        import browser
+        n, nbad, errors = browser.open_page(dash, out, os.path.join(out, "dashboard.png"))
+        check(n > 0 and nbad == 0 and not errors, f"dashboard.html opens in chromium: {n} images, {nbad} broken, {errors[:2]}")
     left = [f for f in os.listdir(out) if ".tmp." in f]
     check(not left, f"no temporary files left in {out}: {left}")
 
