@@ -3,6 +3,7 @@
 `ftwin basis`: /load_cases, /thermal). Each section shows what the file holds and says plainly
 what it does not hold ("not recorded in this file"). Names and units: src/io/layout.h."""
 import math
+import os
 import re
 import sys
 import time
@@ -235,12 +236,18 @@ def runs(P, R, S):
         return
     st = R.attrs("/calibration/state")
     pn = S["param_names"]
+    # the worst node's damage after each run (kept by ftwin since its provenance record; NaN for older runs)
+    dlog = R.opt("/calibration/state/damage_log", np.float64)
+    have_damage = dlog is not None and dlog.shape == (len(log),)
+    added = np.diff(np.concatenate([[0.0], dlog])) if have_damage else None
     rows = []
     for i, r in enumerate(log):
         k = f"runs.{i}"
+        dmg = [num(k + ".damage", dlog[i], 3), num(k + ".damage_added", added[i], 3)] if have_damage else []
         rows.append([str(i + 1), num(k + ".first_judged_s", r[0], 6), num(k + ".processed_until_s", r[1], 6), integer(k + ".samples", r[2]),
-                     "fitted" if r[3] else "held"] + [num(f"{k}.theta.{j}", r[4 + j], 4) for j in range(log.shape[1] - 4)])
+                     "fitted" if r[3] else "held"] + dmg + [num(f"{k}.theta.{j}", r[4 + j], 4) for j in range(log.shape[1] - 4)])
     head = ["run", "first judged step [s]", "judged until [s]", "samples counted", "calibration"] + \
+           (["worst-node damage after the run", "added by the run"] if have_damage else []) + \
            [esc(pn[j]) if j < len(pn) else f"parameter {j}" for j in range(log.shape[1] - 4)]
     P.table(head, rows, left=(4,), ident="run_table")
     t = log[:, 1]
@@ -255,6 +262,21 @@ def runs(P, R, S):
     ax.set_xlabel(tl)
     ax.set_ylabel("samples counted (cumulative)")
     P.image(fig, "runs over time")
+    if have_damage:
+        fig, ax = mp.subplots(figsize=(9, 2.8), constrained_layout=True)
+        ok = np.isfinite(dlog)
+        ax.plot(t[ok] * conv, dlog[ok], "o-", color="#c53030", lw=2, label="worst-node damage after the run")
+        ax.bar(t[ok] * conv, added[ok], width=0.6 * (np.ptp(t) * conv / max(len(t), 1) or 1.0), color="#f6ad55", alpha=0.7,
+               label="added by the run")
+        ax.set_xlabel(tl)
+        ax.set_ylabel("damage (per history counted)")
+        ax.legend(fontsize=8, loc="upper left")
+        P.image(fig, "damage accumulated per run")
+        P.p(f"{integer('runs.count', st.get('runs', len(log)))} run(s), judged up to "
+            f"{num('runs.processed_until', st.get('processed_until', math.nan), 6, 's')}; the damage is the largest nodal damage counted "
+            f"so far after each run (/calibration/state/damage_log; the worst node may change from run to run)"
+            + (f"; {int((~ok).sum())} run(s) predate the damage log (n/a)." if not ok.all() else "."), "note")
+        return
     dmg = S["hs"]["damage"][0] if S.get("hs") is not None else math.nan
     P.missing(f"Damage per run is not recorded in this file: the run log (/calibration/state/log) holds per run the judged time window, "
               f"the samples counted, whether the calibration was fitted or held, and the parameters (shown above), but not the damage each "
@@ -482,6 +504,17 @@ def provenance(P, R, S):
                 continue
             rows.append([esc(f"{grp} {k}"), esc(v if not isinstance(v, float) else sig(v, 6))])
     P.table(["item", "value"], rows, left=(0, 1), ident="provenance_table", wrap=(0, 1))
+    # the run records (docs/provenance.md): inputs with their SHA-256, command, host, date; `ftwin verify` checks them
+    names = sorted(R.f["/provenance/runs"].keys()) if R.has("/provenance/runs") else []
+    if names:
+        P.p(f"{len(names)} run record(s) in /provenance, in a hash chain; check the file and its inputs with "
+            f"<code>ftwin verify {esc(os.path.basename(R.path))} --inputs</code> (docs/provenance.md). The last record:", "note")
+        for i, n in enumerate(reversed(names)):
+            rec = R.attr(f"/provenance/runs/{n}", "record", "") or ""
+            P.add(f"<details{' open' if i == 0 else ''}><summary>run record {esc(n)}</summary><pre>{esc(rec)}</pre></details>")
+    else:
+        P.missing("No provenance record (/provenance) in this file: written by an ftwin before it recorded its inputs, or not by ftwin.",
+                  "provenance_record")
     txt = R.case_text()
     if txt:
         P.add("<details><summary>the case file stored in the results</summary><pre>" + esc(txt) + "</pre></details>")

@@ -96,6 +96,8 @@ static PetscErrorCode CalibrationWriter(hid_t file, const char *path, const FtFa
 
   PetscFunctionBeginUser;
   PetscCall(FtLifeBand(calib, &run->result, summary));
+  run->record.hot_damage = summary->history_damage; /* the run log's damage column (FtAssetStateWrite) */
+  run->record.hot_node   = summary->worst_node;
   t1 = FtWallTime();
   PetscCall(FtCalibrationGroupWrite(file, path, calib, &run->result, run->opt->asset ? &run->record : NULL));
   calib->t_band  = t1 - t0;

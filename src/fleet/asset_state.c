@@ -58,6 +58,20 @@ PetscErrorCode FtAssetStateWrite(hid_t g, const char *path, const FtCalibration 
   for (int j = 0; j < np; j++) log[(size_t)(runs - 1) * cols + FT_ASSET_STATE_LOG_COLS + j] = rec->theta[j];
   PetscCall(FtH5WriteRows(gs, path, FT_H5_STATE_LOG, H5T_NATIVE_DOUBLE, (hsize_t)runs, (hsize_t)cols, 0, N0((hsize_t)runs), log));
   PetscCall(PetscFree(log));
+  {
+    double    *dl;
+    long long *nl;
+    PetscCall(PetscMalloc2(runs, &dl, runs, &nl));
+    for (int r = 0; r < runs - 1; r++) {
+      dl[r] = rec->prev->damage_log[r];
+      nl[r] = rec->prev->hot_node_log[r];
+    }
+    dl[runs - 1] = rec->hot_damage;
+    nl[runs - 1] = rec->hot_node;
+    PetscCall(FtH5WriteRows(gs, path, FT_H5_STATE_DAMAGE_LOG, H5T_NATIVE_DOUBLE, (hsize_t)runs, 0, 0, N0((hsize_t)runs), dl));
+    PetscCall(FtH5WriteRows(gs, path, FT_H5_STATE_HOT_NODE_LOG, H5T_NATIVE_LLONG, (hsize_t)runs, 0, 0, N0((hsize_t)runs), nl));
+    PetscCall(PetscFree2(dl, nl));
+  }
 #undef N0
   H5Gclose(gs);
   PetscFunctionReturn(0);
@@ -110,6 +124,18 @@ PetscErrorCode FtAssetStateRead(const FtCalibration *calib, const char *path, Ft
       (void)FtH5ReadStringAttr(gf, FT_H5_FAT_SETTINGS, h->settings, sizeof h->settings);
       (void)FtH5ReadStringAttr(g, FT_H5_STATE_COUNTING_BASIS, h->counting_basis, sizeof h->counting_basis);
       if (!h->err[0]) {
+        state->damage_log   = malloc(sizeof(double) * (size_t)h->runs + 1);
+        state->hot_node_log = malloc(sizeof(long long) * (size_t)h->runs + 1);
+        if (state->damage_log && state->hot_node_log) { /* kept since the provenance change; NaN and -1 before */
+          for (int r = 0; r < h->runs; r++) {
+            state->damage_log[r]   = NAN;
+            state->hot_node_log[r] = -1;
+          }
+          if (H5Lexists(g, FT_H5_STATE_DAMAGE_LOG, H5P_DEFAULT) > 0 && H5Lexists(g, FT_H5_STATE_HOT_NODE_LOG, H5P_DEFAULT) > 0 &&
+              (FtH5ReadAllSerialType(f, FT_H5_P_STATE_DAMAGE_LOG, H5T_NATIVE_DOUBLE, state->damage_log, (hsize_t)h->runs) ||
+               FtH5ReadAllSerialType(f, FT_H5_P_STATE_HOT_NODE_LOG, H5T_NATIVE_LLONG, state->hot_node_log, (hsize_t)h->runs)))
+            snprintf(h->err, sizeof h->err, "'%s': its damage log (%s) does not have one entry per run (%d)", path, FT_H5_P_STATE_DAMAGE_LOG, h->runs);
+        }
         state->log = malloc(sizeof(double) * (size_t)h->runs * (FT_ASSET_STATE_LOG_COLS + np) + 1);
         if (!state->log || FtH5ReadAllSerial(f, FT_H5_P_STATE_THETA, state->theta, (hsize_t)np) ||
             FtH5ReadAllSerial(f, FT_H5_P_STATE_COVARIANCE, state->cov, (hsize_t)np * np) ||
@@ -152,8 +178,14 @@ PetscErrorCode FtAssetStateRead(const FtCalibration *calib, const char *path, Ft
   PetscCheck(!strcmp(mine, state->h.settings), calib->comm, PETSC_ERR_USER_INPUT,
              "%s: ftwin asset: '%s' was counted with other fatigue settings (material, channels, equivalent stress ...); choose another "
              "output (-o) to start again. It has: %s", c->path, path, state->h.settings);
-  if (rank) state->log = malloc(sizeof(double) * (size_t)state->h.runs * (FT_ASSET_STATE_LOG_COLS + np) + 1);
-  PetscCheck(state->log, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  if (rank) {
+    state->log          = malloc(sizeof(double) * (size_t)state->h.runs * (FT_ASSET_STATE_LOG_COLS + np) + 1);
+    state->damage_log   = malloc(sizeof(double) * (size_t)state->h.runs + 1);
+    state->hot_node_log = malloc(sizeof(long long) * (size_t)state->h.runs + 1);
+  }
+  PetscCheck(state->log && state->damage_log && state->hot_node_log, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
+  PetscCallMPI(MPI_Bcast(state->damage_log, state->h.runs, MPI_DOUBLE, 0, calib->comm));
+  PetscCallMPI(MPI_Bcast(state->hot_node_log, state->h.runs, MPI_LONG_LONG, 0, calib->comm));
   PetscCallMPI(MPI_Bcast(state->theta, np, MPI_DOUBLE, 0, calib->comm));
   PetscCallMPI(MPI_Bcast(state->cov, np * np, MPI_DOUBLE, 0, calib->comm));
   PetscCallMPI(MPI_Bcast(state->med, ns, MPI_DOUBLE, 0, calib->comm));
@@ -169,6 +201,8 @@ PetscErrorCode FtAssetStateFree(FtAssetState *state)
   PetscFunctionBeginUser;
   PetscCall(PetscFree6(state->theta, state->cov, state->med, state->scale, state->medstd, state->basis_theta));
   free(state->log);
+  free(state->damage_log);
+  free(state->hot_node_log);
   PetscFunctionReturn(0);
 }
 

@@ -20,6 +20,8 @@ typedef struct {
 typedef struct {
   FtAssetStateHead h;
   double          *theta, *cov, *med, *scale, *medstd, *basis_theta, *log; /* np, np*np, ns, ns, nk, np, runs*(4+np) */
+  double          *damage_log;  /* [runs]: the worst node's damage counted so far after each run (NaN: not kept then) */
+  long long       *hot_node_log; /* [runs]: that node (-1: not kept then) */
 } FtAssetState;
 
 /* What this run adds to the state. */
@@ -29,6 +31,8 @@ typedef struct {
   const char         *counting_basis; /* the basis the counting is on */
   double              processed_until;
   long                counted_now;    /* samples counted by this run */
+  double              hot_damage;     /* after this run: the worst node's damage counted so far (per history) */
+  long long           hot_node;       /* that node (global index) */
   int                 fitted, relinearised;
 } FtAssetRecord;
 

@@ -233,7 +233,9 @@ PetscErrorCode FtH5ReadStringAttr(hid_t file, const char *name, char *buf, size_
 
 /* Rank-local: a whole 1-D/2-D double dataset of exactly `count` values into buf; 0, or -1 when it is
  * absent, of another size or unreadable. */
-int FtH5ReadAllSerial(hid_t f, const char *name, double *buf, hsize_t count)
+int FtH5ReadAllSerial(hid_t f, const char *name, double *buf, hsize_t count) { return FtH5ReadAllSerialType(f, name, H5T_NATIVE_DOUBLE, buf, count); }
+
+int FtH5ReadAllSerialType(hid_t f, const char *name, hid_t type, void *buf, hsize_t count)
 {
   hid_t   d = H5Dopen2(f, name, H5P_DEFAULT), sp;
   hsize_t dims[2] = {0, 1};
@@ -242,7 +244,7 @@ int FtH5ReadAllSerial(hid_t f, const char *name, double *buf, hsize_t count)
   sp = H5Dget_space(d);
   nd = H5Sget_simple_extent_dims(sp, dims, NULL);
   if (nd >= 1 && dims[0] * (nd == 2 ? dims[1] : 1) == count)
-    rc = count ? (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? -1 : 0) : 0;
+    rc = count ? (H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0 ? -1 : 0) : 0;
   H5Sclose(sp);
   H5Dclose(d);
   return rc;

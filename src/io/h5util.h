@@ -57,5 +57,7 @@ PetscErrorCode FtH5AttrScalar(hid_t loc, const char *path, const char *name, hid
  * whole double dataset of exactly `count` values (0, or -1 when absent, of another size or unreadable). */
 PetscErrorCode FtH5ReadStringAttr(hid_t loc, const char *name, char *buf, size_t len);
 int            FtH5ReadAllSerial(hid_t f, const char *name, double *buf, hsize_t count);
+/* The same in the memory type `type` (H5T_NATIVE_LLONG ...). */
+int            FtH5ReadAllSerialType(hid_t f, const char *name, hid_t type, void *buf, hsize_t count);
 
 #endif

@@ -185,6 +185,13 @@
 #define FT_H5_STATE_LOAD_MEDIAN_STD "load_median_std" /* [nk] */
 #define FT_H5_STATE_BASIS_THETA_LIN "basis_theta_lin" /* [np] */
 #define FT_H5_STATE_LOG         "log"             /* [runs][4 + np] */
+/* per run, after it: the worst node's damage counted so far (per history, /fatigue/damage's largest)
+ * and that node; NaN and -1 for runs of a file written before these were kept (format 1 all the same:
+ * optional datasets, a reader of format 1 that does not know them ignores them) */
+#define FT_H5_STATE_DAMAGE_LOG  "damage_log"      /* [runs] */
+#define FT_H5_STATE_HOT_NODE_LOG "hot_node_log"   /* [runs] i64 global node index */
+#define FT_H5_P_STATE_DAMAGE_LOG      "/calibration/state/damage_log"
+#define FT_H5_P_STATE_HOT_NODE_LOG    "/calibration/state/hot_node_log"
 #define FT_H5_P_STATE_THETA           "/calibration/state/theta"
 #define FT_H5_P_STATE_COVARIANCE      "/calibration/state/covariance"
 #define FT_H5_P_STATE_SCREEN_MEDIAN   "/calibration/state/screen_median"

@@ -158,6 +158,18 @@ check(len(recs) == 2 and field(recs[0], "previous") == "none" and field(recs[1],
       f"asset file: 2 run records, run 2 names run 1's SHA-256 ({stored[0][:16]}...), each record's SHA-256 is of its text")
 
 
+with h5py.File("asset.h5") as h:  # the run log's damage column, which the asset report plots
+    dl, nl, d = h["/calibration/state/damage_log"][...], h["/calibration/state/hot_node_log"][...], h["/fatigue/damage"][...]
+check(dl.shape == (2,) and 0 < dl[0] <= dl[1] and dl[1] == d.max() and nl[1] == int(np.argmax(d)),
+      f"asset state damage log: worst-node damage {dl} after runs 1 and 2 (the last = max of /fatigue/damage {d.max():.6g} at node {nl[1]})")
+
+# the asset report shows the run records and the damage per run (issue 17's report of a sealed file)
+r = run([ftwin, "report", "asset.h5", "-o", "asset.html", "-q"], rc=None)
+page = open("asset.html", encoding="utf-8").read() if r.returncode == 0 else ""
+check(r.returncode == 0 and "run record run_000002" in page and "previous: sha256=" + stored[0] in page and 'data-missing="provenance_record"' not in page
+      and 'data-missing="damage_per_run"' not in page and 'data-key="runs.1.damage"' in page,
+      f"ftwin report of the sealed asset file: exit {r.returncode}, its run records and the damage per run shown")
+
 # ---- tampering, each on its own copy of the asset file
 def tampered(name, edit, want_rc, want_text, *extra):
     p = os.path.join(out, f"tampered_{name}.h5")

@@ -146,6 +146,12 @@ def expected(path):
         W["runs.count"] = int(h["calibration/state"].attrs["runs"])
         W["runs.processed_until"] = float(h["calibration/state"].attrs["processed_until"])
         W["runs.damage_total"] = float(h["fatigue/hot_spots/damage"][0])
+        if "calibration/state/damage_log" in h:  # the damage column of the run log (since the provenance record)
+            dl = h["calibration/state/damage_log"][...]
+            for i in range(dl.shape[0]):
+                W[f"runs.{i}.damage"] = float(dl[i])
+                W[f"runs.{i}.damage_added"] = float(dl[i] - (dl[i - 1] if i else 0.0))
+            del W["runs.damage_total"]
     return W
 
 
@@ -177,8 +183,9 @@ def test_asset(out):
     check(r.returncode == 0 and os.path.exists(page), f"report of {asset}: exit {r.returncode} {r.stderr.strip()[-300:]}")
     check(len(re.findall(r"ftwin report: \[\d+/\d+\]", r.stderr)) >= 10, "progress lines while it renders")
     text = open(page, encoding="utf-8").read()
-    check('data-kind="asset"' in text and missing_keys(page) == {"damage_per_run"},
-          f"asset report: every section present; only the damage per run said to be not recorded: {sorted(missing_keys(page))}")
+    check('data-kind="asset"' in text and missing_keys(page) == {"damage_per_run", "provenance_record"},
+          f"asset report of the format-1 fixture: every section present; only the damage per run and the provenance record "
+          f"said to be not recorded: {sorted(missing_keys(page))}")
     check("in region &#x27;body&#x27;" in text or "in region 'body'" in text, "the hot spot is named by its region and position")
     compare(numbers(page), expected(asset), "asset report")
     in_browser(page, out, "asset report")
@@ -187,6 +194,18 @@ def test_asset(out):
         r = subprocess.run([FTWIN, "report", asset, "-o", via, "-q"], capture_output=True, text=True, timeout=300)
         check(r.returncode == 0 and r.stderr == "" and numbers(via) == numbers(page),
               f"ftwin report {os.path.basename(asset)} -o ... -q: exit {r.returncode}, the same numbers, no output {r.stderr[-200:]!r}")
+
+    # an asset file with the run log's damage column (ftwin since issue 18): the damage per run shown, nothing missing
+    dlf = os.path.join(out, "asset_damage_log.h5")
+    shutil.copyfile(asset, dlf)
+    with h5py.File(dlf, "r+") as h:
+        n = h["calibration/state/log"].shape[0]
+        h["calibration/state/damage_log"] = np.full(n, float(h["fatigue/damage"][...].max()))
+        h["calibration/state/hot_node_log"] = np.full(n, int(np.argmax(h["fatigue/damage"][...])), dtype=np.int64)
+    page = os.path.join(out, "asset_damage_log.html")
+    r = report(dlf, page)
+    check(r.returncode == 0 and missing_keys(page) == {"provenance_record"}, f"asset report with a damage log: only the provenance record said missing {sorted(missing_keys(page)) if r.returncode == 0 else r.stderr[-200:]}")
+    compare(numbers(page), expected(dlf), "asset report with a damage log")
 
     # a fatigue results file (what `ftwin fatigue` writes: /mesh, /fatigue, root attributes; no /calibration)
     fat = os.path.join(out, "fatigue_only.h5")
