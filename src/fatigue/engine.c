@@ -92,6 +92,28 @@ static PetscErrorCode NodeDamage(FtFatigueWork *W)
   }
   for (long long i = 0; i < n; i++) nbad += isnan(W->D[i]);
   PetscCallMPI(MPI_Allreduce(&nbad, &gbad, 1, MPI_LONG_LONG, MPI_SUM, W->comm));
+  /* approximations the count made (kernels/ft_rainflow.h): a residue longer than FT_RF_MAX_RESIDUE
+   * (a ring-down of more reversals of decreasing range) is counted approximately, a NaN sample is
+   * skipped; the flags live in the counting state, so a continued count keeps them */
+  {
+    long long mine[2] = {0, 0}, all[2];
+    PetscCall(PetscMalloc1(n + 1, &W->cflags));
+    for (long long i = 0; i < n; i++) {
+      W->cflags[i] = 0;
+      for (int q = 0; q < nc; q++) W->cflags[i] |= (int)(W->rf[i * nc + q].flags & (FT_RF_ERR_OVERFLOW | FT_RF_ERR_NAN));
+      mine[0] += (W->cflags[i] & FT_RF_ERR_OVERFLOW) != 0;
+      mine[1] += (W->cflags[i] & FT_RF_ERR_NAN) != 0;
+    }
+    PetscCallMPI(MPI_Allreduce(mine, all, 2, MPI_LONG_LONG, MPI_SUM, W->comm));
+    W->approximate_nodes = all[0];
+    W->nan_sample_nodes  = all[1];
+  }
+  if (W->approximate_nodes)
+    PetscCall(FtLogInfo("fatigue: WARNING the count is approximate at %lld nodes: their rainflow residue needed more than %d points (a "
+                        "ring-down of that many reversals of decreasing range), so ASTM E1049's count is not exact there "
+                        "(/fatigue/counting_flags bit 1; the damage may be off by a few half cycles of the oldest ranges)",
+                        W->approximate_nodes, FT_RF_MAX_RESIDUE));
+  if (W->nan_sample_nodes) PetscCall(FtLogInfo("fatigue: WARNING %lld nodes skipped non-finite stress samples (/fatigue/counting_flags bit 2)", W->nan_sample_nodes));
   if (gbad) PetscCall(FtLogInfo("fatigue: WARNING %lld nodes have cycles outside the mean-stress correction's range "
                                 "(e.g. mean above the ultimate strength): their damage is NaN and they lead the hot-spot list", gbad));
   PetscFunctionReturn(0);
@@ -128,6 +150,7 @@ static PetscErrorCode WorkFree(FtFatigueWork *W)
   PetscCall(PetscFree(W->chd));
   PetscCall(PetscFree(W->hs));
   PetscCall(PetscFree6(W->D, W->range, W->cycles, W->life_h, W->rem_h, W->worst));
+  PetscCall(PetscFree(W->cflags));
   PetscCall(PetscFree2(W->rf, W->acc));
   PetscCall(PetscFree3(W->S, W->X, W->topo));
   PetscCall(PetscFree(W->creg));

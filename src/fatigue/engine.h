@@ -59,6 +59,8 @@ typedef struct {
   /* per node of this rank */
   double *D, *range, *cycles, *life_h, *rem_h;
   int    *worst;                /* critical equivalent-stress channel (-1: NaN damage) */
+  int    *cflags;               /* OR over the node's signals of the rainflow flags FT_RF_ERR_OVERFLOW | FT_RF_ERR_NAN */
+  long long approximate_nodes, nan_sample_nodes; /* global counts of nodes with either flag */
   /* hot spots, the same on every rank */
   FtHotSpot *hs;
   int        nhs;

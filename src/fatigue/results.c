@@ -110,6 +110,13 @@ static PetscErrorCode WriteFatigueAttributes(const FtFatigueWork *W, hid_t g, co
   PetscCall(FtH5AttrString(g, path, "counting_note", resumed || W->interrupted ? "incremental: damage, life and the counting state cover every "
                            "sample from first_time to last_time; hot_spot_histogram and the per-channel damages of the hot-spot table "
                            "cover the last run's samples only" : "one run over the whole history"));
+  PetscCall(FtH5AttrScalar(g, path, "approximate_nodes", H5T_NATIVE_LLONG, &W->approximate_nodes));
+  PetscCall(FtH5AttrScalar(g, path, "nan_sample_nodes", H5T_NATIVE_LLONG, &W->nan_sample_nodes));
+  PetscCall(FtH5AttrString(g, path, "counting_exactness",
+                           W->approximate_nodes ? "APPROXIMATE at approximate_nodes nodes (counting_flags bit 1): a rainflow residue longer "
+                                                  "than the kernel's capacity was shortened by counting its oldest range as a half cycle "
+                                                  "early; exact ASTM E1049 elsewhere"
+                                                : "exact ASTM E1049 rainflow at every node (no residue overflow)"));
   PetscCall(FtH5AttrScalar(g, path, "prior_damage", H5T_NATIVE_DOUBLE, &W->f->prior_damage));
   PetscCall(FtH5AttrString(g, path, "life_definition",
                            "life_hours = history duration / damage per history (Palmgren-Miner, D = 1 at failure); "
@@ -135,6 +142,7 @@ static PetscErrorCode WriteContents(const FtFatigueWork *W, hid_t file, const ch
   PetscCall(FtH5WriteRows(g, path, FT_H5_FAT_WORST_RANGE, H5T_NATIVE_DOUBLE, W->N, 0, W->start, W->n, W->range));
   PetscCall(FtH5WriteRows(g, path, FT_H5_FAT_CYCLES, H5T_NATIVE_DOUBLE, W->N, 0, W->start, W->n, W->cycles));
   PetscCall(FtH5WriteRows(g, path, FT_H5_FAT_CRITICAL, H5T_NATIVE_INT, W->N, 0, W->start, W->n, W->worst));
+  PetscCall(FtH5WriteRows(g, path, FT_H5_FAT_COUNTING_FLAGS, H5T_NATIVE_INT, W->N, 0, W->start, W->n, W->cflags));
   PetscCall(FtFatigueStateWrite(W, g, path));
   PetscCall(WriteHotSpots(W, g, path));
   PetscCall(WriteHistogram(W, g, path));

@@ -50,6 +50,7 @@
 #define FT_H5_FAT_WORST_RANGE     "worst_range"          /* /fatigue: [nodes] Pa, largest equivalent-stress range */
 #define FT_H5_FAT_CYCLES          "cycles"               /* /fatigue: [nodes] counted cycles (half cycles 0.5) */
 #define FT_H5_FAT_CRITICAL        "critical_channel"     /* /fatigue: [nodes] equivalent-stress channel (plane) of the damage */
+#define FT_H5_FAT_COUNTING_FLAGS  "counting_flags"       /* /fatigue: [nodes] i32, bit 1: count approximate (residue overflow), bit 2: NaN samples skipped */
 #define FT_H5_P_FATIGUE_FIELD     "/fatigue/%s"          /* a field above */
 #define FT_H5_HOT_SPOTS           "hot_spots"            /* /fatigue group: the worst nodes, worst first */
 #define FT_H5_HS_NODE             "node"                 /* hot_spots: [hot] global node index */
