@@ -435,7 +435,34 @@ static int SameFile(const char *a, const char *b)
   return a[0] && b[0] && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* HDF5's own error printing off while sealing or checking (a damaged file gives our one message,
+ * not a page of HDF5 lines), restored afterwards. */
+typedef struct {
+  H5E_auto2_t func;
+  void       *data;
+} Quiet;
+
+static Quiet QuietBegin(void)
+{
+  Quiet q = {NULL, NULL};
+  H5Eget_auto2(H5E_DEFAULT, &q.func, &q.data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  return q;
+}
+
+static void QuietEnd(Quiet q) { H5Eset_auto2(H5E_DEFAULT, q.func, q.data); }
+
+static int SealWrite(const char *tmp, const char *final_path, const char *date, int ranks, FtSealStats *st, char *err, size_t errlen);
+
 int FtSealWrite(const char *tmp, const char *final_path, const char *date, int ranks, FtSealStats *st, char *err, size_t errlen)
+{
+  Quiet q  = QuietBegin();
+  int   rc = SealWrite(tmp, final_path, date, ranks, st, err, errlen);
+  QuietEnd(q);
+  return rc;
+}
+
+static int SealWrite(const char *tmp, const char *final_path, const char *date, int ranks, FtSealStats *st, char *err, size_t errlen)
 {
   double  t0 = FtWallTime();
   hid_t   f = -1, gp = -1, gr = -1, grow = -1, pf = -1;
@@ -702,7 +729,16 @@ done:
   if (ds >= 0) H5Dclose(ds);
 }
 
+static void SealVerify(const char *path, int check_inputs, FILE *report, FtVerifyResult *res);
+
 void FtSealVerify(const char *path, int check_inputs, FILE *report, FtVerifyResult *res)
+{
+  Quiet q = QuietBegin();
+  SealVerify(path, check_inputs, report, res);
+  QuietEnd(q);
+}
+
+static void SealVerify(const char *path, int check_inputs, FILE *report, FtVerifyResult *res)
 {
   double  t0 = FtWallTime();
   hid_t   f, gp = -1, gr = -1;
