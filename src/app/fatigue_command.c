@@ -49,13 +49,14 @@ static PetscErrorCode ReadHistory(MPI_Comm comm, const FtCase *c, FtHistory *his
 /* --incremental: what the output's counting state allows. *res filled and *nh = the samples of
  * hist after its last time when it can be continued (*resume 1); *resume 0 with *up_to_date 1
  * when no sample is new; both 0 when there is no previous output (count from the start). */
-static PetscErrorCode PlanResume(MPI_Comm comm, const FtCase *c, const FtHistory *hist, FtFatigueResume *res, FtHistory *nh, int *resume,
+static PetscErrorCode PlanResume(MPI_Comm comm, const FtCase *c, int accept_unsealed, const FtHistory *hist, FtFatigueResume *res, FtHistory *nh, int *resume,
                                  int *up_to_date)
 {
   const FtFatigueCase *f = &c->fatigue;
   FtFatigueStateInfo  *prev;
-  char                 mine[4096];
+  char                 mine[4096], sealed_sha[65] = "";
   long                 i0 = 0;
+  int                  sealed_runs = 0;
 
   PetscFunctionBeginUser;
   *resume = *up_to_date = 0;
@@ -80,6 +81,11 @@ static PetscErrorCode PlanResume(MPI_Comm comm, const FtCase *c, const FtHistory
     memset(&vr, 0, sizeof vr);
     if (rank == 0) FtSealVerify(f->output, 0, NULL, &vr);
     PetscCallMPI(MPI_Bcast(&vr, (int)sizeof vr, MPI_BYTE, 0, comm));
+    sealed_runs = vr.no_record ? 0 : vr.run_count;
+    snprintf(sealed_sha, sizeof sealed_sha, "%s", vr.no_record ? "" : vr.last_sha);
+    PetscCheck(!vr.no_record || accept_unsealed, comm, PETSC_ERR_USER_INPUT,
+               "%s: --incremental: '%s' has no provenance record (/provenance): either an ftwin before provenance records wrote it (continue "
+               "it once with --accept-unsealed, which seals it from this run on) or its record was removed", c->path, f->output);
     PetscCheck(!vr.code || vr.no_record, comm, PETSC_ERR_USER_INPUT,
                "%s: --incremental: '%s' does not verify (%s); continuing it would carry that forward: see `ftwin verify %s`, and restore it or "
                "remove it to count from the start", c->path, f->output, vr.first, f->output);
@@ -95,7 +101,7 @@ static PetscErrorCode PlanResume(MPI_Comm comm, const FtCase *c, const FtHistory
     nh->nsteps     = hist->nsteps - i0;
     res->state_file = f->output;
     PetscCall(FtProvenanceInput(comm, "counting_state", f->output));
-    FtProvenanceContinue(f->output); /* this run's record follows the file's earlier ones */
+    FtProvenanceContinue(f->output, sealed_runs, sealed_sha); /* this run's record follows the file's earlier ones */
     res->first_time = prev->first_time;
     res->last_time  = prev->last_time;
     res->samples    = prev->samples;
@@ -126,7 +132,7 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtFatigueOptions *opt)
   PetscCall(FtFatigueCheckCase(comm, &c, f->basis, f->output, &par));
   PetscCall(FtBackendSelectFatigue(opt->backend, &be)); /* refused before the history is read */
   ierr = ReadHistory(comm, &c, &hist);
-  if (!ierr && opt->resume_counting) ierr = PlanResume(comm, &c, &hist, &res, &nh, &resume, &up_to_date);
+  if (!ierr && opt->resume_counting) ierr = PlanResume(comm, &c, opt->accept_unsealed, &hist, &res, &nh, &resume, &up_to_date);
   if (!ierr && !up_to_date) {
     memset(&hk, 0, sizeof hk);
     hk.resume  = resume ? &res : NULL;

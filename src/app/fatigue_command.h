@@ -8,6 +8,7 @@ typedef struct {
   const char *backend;         /* auto | cpu | cuda: the fatigue engine's backend (runtime/backend.h) */
   const char *output;          /* overrides fatigue.output when not NULL */
   int         resume_counting; /* --incremental: continue the output file's counting state */
+  int         accept_unsealed; /* --accept-unsealed: continue a file without a provenance record (older ftwin) */
 } FtFatigueOptions;
 
 /* Reads the case and its history (FtHistoryRead on rank 0, broadcast) and calls FtFatigueCompute

@@ -63,6 +63,8 @@ static const char *usage =
   "  --recalibrate     (asset) fit the parameters again on this run's samples, with the asset's previous\n"
   "                    posterior as the prior; the new calibration applies to the samples of this run on\n"
   "  --reuse           (basis) keep an existing basis file built from this very design (design hash)\n"
+  "  --accept-unsealed (asset, fatigue --incremental) continue a file that has no provenance record\n"
+  "                    (written by an ftwin before provenance records; this run seals it)\n"
   "  --incremental     (fatigue) continue the counting state in the output file with the history's\n"
   "                    samples after its last time; no new samples: nothing changes\n"
   "signals: SIGTERM or SIGUSR1 stop `fatigue` at the next chunk with its state saved, exit code 75\n"
@@ -128,7 +130,7 @@ int main(int argc, char **argv)
 {
   const char    *command = NULL, *casePath = NULL, *backend = "auto", *output = NULL;
   PetscBool      quiet = PETSC_FALSE;
-  int            incremental = 0, recalibrate = 0, reuse = 0, inputs = 0, verify_code = 0;
+  int            incremental = 0, recalibrate = 0, reuse = 0, inputs = 0, verify_code = 0, accept_unsealed = 0;
   const char    *basis       = NULL;
   char         **rest  = malloc(sizeof(char *) * ((size_t)argc + 1));
   int            nrest = 0;
@@ -156,6 +158,7 @@ int main(int argc, char **argv)
     else if (!strcmp(a, "--recalibrate")) recalibrate = 1;
     else if (!strcmp(a, "--reuse")) reuse = 1;
     else if (!strcmp(a, "--inputs")) inputs = 1;
+    else if (!strcmp(a, "--accept-unsealed")) accept_unsealed = 1;
     else if (!strcmp(a, "--basis")) {
       if (i + 1 >= argc) {
         fprintf(stderr, "ftwin: error: --basis needs a file (the output of ftwin basis)\n");
@@ -198,6 +201,11 @@ int main(int argc, char **argv)
     free(rest);
     return 2;
   }
+  if (accept_unsealed && strcmp(command, "asset") && !(incremental && !strcmp(command, "fatigue"))) {
+    fprintf(stderr, "ftwin: error: --accept-unsealed is an option of ftwin asset and ftwin fatigue --incremental\n");
+    free(rest);
+    return 2;
+  }
   if (inputs && strcmp(command, "verify")) {
     fprintf(stderr, "ftwin: error: --inputs is an option of ftwin verify\n");
     free(rest);
@@ -237,8 +245,8 @@ int main(int argc, char **argv)
     else if (!strcmp(command, "verify")) ierr = FtVerifyRun(PETSC_COMM_WORLD, casePath, inputs, &verify_code);
     else {
       FtRunOptions     run     = {casePath, backend, output};
-      FtFatigueOptions fatigue = {casePath, backend, output, incremental};
-      FtAssetOptions   asset   = {casePath, backend, output, basis, !strcmp(command, "asset"), recalibrate, reuse};
+      FtFatigueOptions fatigue = {casePath, backend, output, incremental, accept_unsealed};
+      FtAssetOptions   asset   = {casePath, backend, output, basis, !strcmp(command, "asset"), recalibrate, reuse, accept_unsealed};
       if (!strcmp(command, "run")) ierr = FtRun(PETSC_COMM_WORLD, &run);
       else if (!strcmp(command, "calibrate") || !strcmp(command, "asset")) ierr = FtCalibrateRun(PETSC_COMM_WORLD, &asset);
       else if (!strcmp(command, "basis")) ierr = FtBasisRun(PETSC_COMM_WORLD, &asset);

@@ -162,17 +162,13 @@ static PetscErrorCode WriteContents(const FtFatigueWork *W, hid_t file, const ch
 }
 
 /* The HDF5 file under its temporary name, created, written and closed collectively. */
-static PetscErrorCode WriteH5(const FtFatigueWork *W, const FtAtomicOutput *ao, const FtFatigueSummary *sum)
+static PetscErrorCode WriteH5(const FtFatigueWork *W, FtAtomicOutput *ao, const FtFatigueSummary *sum)
 {
   const char *path = ao->tmp;
-  hid_t       fapl, file;
+  hid_t       file;
 
   PetscFunctionBeginUser;
-  H5CHK(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access");
-  H5CHK(H5Pset_fapl_mpio(fapl, W->comm, MPI_INFO_NULL), "file access");
-  file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose(fapl);
-  PetscCheck(file >= 0, W->comm, PETSC_ERR_FILE_OPEN, "%s: fatigue.output: cannot create '%s'", W->c->path, path);
+  PetscCall(FtAtomicCreateH5(W->comm, ao, W->c->path, "fatigue.output", &file));
   PetscCall(WriteContents(W, file, path, ao->date, sum));
   PetscCheck(H5Fclose(file) >= 0, W->comm, PETSC_ERR_FILE_WRITE, "HDF5 failed closing '%s'", path);
   PetscFunctionReturn(0);
@@ -183,7 +179,8 @@ static int WriteXdmf(const FtFatigueWork *W, const FtAtomicOutput *ao)
 {
   const char *fields[] = {FT_H5_FAT_DAMAGE, FT_H5_FAT_LIFE_HOURS, FT_H5_FAT_REMAINING_HOURS, FT_H5_FAT_WORST_RANGE, FT_H5_FAT_CYCLES};
   char        t[FT_PATH_MAX], base[FT_PATH_MAX], dset[256];
-  FILE       *x = fopen(ao->xdmf_tmp, "w");
+  int         err;
+  FILE       *x = FtAtomicOpenXdmf(ao, &err);
 
   if (!x) return -1;
   snprintf(t, sizeof t, "%s", ao->path);

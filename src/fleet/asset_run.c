@@ -151,7 +151,7 @@ static PetscErrorCode AssetRunBegin(FtAssetRun *run)
     calib->prior_linv[j * calib->np + j] = 1.0 / cal->params[j].sigma;
   }
   if (opt->asset) { /* the state this run continues (an asset file of another design or settings: an error, before any work) */
-    PetscCall(FtAssetStateRead(calib, run->out_path, prev));
+    PetscCall(FtAssetStateRead(calib, run->out_path, run->opt->accept_unsealed, prev));
     run->holding = prev->h.found && !opt->recalibrate;
     if (prev->h.found)
       PetscCall(FtLogInfo("asset: continuing %s: %d run%s so far, judged up to t = %.9g s, %ld samples counted; calibration %s", run->out_path, prev->h.runs,

@@ -17,6 +17,7 @@ typedef struct {
   int         asset;       /* ftwin asset: the incremental asset run (continues the asset file's state) */
   int         recalibrate; /* ftwin asset --recalibrate: fit again, the previous posterior as prior */
   int         reuse_basis; /* ftwin basis --reuse: keep an existing design basis of the same design */
+  int         accept_unsealed; /* ftwin asset --accept-unsealed: continue an asset file without a provenance record */
 } FtAssetOptions;
 
 PetscErrorCode FtCalibrateRun(MPI_Comm comm, const FtAssetOptions *opt);

@@ -91,7 +91,7 @@ static int AttrRead(hid_t loc, const char *name, hid_t type, void *v)
 /* Reads the asset state of `path` (rank 0, broadcast); state->h.found 0 when the file does not
  * exist. A file that exists but is not an asset file of this design and these settings is an
  * error naming it (it is never overwritten by a run that cannot continue it). */
-PetscErrorCode FtAssetStateRead(const FtCalibration *calib, const char *path, FtAssetState *state)
+PetscErrorCode FtAssetStateRead(const FtCalibration *calib, const char *path, int accept_unsealed, FtAssetState *state)
 {
   const FtCase *c = calib->c;
   const int     np = calib->np, ns = calib->ns, nk = calib->nk;
@@ -158,18 +158,24 @@ PetscErrorCode FtAssetStateRead(const FtCalibration *calib, const char *path, Ft
       PetscCall(FtLogInfo("provenance: %s checked before continuing it: %s (%.1f MB of results in %.2f s)", path,
                           vr.code == 0 ? "intact" : vr.no_record ? "no record (written before ftwin recorded provenance)" : "NOT intact",
                           (double)vr.bytes / 1e6, vr.seconds));
-      if (vr.code && !vr.no_record) {
+      if (vr.no_record && !accept_unsealed) {
+        snprintf(h->err, sizeof h->err, "'%s' has no provenance record (/provenance): either an ftwin before provenance records wrote it "
+                 "(continue it once with --accept-unsealed, which seals it from this run on) or its record was removed", path);
+        h->found = 0;
+      } else if (vr.code && !vr.no_record) {
         snprintf(h->err, sizeof h->err, "'%s' does not verify (%.400s); continuing it would carry that forward: see `ftwin verify %s`, and "
                  "restore the file or start a new one (-o)", path, vr.first, path);
         h->found = 0;
       }
+      h->sealed_runs = vr.no_record ? 0 : vr.run_count;
+      snprintf(h->last_sha, sizeof h->last_sha, "%s", vr.no_record ? "" : vr.last_sha);
     }
   }
   PetscCallMPI(MPI_Bcast(&state->h, (int)sizeof state->h, MPI_BYTE, 0, calib->comm));
   PetscCheck(!state->h.err[0], calib->comm, PETSC_ERR_USER_INPUT, "%s: ftwin asset: %s", c->path, state->h.err);
   if (!state->h.found) PetscFunctionReturn(0);
   PetscCall(FtProvenanceInput(calib->comm, "asset_file", path));
-  FtProvenanceContinue(path); /* this run's record follows the file's earlier ones */
+  FtProvenanceContinue(path, state->h.sealed_runs, state->h.last_sha); /* this run's record follows the file's earlier ones */
   snprintf(hash, sizeof hash, "%016llx", FtCaseDesignHash(c));
   PetscCheck(!strcmp(hash, state->h.design_hash), calib->comm, PETSC_ERR_USER_INPUT,
              "%s: ftwin asset: '%s' belongs to another design (design hash %s, this case's %s); choose another output (-o)", c->path, path,

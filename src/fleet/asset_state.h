@@ -15,6 +15,8 @@ typedef struct {
   double processed_until, first_time, last_time;
   long   samples;
   char   design_hash[64], settings[4096], err[1024], counting_basis[FT_PATH_MAX];
+  int    sealed_runs;  /* the file's provenance run records when it was checked (0: none) */
+  char   last_sha[65]; /* the last one's SHA-256 */
 } FtAssetStateHead;
 
 typedef struct {
@@ -40,8 +42,10 @@ typedef struct {
 PetscErrorCode FtAssetStateWrite(hid_t g, const char *path, const FtCalibration *calib, const FtAssetRecord *rec);
 /* Reads the asset state of `path` (rank 0, broadcast); state->h.found 0 when the file does not
  * exist. A file that exists but is not an asset file of this design, these settings and this
- * format version is an error naming it (it is never overwritten by a run that cannot continue it). */
-PetscErrorCode FtAssetStateRead(const FtCalibration *calib, const char *path, FtAssetState *state);
+ * format version is an error naming it (it is never overwritten by a run that cannot continue it);
+ * so is one that does not verify (io/seal.h), or that has no provenance record unless
+ * accept_unsealed (--accept-unsealed: an asset file of an ftwin before provenance records). */
+PetscErrorCode FtAssetStateRead(const FtCalibration *calib, const char *path, int accept_unsealed, FtAssetState *state);
 PetscErrorCode FtAssetStateFree(FtAssetState *state);
 /* The settling time [s]: how long after a step the record must go on before the step is judged,
  * and how far before the first new step the context reaches. */

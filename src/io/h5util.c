@@ -56,27 +56,60 @@ int FtIsSymlink(const char *path)
   return lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode);
 }
 
-int FtTmpCreate(const char *tmp)
+int FtTmpCheckFree(const char *tmp)
 {
-  /* rw for owner and group as the umask allows, never for others (S_IWOTH off whatever the umask) */
-  const mode_t mode = S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH;
-  int          fd   = -1;
+  struct stat sb;
+  if (lstat(tmp, &sb)) return errno == ENOENT ? 0 : errno;
+  if (S_ISLNK(sb.st_mode)) return ELOOP;
+  if (S_ISREG(sb.st_mode) && sb.st_uid == geteuid() && unlink(tmp) == 0) return 0; /* ours, left by a killed run with this pid */
+  return EEXIST;
+}
 
-  for (int attempt = 0; attempt < 2 && fd < 0; attempt++) {
-    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, mode);
-    if (fd < 0 && errno == EEXIST) {
-      struct stat sb;
-      if (lstat(tmp, &sb) == 0 && S_ISLNK(sb.st_mode)) return ELOOP;
-      if (attempt == 0 && lstat(tmp, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_uid == geteuid()) unlink(tmp); /* ours, left by a killed run with this pid */
-      else return EEXIST;
-    } else if (fd < 0) return errno ? errno : EIO;
-  }
-  if (fd < 0) return EEXIST;
-  close(fd);
+void FtTmpRegister(const char *tmp)
+{
   for (int i = 0; i < g_ntmp; i++)
-    if (!strcmp(g_tmp[i], tmp)) return 0;
+    if (!strcmp(g_tmp[i], tmp)) return;
   if (g_ntmp < FT_MAX_TMP) snprintf(g_tmp[g_ntmp++], FT_PATH_MAX, "%s", tmp);
-  return 0;
+}
+
+FILE *FtTmpFopen(const char *tmp, int *err)
+{
+  /* rw for owner and group as the umask allows, never for others */
+  int   fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH);
+  FILE *f;
+  if (fd < 0) {
+    *err = errno == EEXIST && FtIsSymlink(tmp) ? ELOOP : errno ? errno : EIO;
+    return NULL;
+  }
+  FtTmpRegister(tmp);
+  if (!(f = fdopen(fd, "w"))) {
+    *err = errno ? errno : ENOMEM;
+    close(fd);
+    return NULL;
+  }
+  *err = 0;
+  return f;
+}
+
+int FtTmpSecure(const char *tmp, FtFileId *id)
+{
+  struct stat sb;
+  int         fd = open(tmp, O_RDONLY | O_NOFOLLOW), err = 0;
+  if (fd < 0) return errno == ELOOP ? ELOOP : errno ? errno : EIO;
+  if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) err = EINVAL;
+  else if ((sb.st_mode & S_IWOTH) && fchmod(fd, sb.st_mode & 07777 & ~(mode_t)S_IWOTH)) err = errno ? errno : EPERM;
+  else {
+    id->dev = sb.st_dev;
+    id->ino = sb.st_ino;
+  }
+  close(fd);
+  return err;
+}
+
+int FtTmpSame(const char *tmp, const FtFileId *id)
+{
+  struct stat sb;
+  return lstat(tmp, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_dev == id->dev && sb.st_ino == id->ino;
 }
 
 void FtTmpRelease(const char *tmp)
@@ -171,8 +204,10 @@ PetscErrorCode FtCheckWritable(MPI_Comm comm, const char *casepath, const char *
     if (FtIsSymlink(file)) err = -1;
     else if (FtMkdirP(dir)) err = errno;
     else {
+      FILE *probe;
       FtTmpName(file, (long)getpid(), tmp, sizeof tmp);
-      if (!(err = FtTmpCreate(tmp))) {
+      if (!(err = FtTmpCheckFree(tmp)) && (probe = FtTmpFopen(tmp, &err))) {
+        fclose(probe);
         unlink(tmp);
         FtTmpRelease(tmp);
       }

@@ -2,6 +2,8 @@
 #ifndef FT_H5UTIL_H
 #define FT_H5UTIL_H
 #include <hdf5.h>
+#include <stdio.h>
+#include <sys/types.h>
 #include <petscsys.h>
 
 #include "case/case.h"
@@ -25,13 +27,29 @@ int  FtMkdirP(const char *dir);
 void FtDirOf(const char *path, char *dir, size_t len);
 /* The temporary name a writer uses for `path`: <dir>/.<base>.tmp.<pid> */
 void FtTmpName(const char *path, long pid, char *tmp, size_t len);
-/* Creates the temporary file `tmp` (rank 0), never through a symbolic link (O_EXCL | O_NOFOLLOW)
- * and never writable by others (mode rw-rw-r-- less the umask), and registers it for
- * FtTmpRemoveAll. 0; ELOOP when a symbolic link is planted there; another errno. */
-int  FtTmpCreate(const char *tmp);
+/* Rank 0, before a temporary is created: 0 when nothing is at `tmp` (a regular file of ours, left
+ * by a killed run with this pid, is removed); ELOOP when a symbolic link is planted there; EEXIST
+ * for anything else (left as it is). */
+int   FtTmpCheckFree(const char *tmp);
+/* Registers a temporary this process created, for FtTmpRemoveAll. */
+void  FtTmpRegister(const char *tmp);
+/* Creates and opens the temporary `tmp` for writing (rank 0): exclusively and never through a
+ * symbolic link (O_EXCL | O_NOFOLLOW), mode rw-rw-r-- less the umask, registered. NULL with *err
+ * (ELOOP: a link is planted there). */
+FILE *FtTmpFopen(const char *tmp, int *err);
+/* The identity of a file (device, inode). */
+typedef struct {
+  dev_t dev;
+  ino_t ino;
+} FtFileId;
+/* After HDF5 created the temporary `tmp` (exclusively): opened without following links, its
+ * write permission for others removed, its identity kept in *id. 0 or errno. */
+int   FtTmpSecure(const char *tmp, FtFileId *id);
+/* 1 when `tmp` is still the regular file *id (not replaced, not a link). */
+int   FtTmpSame(const char *tmp, const FtFileId *id);
 /* Forgets a temporary name (renamed into place or removed). */
 void FtTmpRelease(const char *tmp);
-/* Deletes (rank 0) every temporary file FtTmpCreate made in this process and did not release: main
+/* Deletes (rank 0) every temporary file registered in this process and not released: main
  * calls it when a command fails, so no half-written file is left beside the previous results. */
 void FtTmpRemoveAll(void);
 /* 1 when `path` is a symbolic link (lstat). */

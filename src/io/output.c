@@ -31,12 +31,13 @@ static PetscErrorCode OwnedArray(Vec v, const PetscScalar **a)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults *r, const char *path, const char *date,
-                              PetscInt cellStart, PetscInt ncellsGlobal)
+static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults *r, FtAtomicOutput *out, PetscInt cellStart,
+                              PetscInt ncellsGlobal)
 {
   MPI_Comm    comm = PetscObjectComm((PetscObject)s->dm);
+  const char *path = out->tmp, *date = out->date;
   PetscMPIInt size, rank;
-  hid_t       fapl, file, g, gl;
+  hid_t       file, g, gl;
   const int   nen = s->nen;
   double     *buf;
   long long  *topo;
@@ -45,11 +46,7 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_size(comm, &size));
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  H5CHK(fapl = H5Pcreate(H5P_FILE_ACCESS), "file access");
-  H5CHK(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "file access");
-  file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  H5Pclose(fapl);
-  PetscCheck(file >= 0, PETSC_COMM_SELF, PETSC_ERR_FILE_OPEN, "cannot create HDF5 file '%s'", path);
+  PetscCall(FtAtomicCreateH5(comm, out, c->path, "output.file", &file));
 
   PetscCall(PetscMalloc3((size_t)PetscMax(s->nowned, s->ncells) * 6 + 1, &buf, (size_t)s->ncells * nen + 1, &topo,
                          s->ncells + 1, &ibuf));
@@ -162,12 +159,16 @@ static void XdmfData(FILE *f, const char *h5base, const char *dset, long long n,
   else fprintf(f, "        <DataItem Dimensions=\"%lld\" NumberType=\"%s\" Precision=\"%d\" Format=\"HDF\">%s:%s</DataItem>\n", n, type, prec, h5base, dset);
 }
 
-static int WriteXdmf(const FtSpace *s, const FtCase *c, const char *path, PetscInt ncellsGlobal)
+static int WriteXdmf(const FtSpace *s, const FtCase *c, const FtAtomicOutput *out, PetscInt ncellsGlobal)
 {
   char        t[FT_PATH_MAX], h5base[FT_PATH_MAX];
-  FILE       *f = fopen(path, "w");
+  int         err;
+  FILE       *f = FtAtomicOpenXdmf(out, &err);
   long long   N = s->nglobal, E = ncellsGlobal;
-  if (!f) return -1;
+  if (!f) {
+    errno = err;
+    return -1;
+  }
   snprintf(t, sizeof t, "%s", c->output_file);
   snprintf(h5base, sizeof h5base, "%s", basename(t));
   fprintf(f, "<?xml version=\"1.0\" ?>\n<!-- ftwin %s: open this file in ParaView (Xdmf3 reader) -->\n", FTWIN_VERSION);
@@ -224,12 +225,12 @@ PetscErrorCode FtOutputWrite(const FtSpace *s, const FtCase *c, const FtResults 
   if (rank == 0) cellStart = 0;
   PetscCallMPI(MPI_Allreduce(&ncells, &ncellsGlobal, 1, MPIU_INT, MPI_SUM, comm));
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  ierr = WriteH5(s, c, r, out.tmp, out.date, cellStart, ncellsGlobal);
+  ierr = WriteH5(s, c, r, &out, cellStart, ncellsGlobal);
   if (ierr) {
     PetscCall(FtAtomicAbort(comm, &out));
     SETERRQ(comm, PETSC_ERR_FILE_WRITE, "%s: output.file: writing '%s' failed; previous results left untouched", c->path, c->output_file);
   }
-  if (rank == 0 && c->write_xdmf && WriteXdmf(s, c, out.xdmf_tmp, ncellsGlobal)) err = errno ? errno : EIO;
+  if (rank == 0 && c->write_xdmf && WriteXdmf(s, c, &out, ncellsGlobal)) err = errno ? errno : EIO;
   PetscCallMPI(MPI_Bcast(&err, 1, MPI_INT, 0, comm));
   if (err) {
     PetscCall(FtAtomicAbort(comm, &out));

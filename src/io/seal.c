@@ -89,7 +89,7 @@ static int HashData(FtSha256 *h, hid_t id, int is_attr, long long *bytes)
     goto done;
   }
   if (vstr) {
-    char **s = calloc((size_t)npts, sizeof *s);
+    char **s = (size_t)npts > SIZE_MAX / 2 / sizeof(char *) ? NULL : calloc((size_t)npts, sizeof *s);
     if (!s || (is_attr ? H5Aread(id, mt, s) : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, s)) < 0) {
       free(s);
       goto done;
@@ -102,7 +102,7 @@ static int HashData(FtSha256 *h, hid_t id, int is_attr, long long *bytes)
     free(s);
     rc = 0;
   } else if (is_attr || rank == 0) {
-    void *buf = malloc((size_t)npts * esz);
+    void *buf = (size_t)npts > SIZE_MAX / 2 / (esz ? esz : 1) ? NULL : malloc((size_t)npts * esz);
     if (!buf || (is_attr ? H5Aread(id, mt, buf) : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf)) < 0) {
       free(buf);
       goto done;
@@ -115,7 +115,10 @@ static int HashData(FtSha256 *h, hid_t id, int is_attr, long long *bytes)
     size_t  row = esz;
     hsize_t per, off[H5S_MAX_RANK] = {0}, cnt[H5S_MAX_RANK];
     void   *buf;
-    for (int d = 1; d < rank; d++) row *= dims[d];
+    for (int d = 1; d < rank; d++) {
+      if (dims[d] && row > SIZE_MAX / 2 / dims[d]) goto done; /* a shape no ftwin file has: unreadable */
+      row *= dims[d];
+    }
     per = (hsize_t)((8u << 20) / (row ? row : 1));
     if (per < 1) per = 1;
     if (per > dims[0]) per = dims[0];
@@ -176,9 +179,22 @@ static int DigestObject(ObjList *L, const char *path, int hard)
     H5L_info_t li;
     char       val[FT_PROV_PATH_MAX] = "";
     HashStr(h, "link");
-    if (H5Lget_info(L->file, path, &li, H5P_DEFAULT) < 0 || li.type != H5L_TYPE_SOFT || H5Lget_val(L->file, path, val, sizeof val, H5P_DEFAULT) < 0)
-      snprintf(val, sizeof val, "(external or unreadable link)");
-    HashStr(h, val);
+    if (H5Lget_info(L->file, path, &li, H5P_DEFAULT) < 0 || H5Lget_val(L->file, path, val, sizeof val, H5P_DEFAULT) < 0) {
+      HashStr(h, "unreadable link");
+      a.failed = 1;
+    } else if (li.type == H5L_TYPE_SOFT) HashStr(h, val);
+    else if (li.type == H5L_TYPE_EXTERNAL) { /* its file and object */
+      const char *file = NULL, *obj = NULL;
+      unsigned    fl;
+      if (H5Lunpack_elink_val(val, li.u.val_size, &fl, &file, &obj) < 0) a.failed = 1;
+      HashStr(h, "external");
+      HashStr(h, file ? file : "");
+      HashStr(h, obj ? obj : "");
+    } else {
+      HashStr(h, "user-defined link");
+      HashU64(h, (uint64_t)li.u.val_size);
+      FtSha256Update(h, val, li.u.val_size < sizeof val ? li.u.val_size : sizeof val);
+    }
   } else {
     hid_t id = H5Oopen(L->file, path, H5P_DEFAULT);
     if (id < 0) a.failed = 1;
@@ -186,6 +202,16 @@ static int DigestObject(ObjList *L, const char *path, int hard)
       H5I_type_t t = H5Iget_type(id);
       HashStr(h, t == H5I_GROUP ? "group" : t == H5I_DATASET ? "dataset" : "datatype");
       if (t == H5I_DATASET && HashData(h, id, 0, &L->bytes)) a.failed = 1;
+      if (t == H5I_DATATYPE) { /* a committed type: its binary description */
+        size_t n = 0;
+        void  *buf;
+        if (H5Tencode(id, NULL, &n) < 0 || !(buf = malloc(n + 1)) || H5Tencode(id, buf, &n) < 0) a.failed = 1;
+        else {
+          HashU64(h, n);
+          FtSha256Update(h, buf, n);
+          free(buf);
+        }
+      }
       if (H5Aiterate2(id, H5_INDEX_NAME, H5_ITER_INC, NULL, AttrCb, &a) < 0) a.failed = 1;
       H5Oclose(id);
     }
@@ -317,6 +343,16 @@ static void Put(Text *t, const char *fmt, ...)
   t->len += (size_t)n;
 }
 
+/* The output's absolute name: its folder resolved (the file itself may not be in place yet). */
+static void AbsOutput(const char *final_path, char *abs, size_t len)
+{
+  char d[FT_PROV_PATH_MAX], b[FT_PROV_PATH_MAX], real[FT_PROV_PATH_MAX];
+  snprintf(d, sizeof d, "%s", final_path);
+  snprintf(b, sizeof b, "%s", final_path);
+  if (realpath(dirname(d), real)) snprintf(abs, len, "%.2000s/%.2000s", strcmp(real, "/") ? real : "", basename(b));
+  else snprintf(abs, len, "%s", final_path);
+}
+
 /* This run's record (docs/provenance.md, "The run record"). */
 static char *Record(int run, const char *date, int ranks, const char *final_path, const char *results_hex, int nobj, const char *previous)
 {
@@ -327,13 +363,7 @@ static char *Record(int run, const char *date, int ranks, const char *final_path
   gethostname(host, sizeof host - 1);
   host[sizeof host - 1] = 0;
   if (!getcwd(cwd, sizeof cwd)) snprintf(cwd, sizeof cwd, "unknown");
-  { /* the output's absolute name: its folder resolved (the file itself is not in place yet) */
-    char d[FT_PROV_PATH_MAX], b[FT_PROV_PATH_MAX], real[FT_PROV_PATH_MAX];
-    snprintf(d, sizeof d, "%s", final_path);
-    snprintf(b, sizeof b, "%s", final_path);
-    if (realpath(dirname(d), real)) snprintf(abs, sizeof abs, "%.2000s/%.2000s", strcmp(real, "/") ? real : "", basename(b));
-    else snprintf(abs, sizeof abs, "%s", final_path);
-  }
+  AbsOutput(final_path, abs, sizeof abs);
   snprintf(cmd, sizeof cmd, "%s", FtProvenanceCommand());
   Clean(host);
   Clean(cwd);
@@ -428,12 +458,6 @@ static void NamesFree(Names *N)
   memset(N, 0, sizeof *N);
 }
 
-/* 1 when a and b name the same existing file. */
-static int SameFile(const char *a, const char *b)
-{
-  struct stat sa, sb;
-  return a[0] && b[0] && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
 
 /* HDF5's own error printing off while sealing or checking (a damaged file gives our one message,
  * not a page of HDF5 lines), restored afterwards. */
@@ -484,21 +508,41 @@ static int SealWrite(const char *tmp, const char *final_path, const char *date, 
     Fail(err, errlen, "cannot write %s into '%s'", FT_H5_G_PROVENANCE, tmp);
     goto done;
   }
-  /* the records of the file this run continues, carried forward */
-  if (SameFile(FtProvenanceContinued(), final_path)) {
-    int prev_runs = 0;
-    if ((pf = FtH5OpenQuiet(final_path, H5F_ACC_RDONLY, H5P_DEFAULT)) >= 0 && H5Lexists(pf, FT_H5_G_PROVENANCE, H5P_DEFAULT) > 0) {
-      hid_t pg = H5Gopen2(pf, FT_H5_G_PROVENANCE, H5P_DEFAULT);
-      if (pg < 0 || AttrIntRead(pg, FT_H5_PROV_RUN_COUNT, &prev_runs) || ReadStr(pg, FT_H5_PROV_LAST, &lastsha) || prev_runs < 1 ||
-          H5Ocopy(pf, FT_H5_G_PROVENANCE_RUNS, gp, FT_H5_PROV_RUNS_GROUP, H5P_DEFAULT, H5P_DEFAULT) < 0) {
-        if (pg >= 0) H5Gclose(pg);
-        Fail(err, errlen, "cannot carry the run records of '%s' forward (its /provenance is incomplete)", final_path);
+  /* the records of the file this run continues, carried forward: exactly those checked when the
+   * run began (FtProvenanceContinue), or the seal fails */
+  {
+    int         want_runs;
+    const char *want_sha;
+    const char *cont = FtProvenanceContinued(&want_runs, &want_sha);
+    char        abs[FT_PROV_PATH_MAX];
+    AbsOutput(final_path, abs, sizeof abs);
+    if (cont[0] && !strcmp(cont, abs)) {
+      int prev_runs = 0, has = 0;
+      if ((pf = FtH5OpenQuiet(final_path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
+        Fail(err, errlen, "'%s', which this run continues, can no longer be read (moved, removed or replaced meanwhile?): nothing put in place",
+             final_path);
         goto done;
       }
-      H5Gclose(pg);
-      run = prev_runs + 1;
-      snprintf(previous, sizeof previous, "sha256=%s", lastsha);
-    } else snprintf(previous, sizeof previous, "none (the file this run continued had no provenance record)");
+      has = H5Lexists(pf, FT_H5_G_PROVENANCE, H5P_DEFAULT) > 0;
+      if (has) {
+        hid_t pg = H5Gopen2(pf, FT_H5_G_PROVENANCE, H5P_DEFAULT);
+        if (pg < 0 || AttrIntRead(pg, FT_H5_PROV_RUN_COUNT, &prev_runs) || ReadStr(pg, FT_H5_PROV_LAST, &lastsha)) prev_runs = -1;
+        if (pg >= 0) H5Gclose(pg);
+      }
+      if (has != (want_runs > 0) || (has && (prev_runs != want_runs || !lastsha || strcmp(lastsha, want_sha)))) {
+        Fail(err, errlen, "'%s' changed while this run was running (another run wrote it?): its run records are not those checked when "
+             "this run began; nothing put in place, run again", final_path);
+        goto done;
+      }
+      if (has) {
+        if (H5Ocopy(pf, FT_H5_G_PROVENANCE_RUNS, gp, FT_H5_PROV_RUNS_GROUP, H5P_DEFAULT, H5P_DEFAULT) < 0) {
+          Fail(err, errlen, "cannot carry the run records of '%s' forward", final_path);
+          goto done;
+        }
+        run = prev_runs + 1;
+        snprintf(previous, sizeof previous, "sha256=%s", lastsha);
+      } else snprintf(previous, sizeof previous, "none (the file this run continued had no provenance record; continued with --accept-unsealed)");
+    }
   }
   if ((gr = run > 1 ? H5Gopen2(gp, FT_H5_PROV_RUNS_GROUP, H5P_DEFAULT) : H5Gcreate2(gp, FT_H5_PROV_RUNS_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0) goto write_failed;
   if (!(record = Record(run, date, ranks, final_path, results, L.n, previous))) goto write_failed;
@@ -549,7 +593,7 @@ static int SealWrite(const char *tmp, const char *final_path, const char *date, 
   rc          = 0;
   goto done;
 write_failed:
-  Fail(err, errlen, "cannot write %s into '%s' (disk full?)", FT_H5_G_PROVENANCE, tmp);
+  Fail(err, errlen, "HDF5 failed writing %s into '%s'", FT_H5_G_PROVENANCE, tmp);
 done:
   if (grow >= 0) H5Gclose(grow);
   if (gr >= 0) H5Gclose(gr);
@@ -625,8 +669,9 @@ static Cached *FileDigest(Cached **cache, int *n, const char *path, long long by
 
 static void CheckInputs(const char *path, const char *rec, int run, Cached **cache, int *ncache, FILE *report, FtVerifyResult *res)
 {
-  char self[FT_PROV_PATH_MAX];
+  char self[FT_PROV_PATH_MAX], output[FT_PROV_PATH_MAX] = "";
   if (!realpath(path, self)) snprintf(self, sizeof self, "%s", path);
+  (void)Field(rec, "output", output, sizeof output);
   for (const char *p = rec; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
     char      role[32], hex[65], file[FT_PROV_PATH_MAX];
     long long bytes;
@@ -639,7 +684,8 @@ static void CheckInputs(const char *path, const char *rec, int run, Cached **cac
       snprintf(file, sizeof file, "%.*s", (int)(e ? e - (p + used) : (long)strlen(p + used)), p + used);
     }
     if (!strcmp(hex, "-")) continue;          /* could not be read back when the run recorded it */
-    if (!strcmp(file, self)) continue;        /* the file itself, continued: its chain is checked above */
+    if ((!strcmp(role, "asset_file") || !strcmp(role, "counting_state")) && (!strcmp(file, output) || !strcmp(file, self)))
+      continue; /* the file the run continued and replaced (this file, or the original of this copy): its chain is checked above */
     if (!(c = FileDigest(cache, ncache, file, bytes))) continue;
     if (c->err == ENOENT) {
       res->inputs_absent++;
@@ -674,6 +720,10 @@ static void NameChanges(hid_t gp, const char *path, const ObjList *L, const char
   }
   H5Sget_simple_extent_dims(sp, &n, NULL);
   w = H5Tget_size(t);
+  if (!w || n > (hsize_t)(SIZE_MAX / 2 / w)) {
+    Finding(res, report, path, FT_VERIFY_RESULTS, "the stored object list (%s/%s) is damaged: which objects changed cannot be named", FT_H5_G_PROVENANCE, FT_H5_PROV_OBJECTS);
+    goto done;
+  }
   if (!(lines = calloc((size_t)n * w + 1, 1)) || !(stored = calloc((size_t)n + 1, sizeof *stored)) || H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, lines) < 0) goto done;
   {
     FtSha256     *h = FtSha256Begin();
@@ -758,12 +808,22 @@ static void SealVerify(const char *path, int check_inputs, FILE *report, FtVerif
     Finding(res, report, path, FT_VERIFY_UNCHECKABLE, "no provenance record (%s): written by an ftwin that did not record one, or not by ftwin", FT_H5_G_PROVENANCE);
     goto done;
   }
-  if ((gp = H5Gopen2(f, FT_H5_G_PROVENANCE, H5P_DEFAULT)) < 0 || AttrIntRead(gp, FT_H5_FORMAT_VERSION, &version) || version != FT_H5_PROVENANCE_FORMAT) {
+  if ((gp = H5Gopen2(f, FT_H5_G_PROVENANCE, H5P_DEFAULT)) < 0) {
+    Finding(res, report, path, FT_VERIFY_RECORDS, "%s is not a group: the provenance record was replaced", FT_H5_G_PROVENANCE);
+    goto done;
+  }
+  if (AttrIntRead(gp, FT_H5_FORMAT_VERSION, &version)) {
+    Finding(res, report, path, FT_VERIFY_RECORDS, "%s has no readable format_version: the provenance record was altered", FT_H5_G_PROVENANCE);
+    goto done;
+  }
+  if (version != FT_H5_PROVENANCE_FORMAT) {
     Finding(res, report, path, FT_VERIFY_UNCHECKABLE, "%s has format_version %d; this ftwin checks version %d", FT_H5_G_PROVENANCE, version, FT_H5_PROVENANCE_FORMAT);
     goto done;
   }
   (void)AttrIntRead(gp, FT_H5_PROV_RUN_COUNT, &runs_attr);
   (void)ReadStr(gp, FT_H5_PROV_LAST, &lastattr);
+  res->run_count = runs_attr;
+  snprintf(res->last_sha, sizeof res->last_sha, "%s", lastattr ? lastattr : "");
   if ((gr = H5Gopen2(gp, FT_H5_PROV_RUNS_GROUP, H5P_DEFAULT)) < 0 || H5Literate(gr, H5_INDEX_NAME, H5_ITER_INC, NULL, NameCb, &N) < 0 || !N.n) {
     Finding(res, report, path, FT_VERIFY_RECORDS, "no run records (%s is empty or missing)", FT_H5_G_PROVENANCE_RUNS);
     goto done;
@@ -781,7 +841,9 @@ static void SealVerify(const char *path, int check_inputs, FILE *report, FtVerif
       free(rec);
       free(sha);
       free(prevsha);
+      free(lastrec);
       prevsha = NULL;
+      lastrec = NULL; /* the results cannot be checked against an unreadable last record */
       expect  = k + 1;
       continue;
     }
@@ -818,7 +880,8 @@ static void SealVerify(const char *path, int check_inputs, FILE *report, FtVerif
     Finding(res, report, path, FT_VERIFY_RECORDS, "%s says the last run is run %d with record %.12s..., the records end at run %d: the last record%s removed or replaced",
             FT_H5_G_PROVENANCE, runs_attr, lastattr ? lastattr : "?", expect - 1, runs_attr - (expect - 1) > 1 ? "s were" : " was");
   /* the results against the last record */
-  if (lastrec) {
+  if (!lastrec) Finding(res, report, path, FT_VERIFY_RECORDS, "the last run's record is unreadable: the results cannot be checked against it");
+  else {
     char field[512], results[65], rec_hex[65] = "";
     int  rec_objects = -1;
     if (Field(lastrec, "results", field, sizeof field) || sscanf(field, "objects=%d sha256=%64s", &rec_objects, rec_hex) != 2)

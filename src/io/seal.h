@@ -25,6 +25,8 @@ typedef struct {
   int       code;           /* FT_VERIFY_* bits */
   int       no_record;      /* the file has no /provenance (written before ftwin recorded it) */
   int       runs, objects;  /* run records, result objects */
+  int       run_count;      /* /provenance's run_count attribute (0 when absent) */
+  char      last_sha[65];   /* /provenance's last_record_sha256 ("" when absent) */
   int       inputs_same, inputs_grown, inputs_absent, inputs_changed;
   double    seconds;        /* spent reading and hashing */
   long long bytes;          /* result bytes hashed */

@@ -88,29 +88,37 @@ static FtProvInput inputs[FT_PROV_MAX_INPUTS];
 static int         ninputs;
 static double      hash_seconds;
 static long long   hash_bytes;
-static char        continued[FT_PROV_PATH_MAX];
+static char        continued[FT_PROV_PATH_MAX], continued_sha[65];
+static int         continued_runs;
 
 /* The command line as one shell-readable line (arguments with spaces or quotes single-quoted). */
+/* Appends c to command (truncating, never past its end). */
+static void Put(size_t *used, char c)
+{
+  if (*used + 1 < sizeof command) command[(*used)++] = c;
+  command[*used] = 0;
+}
+
 void FtProvenanceSetCommand(int argc, char **argv)
 {
   size_t used = 0;
   command[0]  = 0;
-  for (int i = 0; i < argc && used + 4 < sizeof command; i++) {
+  for (int i = 0; i < argc; i++) {
     const char *a     = argv[i];
     int         plain = a[0] != 0;
     for (const char *p = a; *p; p++)
       if (!(('a' <= *p && *p <= 'z') || ('A' <= *p && *p <= 'Z') || ('0' <= *p && *p <= '9') || strchr("-_./=:,+@%", *p))) plain = 0;
-    if (i) command[used++] = ' ';
-    if (plain) used += (size_t)snprintf(command + used, sizeof command - used, "%s", a);
-    else {
-      command[used++] = '\'';
-      for (const char *p = a; *p && used + 6 < sizeof command; p++) {
-        if (*p == '\'') used += (size_t)snprintf(command + used, sizeof command - used, "'\\''");
-        else command[used++] = *p;
+    if (i) Put(&used, ' ');
+    if (!plain) Put(&used, '\'');
+    for (const char *p = a; *p; p++) {
+      if (*p == '\'') {
+        Put(&used, '\'');
+        Put(&used, '\\');
+        Put(&used, '\'');
       }
-      command[used++] = '\'';
+      Put(&used, *p);
     }
-    command[used] = 0;
+    if (!plain) Put(&used, '\'');
   }
 }
 
@@ -181,5 +189,17 @@ void FtProvenanceHashCost(double *seconds, long long *bytes)
   *bytes   = hash_bytes;
 }
 
-void FtProvenanceContinue(const char *output) { snprintf(continued, sizeof continued, "%s", output ? output : ""); }
-const char *FtProvenanceContinued(void) { return continued; }
+void FtProvenanceContinue(const char *output, int runs, const char *last_sha)
+{
+  continued[0] = 0;
+  if (output && !realpath(output, continued)) snprintf(continued, sizeof continued, "%s", output);
+  continued_runs = runs;
+  snprintf(continued_sha, sizeof continued_sha, "%s", last_sha ? last_sha : "");
+}
+
+const char *FtProvenanceContinued(int *runs, const char **last_sha)
+{
+  *runs     = continued_runs;
+  *last_sha = continued_sha;
+  return continued;
+}

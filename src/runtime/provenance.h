@@ -46,9 +46,12 @@ const FtProvInput *FtProvenanceInputAt(int i);
 /* Seconds and bytes spent hashing inputs so far (rank 0), for the log line and bench/provenance. */
 void           FtProvenanceHashCost(double *seconds, long long *bytes);
 
-/* The next output written to `output` continues the run record of the file now there (an asset
- * file continued by `ftwin asset`, a counting state continued by `ftwin fatigue --incremental`);
- * "" or NULL: it starts its own. */
-void           FtProvenanceContinue(const char *output);
-const char    *FtProvenanceContinued(void);
+/* The next output written to `output` continues the run records of the file now there (an asset
+ * file continued by `ftwin asset`, a counting state continued by `ftwin fatigue --incremental`),
+ * as they were when that file was checked: `runs` records, the last with SHA-256 `last_sha` (0 and
+ * "": the file had no record). NULL: it starts its own. The seal fails when the file has changed
+ * since (another run wrote it meanwhile), so the chain carried forward is the one checked. */
+void           FtProvenanceContinue(const char *output, int runs, const char *last_sha);
+/* The absolute name of the file continued ("" none), and what it held when checked. */
+const char    *FtProvenanceContinued(int *runs, const char **last_sha);
 #endif

@@ -206,6 +206,23 @@ tampered("deleted_record", lambda h: h.__delitem__("/provenance/runs/run_000001"
 # removing the last record: the chain ends early, and the results are not run 1's (2 + 4)
 tampered("deleted_last_record", lambda h: h.__delitem__("/provenance/runs/run_000002"), 6, "the last record was removed")
 
+# a record removed: the file is not continued (it could hide an edit), unless the user says it is an older ftwin's file
+p = os.path.join(out, "record_removed.h5")
+shutil.copyfile("asset.h5", p)
+with h5py.File(p, "r+") as h:
+    del h["/provenance"]
+rc, text = verify(p)
+check(rc == 1 and "no provenance record" in text, f"/provenance removed: verify exit {rc} (cannot be checked)")
+before = open(p, "rb").read()
+r = asset_run(os.path.join(FIX, "record.csv"), p, rc=None)
+check(r.returncode != 0 and "--accept-unsealed" in r.stderr and open(p, "rb").read() == before,
+      f"asset run on a file without a record: refused (exit {r.returncode}), the file left as it was")
+
+# verify --inputs of a copy: the asset file its runs continued (the original) is not an input that changed
+shutil.copyfile("asset.h5", "asset_copy.h5")
+rc, text = verify("asset_copy.h5", "--inputs")
+check(rc == 0, f"verify --inputs of a copy of the asset file: exit {rc} ({text.strip().splitlines()[-1][:100]})")
+
 # an altered asset file is not continued
 p = os.path.join(out, "tampered_damage.h5")
 before = open(p, "rb").read()
