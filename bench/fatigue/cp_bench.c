@@ -4,6 +4,15 @@
  *   gcc -O2 -std=c11 -Ikernels bench/fatigue/cp_bench.c kernels/cpu/ft_cpu_fatigue.c \
  *       -lblas -lm -o /tmp/cp_bench && /tmp/cp_bench [NODES] [STEPS] [NCHAN] [REPEATS] [PLANES]
  *
+ * With the former kernel itself (ft_cpu_fatigue.c of a commit before the coefficients, its
+ * global symbols renamed old_*; bench/fatigue/cp_bench.sh does this):
+ *   git archive 6009e54 kernels | tar -x -C /tmp/cp_old; cd /tmp/cp_old
+ *   gcc -O2 -std=c11 -c -Ikernels kernels/cpu/ft_cpu_fatigue.c -o old.o
+ *   nm --defined-only -g old.o | awk '{print $3" old_"$3}' > redef.txt
+ *   objcopy --redefine-syms=redef.txt old.o old_renamed.o
+ *   gcc -O2 -std=c11 -DCP_BENCH_OLD_KERNEL -Ikernels bench/fatigue/cp_bench.c \
+ *       kernels/cpu/ft_cpu_fatigue.c /tmp/cp_old/old_renamed.o -lblas -lm -o /tmp/cp_bench
+ *
  * Inputs (synthetic, deterministic): unit stresses uniform in [-100, 100] MPa per component,
  * NCHAN load channels (default 6, as the end-to-end benchmark), each a sine, a faster sine
  * and a random walk (the dense noisy kind of history of bench/fatigue/README.md: ~0.2 counted
@@ -12,7 +21,9 @@
  * Paths, each timed as CPU time of this process (other jobs share the machine), best of
  * REPEATS, interleaved (old, new, old, new, ...):
  *   old      the former fatigue_node loop: sigma = sum_k S_k L_k(t), then n_j^T sigma n_j and
- *            ft_rf_push for each plane (a copy of the code before the coefficients)
+ *            ft_rf_push for each plane (a copy of the code before the coefficients, compiled
+ *            in this file: its inlining may differ from the kernel's)
+ *   old-k    (with -DCP_BENCH_OLD_KERNEL) the former ft_cpu_fatigue_batch itself
  *   new      ft_cpu_fatigue_batch (coefficients, planes in lockstep)
  *   old-eq   old without the counting (superposition + 25 normal stresses, summed)
  *   new-eq   new without the counting (coefficients x loads, summed)
@@ -100,6 +111,20 @@ static double run_new_eq(void)
     return now() - t0;
 }
 
+#ifdef CP_BENCH_OLD_KERNEL
+int old_ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                             const double *L, int eq_kind, const FtFatigueParams *par,
+                             FtRainflowState *rf, FtDamageAcc *acc);
+static double run_old_kernel(FtRainflowState *rf, FtDamageAcc *acc, const FtFatigueParams *par)
+{
+    double t0;
+    ft_cpu_fatigue_init(nn * np, 0.0, rf, acc);
+    t0 = now();
+    old_ft_cpu_fatigue_batch(nn, nn, nchan, S, T, L, FT_EQ_CRITICAL_PLANE, par, rf, acc);
+    return now() - t0;
+}
+#endif
+
 static double run_new(FtRainflowState *rf, FtDamageAcc *acc, const FtFatigueParams *par)
 {
     double t0;
@@ -115,7 +140,7 @@ int main(int argc, char **argv)
     FtFatigueParams par;
     FtRainflowState *rf, *rf2;
     FtDamageAcc *acc, *acc2;
-    double best[4] = {1e30, 1e30, 1e30, 1e30}, maxrel = 0.0, cyc = 0.0;
+    double best[5] = {1e30, 1e30, 1e30, 1e30, 1e30}, maxrel = 0.0, cyc = 0.0;
     long cycdiff = 0;
     int r, i, k, t;
     nn = argc > 1 ? atoi(argv[1]) : 200;
@@ -158,6 +183,9 @@ int main(int argc, char **argv)
         if ((d = run_new(rf2, acc2, &par)) < best[1]) best[1] = d;
         if ((d = run_old(0, rf, acc, &par)) < best[2]) best[2] = d;
         if ((d = run_new_eq()) < best[3]) best[3] = d;
+#ifdef CP_BENCH_OLD_KERNEL
+        if (np == FT_CP_NPLANES && (d = run_old_kernel(rf, acc, &par)) < best[4]) best[4] = d;
+#endif
     }
     run_old(1, rf, acc, &par);
     for (i = 0; i < nn * np; i++) {
@@ -185,6 +213,11 @@ int main(int argc, char **argv)
                    ns / best[i], 1e9 * best[i] / ns);
         printf("  ratio new/old throughput: %.2f with counting, %.2f normal stresses only\n",
                best[0] / best[1], best[2] / best[3]);
+        if (best[4] < 1e30)
+            printf("  %-34s %7.3f s  %9.3g node-steps/s  %6.1f ns/node-step\n"
+                   "  ratio new/old kernel throughput: %.2f\n",
+                   "old kernel (former batch)", best[4], ns / best[4], 1e9 * best[4] / ns,
+                   best[4] / best[1]);
     }
     free(S);
     free(L);
