@@ -5,7 +5,7 @@
  *       -lblas -lm -o /tmp/cp_bench && /tmp/cp_bench [NODES] [STEPS] [NCHAN] [REPEATS] [PLANES]
  *
  * With the former kernel itself (ft_cpu_fatigue.c of a commit before the coefficients, its
- * global symbols renamed old_*; bench/fatigue/cp_bench.sh does this):
+ * global symbols renamed old_*; bench/fatigue/cp_bench.sh does all this):
  *   git archive 6009e54 kernels | tar -x -C /tmp/cp_old; cd /tmp/cp_old
  *   gcc -O2 -std=c11 -c -Ikernels kernels/cpu/ft_cpu_fatigue.c -o old.o
  *   nm --defined-only -g old.o | awk '{print $3" old_"$3}' > redef.txt
