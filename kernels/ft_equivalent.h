@@ -16,7 +16,8 @@
  *   FT_EQ_CRITICAL_PLANE          normal stress on each of FT_CP_NPLANES fixed planes
  *                                 (ft_critical_plane_normals): FT_CP_NPLANES channels, each
  *                                 counted separately; the damage of the point is the
- *                                 maximum over the planes (critical plane).
+ *                                 maximum over the planes (critical plane). Other plane
+ *                                 sets: ft_eq_critical_plane(np) (ft_planes.h).
  * Caveat (all signed equivalents): near pure shear (p1 ~ -p3, trace ~ 0) the sign flips
  * with the load and creates spurious cycles of range ~2 sigma_vm; prefer the
  * critical-plane channels there. Ties take the + sign (trace == 0; p1 + p3 == 0 up to
@@ -28,6 +29,7 @@
 #include <math.h>
 #include "ft_kernel.h"
 #include "ft_elasticity.h"
+#include "ft_planes.h"
 
 enum {
     FT_EQ_SIGNED_VON_MISES = 0,
@@ -36,51 +38,10 @@ enum {
     FT_EQ_CRITICAL_PLANE = 3
 };
 
-#define FT_CP_NPLANES 25
-
-/* Normal stress on the plane with unit normal n: sigma_n = n . (sigma n)
- *   = sxx nx^2 + syy ny^2 + szz nz^2 + 2 (tyz ny nz + txz nx nz + txy nx ny). */
-FT_HD double ft_normal_stress(const double s[6], const double n[3])
-{
-    return s[FT_XX] * n[0] * n[0] + s[FT_YY] * n[1] * n[1] + s[FT_ZZ] * n[2] * n[2] +
-           2.0 * (s[FT_YZ] * n[1] * n[2] + s[FT_XZ] * n[0] * n[2] + s[FT_XY] * n[0] * n[1]);
-}
-
-/* Number of candidate plane normals (FT_CP_NPLANES = 25). */
-FT_HD int ft_critical_plane_count(void) { return FT_CP_NPLANES; }
-
-/* Unit normal i (0 <= i < 25; other i give (0,0,0)) of the candidate planes: the 25 lines
- * through the origin and the points of integer coordinates of these cubic families
- * (n and -n are the same plane, one representative each):
- *   i = 0..2    <100>: (1,0,0) (0,1,0) (0,0,1)                     coordinate axes
- *   i = 3..8    <110>: (1,1,0) (1,-1,0) (1,0,1) (-1,0,1) (0,1,1) (0,-1,1)
- *   i = 9..12   <111>: (1,1,1) (-1,1,1) (1,-1,1) (-1,-1,1)
- *   i = 13..24  <210>: (2,1,0) (2,-1,0) (1,2,0) (1,-2,0) (2,0,1) (-2,0,1) (1,0,2)
- *                      (-1,0,2) (0,2,1) (0,-2,1) (0,1,2) (0,-1,2)
- * each normalized. The first 13 (the symmetry axes of the cube) cover the unit sphere
- * within 27.6 degrees, all 25 within 22.4 degrees (largest angle from any direction to
- * the nearest normal, measured on 4e5 random directions). Consequence: for a uniaxial
- * stress sigma along an arbitrary direction the best candidate plane sees at least
- * cos^2(22.4 deg) = 0.855 sigma (13 planes: 0.786 sigma); directions along the cubic
- * families are exact. */
-FT_HD void ft_critical_plane_normals(int i, double n[3])
-{
-    const signed char v[FT_CP_NPLANES][3] = {
-        {1, 0, 0},  {0, 1, 0},  {0, 0, 1},                                       /* <100> */
-        {1, 1, 0},  {1, -1, 0}, {1, 0, 1},  {-1, 0, 1}, {0, 1, 1},  {0, -1, 1},  /* <110> */
-        {1, 1, 1},  {-1, 1, 1}, {1, -1, 1}, {-1, -1, 1},                         /* <111> */
-        {2, 1, 0},  {2, -1, 0}, {1, 2, 0},  {1, -2, 0}, {2, 0, 1},  {-2, 0, 1},  /* <210> */
-        {1, 0, 2},  {-1, 0, 2}, {0, 2, 1},  {0, -2, 1}, {0, 1, 2},  {0, -1, 2}};
-    double inv;
-    if (i < 0 || i >= FT_CP_NPLANES) {
-        n[0] = n[1] = n[2] = 0.0;
-        return;
-    }
-    inv = 1.0 / sqrt((double)(v[i][0] * v[i][0] + v[i][1] * v[i][1] + v[i][2] * v[i][2]));
-    n[0] = v[i][0] * inv;
-    n[1] = v[i][1] * inv;
-    n[2] = v[i][2] * inv;
-}
+/* The plane sets, ft_normal_stress, ft_critical_plane_normals and the coefficient form of
+ * the normal stress: ft_planes.h. A critical-plane kind may carry its plane count
+ * (ft_eq_critical_plane(np)); FT_EQ_CRITICAL_PLANE alone is the default 25-plane set. */
+typedef char ft__eq_cp_kind_matches[(FT_EQ__CRITICAL_PLANE == FT_EQ_CRITICAL_PLANE) ? 1 : -1];
 
 /* ---------------------------------------------------------------------------------------
  * Equivalent-stress math without the full eigen-decomposition (the hot path of the
@@ -275,17 +236,17 @@ FT_HD double ft_max_abs_principal(const double s[6])
     return sg > 0 ? pr[0] : pr[2];
 }
 
-/* Channels (scalars per time step) of an equivalent-stress kind: 1, FT_CP_NPLANES for
- * FT_EQ_CRITICAL_PLANE, 0 for an unknown kind. */
+/* Channels (scalars per time step) of an equivalent-stress kind: 1, the plane count
+ * ft_eq_planes(kind) for a critical-plane kind (FT_CP_NPLANES for FT_EQ_CRITICAL_PLANE),
+ * 0 for an unknown kind. */
 FT_HD int ft_equivalent_channels(int kind)
 {
+    if (ft_eq_base(kind) == FT_EQ_CRITICAL_PLANE) return ft_eq_planes(kind);
     switch (kind) {
     case FT_EQ_SIGNED_VON_MISES:
     case FT_EQ_SIGNED_VON_MISES_TRACE:
     case FT_EQ_MAX_ABS_PRINCIPAL:
         return 1;
-    case FT_EQ_CRITICAL_PLANE:
-        return FT_CP_NPLANES;
     default:
         return 0;
     }
@@ -296,6 +257,15 @@ FT_HD int ft_equivalent_channels(int kind)
 FT_HD int ft_equivalent_stress(int kind, const double s[6], double *out)
 {
     int i;
+    if (ft_eq_base(kind) == FT_EQ_CRITICAL_PLANE) { /* direct n^T s n: the reference */
+        const int np = ft_eq_planes(kind);
+        for (i = 0; i < np; i++) {
+            double n[3];
+            ft_cp_normal(np, i, n);
+            out[i] = ft_normal_stress(s, n);
+        }
+        return np;
+    }
     switch (kind) {
     case FT_EQ_SIGNED_VON_MISES:
         out[0] = ft_signed_von_mises(s);
@@ -306,13 +276,6 @@ FT_HD int ft_equivalent_stress(int kind, const double s[6], double *out)
     case FT_EQ_MAX_ABS_PRINCIPAL:
         out[0] = ft_max_abs_principal(s);
         return 1;
-    case FT_EQ_CRITICAL_PLANE:
-        for (i = 0; i < FT_CP_NPLANES; i++) {
-            double n[3];
-            ft_critical_plane_normals(i, n);
-            out[i] = ft_normal_stress(s, n);
-        }
-        return FT_CP_NPLANES;
     default:
         return 0;
     }

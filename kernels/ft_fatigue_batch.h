@@ -8,7 +8,8 @@
  * fields (one per load channel k, e.g. one static FE solution per unit load)
  *   sigma(x, t) = sum_k S_k(x) L_k(t),
  * computed on the fly (the history is never stored), reduced to nc scalar channels by an
- * equivalent stress (ft_equivalent.h: nc = ft_equivalent_channels(eq_kind), 1 or 25) and
+ * equivalent stress (ft_equivalent.h: nc = ft_equivalent_channels(eq_kind), 1 or the
+ * critical plane's plane count, 25 by default, ft_eq_critical_plane(np) in ft_planes.h) and
  * fed to one streaming rainflow counter + damage accumulator per (node, channel).
  *
  * Layouts (row-major, double, HOST memory):
@@ -53,7 +54,11 @@ int ft_cpu_fatigue_init(int n, double gate, FtRainflowState *rf, FtDamageAcc *ac
 /* Hot loop: for every node i < nnodes and step t < nsteps,
  *   sigma = sum_k S_k(i) L_k(t)  (k ascending),  e[0..nc) = ft_equivalent_stress(eq_kind),
  *   ft_rf_push(&rf[i*nc + j], e[j], par, &acc[i*nc + j]).
- * Layouts and return values: see above. */
+ * Critical plane: by coefficients instead (ft_planes.h), e[j] = sum_k (n_j^T S_k(i) n_j)
+ * L_k(t), the coefficients computed once per node and call; equal to the above up to
+ * rounding (kernels/tests/test_fatigue.c: damage within 1e-12 relative, cycles identical on
+ * its histories). Layouts and return values: see above (also 3: out of memory for the
+ * critical plane's coefficient scratch, nchan x planes doubles per thread). */
 int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nsteps,
                          const double *L, int eq_kind, const FtFatigueParams *par,
                          FtRainflowState *rf, FtDamageAcc *acc);
@@ -63,7 +68,8 @@ int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nst
  *   Sig[t][6*nb] = L[t][0..nchan) x S[0..nchan)[6*nb]   (nb nodes of the block, ld stride),
  * by dgemm, or by sgemm when single != 0 (S and L rounded to float, the history in float; the
  * equivalent stress, counting and damage stay in double). Then ft_equivalent_stress and
- * ft_rf_push per node exactly as ft_cpu_fatigue_batch. Differs from it only by the rounding of
+ * ft_rf_push per node as ft_cpu_fatigue_batch (the critical plane directly as n^T sigma n
+ * from the history, not by coefficients: the history is at hand). Differs from it only by the rounding of
  * the sums (order of the k-sum inside BLAS; float rounding with single). Memory: a scratch
  * history of block x time-chunk values, allocated per call. Same layouts and return values
  * (3 when out of memory; FT_BATCH_EARGS also when 6 ld > INT_MAX, BLAS dimensions are int).

@@ -10,9 +10,15 @@
 #include "../ft_fatigue_batch.h"
 
 #if defined(_OPENMP)
-#define FT_OMP_FOR _Pragma("omp parallel for schedule(dynamic, 16)")
+#define FT_OMP_PARALLEL _Pragma("omp parallel")
+#define FT_OMP_FOR_NODES _Pragma("omp for schedule(dynamic, 16)")
+#define FT_OMP_FOR_BLOCKS _Pragma("omp for schedule(dynamic, 1)")
+#define FT_OMP_ATOMIC_WRITE _Pragma("omp atomic write")
 #else
-#define FT_OMP_FOR
+#define FT_OMP_PARALLEL
+#define FT_OMP_FOR_NODES
+#define FT_OMP_FOR_BLOCKS
+#define FT_OMP_ATOMIC_WRITE
 #endif
 
 int ft_cpu_fatigue_init(int n, double gate, FtRainflowState *rf, FtDamageAcc *acc)
@@ -48,16 +54,37 @@ static inline void node_stress(int nchan, const double (*Sk)[6], const double *l
         for (c = 0; c < 6; c++) sig[c] += Sk[k][c] * l[k];
 }
 
+/* Critical plane by coefficients (ft_planes.h): per plane j and load channel k the
+ * coefficient C[k][j] = n_j^T S_k n_j of the node, computed once before its time loop; a
+ * step is then e[j] = sum_k C[k][j] L_k(t) for all np planes in lockstep (the inner loop
+ * over planes vectorises) and one ft_rf_push per plane. Equals the direct
+ * n_j^T (sum_k S_k L_k) n_j up to rounding (bound in ft_planes.h). C: nchan x np scratch. */
+static void critical_plane_node(int nchan, int nsteps, const double (*Sk)[6], const double *L,
+                                int np, const FtFatigueParams *par, double *C,
+                                FtRainflowState *rf, FtDamageAcc *acc)
+{
+    double nrm[FT_CP_MAX_PLANES][3], e[FT_CP_MAX_PLANES];
+    int j, k, t;
+    for (j = 0; j < np; j++) ft_cp_normal(np, j, nrm[j]);
+    for (k = 0; k < nchan; k++)
+        ft_cp_coefficients(Sk[k], np, (const double(*)[3])nrm, C + (size_t)k * (size_t)np);
+    for (t = 0; t < nsteps; t++) {
+        ft_cp_normal_stresses(nchan, np, C, np, L + (size_t)t * (size_t)nchan, e);
+        for (j = 0; j < np; j++) ft_rf_push(rf + j, e[j], par, acc + j);
+    }
+}
+
 /* One node: its unit stresses are copied to Sk (nchan x 6, registers / L1), the load
  * history is streamed, the equivalent stress of every step pushed into the node's nc
  * rainflow states. One loop per equivalent-stress kind, so that the per-sample work is
- * inlined (no call and no switch per sample). */
+ * inlined (no call and no switch per sample). C: the critical plane's coefficient scratch
+ * (nchan x planes). */
 static void fatigue_node(int nchan, int nsteps, const double *S, size_t kstride,
-                         const double *L, int eq_kind, const FtFatigueParams *par,
+                         const double *L, int eq_kind, const FtFatigueParams *par, double *C,
                          FtRainflowState *rf, FtDamageAcc *acc)
 {
     double Sk[FT_FATIGUE_MAX_CHANNELS][6], sig[6];
-    int k, c, t, j;
+    int k, c, t;
     for (k = 0; k < nchan; k++)
         for (c = 0; c < 6; c++) Sk[k][c] = S[(size_t)k * kstride + (size_t)c];
 #define FT_STEP_LOOP(BODY)                                                                 \
@@ -65,7 +92,7 @@ static void fatigue_node(int nchan, int nsteps, const double *S, size_t kstride,
         node_stress(nchan, (const double(*)[6])Sk, L + (size_t)t * (size_t)nchan, sig);    \
         BODY;                                                                              \
     }
-    switch (eq_kind) {
+    switch (ft_eq_base(eq_kind)) {
     case FT_EQ_SIGNED_VON_MISES:
         FT_STEP_LOOP(ft_rf_push(rf, ft_signed_von_mises(sig), par, acc))
         break;
@@ -75,13 +102,10 @@ static void fatigue_node(int nchan, int nsteps, const double *S, size_t kstride,
     case FT_EQ_MAX_ABS_PRINCIPAL:
         FT_STEP_LOOP(ft_rf_push(rf, ft_max_abs_principal(sig), par, acc))
         break;
-    case FT_EQ_CRITICAL_PLANE: {
-        double nrm[FT_CP_NPLANES][3];
-        for (j = 0; j < FT_CP_NPLANES; j++) ft_critical_plane_normals(j, nrm[j]);
-        FT_STEP_LOOP(for (j = 0; j < FT_CP_NPLANES; j++)
-                         ft_rf_push(rf + j, ft_normal_stress(sig, nrm[j]), par, acc + j))
+    case FT_EQ_CRITICAL_PLANE:
+        critical_plane_node(nchan, nsteps, (const double(*)[6])Sk, L, ft_eq_planes(eq_kind),
+                            par, C, rf, acc);
         break;
-    }
     default:
         break;
     }
@@ -95,16 +119,29 @@ int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nst
     const int nc = ft_equivalent_channels(eq_kind);
     const size_t kstride = (size_t)ld * 6;
     int rc = check_args(nnodes, ld, nchan, S, nsteps, L, eq_kind, par);
-    long long i;
+    int out_of_memory = 0;
     if (rc) return rc;
     if (nnodes == 0 || nsteps == 0) return FT_BATCH_OK;
     if (!rf || !acc) return FT_BATCH_EARGS;
-    FT_OMP_FOR
-    for (i = 0; i < (long long)nnodes; i++) {
-        fatigue_node(nchan, nsteps, S + 6 * (size_t)i, kstride, L, eq_kind, par,
-                     rf + (size_t)i * (size_t)nc, acc + (size_t)i * (size_t)nc);
+    FT_OMP_PARALLEL
+    {
+        /* per-thread coefficient scratch of the critical plane (nchan x planes) */
+        const int cp = ft_eq_base(eq_kind) == FT_EQ_CRITICAL_PLANE;
+        double *C = cp ? (double *)malloc((size_t)nchan * (size_t)nc * sizeof *C) : NULL;
+        long long i;
+        FT_OMP_FOR_NODES
+        for (i = 0; i < (long long)nnodes; i++) {
+            if (cp && !C) {
+                FT_OMP_ATOMIC_WRITE
+                out_of_memory = 1; /* every thread still runs the loop (omp for rule) */
+                continue;
+            }
+            fatigue_node(nchan, nsteps, S + 6 * (size_t)i, kstride, L, eq_kind, par, C,
+                         rf + (size_t)i * (size_t)nc, acc + (size_t)i * (size_t)nc);
+        }
+        free(C);
     }
-    return FT_BATCH_OK;
+    return out_of_memory ? 3 : FT_BATCH_OK;
 }
 
 /* ------------------------------------------------------------- GEMM superposition ---- */
@@ -146,7 +183,7 @@ extern void sgemm_(const char *transa, const char *transb, const int *m, const i
     {                                                                                       \
         double sig[6];                                                                      \
         int t, c, j;                                                                        \
-        switch (eq_kind) {                                                                  \
+        switch (ft_eq_base(eq_kind)) {                                                      \
         case FT_EQ_SIGNED_VON_MISES:                                                        \
             FT_HIST_LOOP(ft_rf_push(rf, ft_signed_von_mises(sig), par, acc))                \
             break;                                                                          \
@@ -156,10 +193,11 @@ extern void sgemm_(const char *transa, const char *transb, const int *m, const i
         case FT_EQ_MAX_ABS_PRINCIPAL:                                                       \
             FT_HIST_LOOP(ft_rf_push(rf, ft_max_abs_principal(sig), par, acc))               \
             break;                                                                          \
-        case FT_EQ_CRITICAL_PLANE: {                                                        \
-            double nrm[FT_CP_NPLANES][3];                                                   \
-            for (j = 0; j < FT_CP_NPLANES; j++) ft_critical_plane_normals(j, nrm[j]);       \
-            FT_HIST_LOOP(for (j = 0; j < FT_CP_NPLANES; j++)                                \
+        case FT_EQ_CRITICAL_PLANE: { /* direct n^T sigma n (the history is at hand) */     \
+            const int np = ft_eq_planes(eq_kind);                                           \
+            double nrm[FT_CP_MAX_PLANES][3];                                                \
+            for (j = 0; j < np; j++) ft_cp_normal(np, j, nrm[j]);                           \
+            FT_HIST_LOOP(for (j = 0; j < np; j++)                                           \
                              ft_rf_push(rf + j, ft_normal_stress(sig, nrm[j]), par, acc + j)) \
             break;                                                                          \
         }                                                                                   \
@@ -245,16 +283,6 @@ static void gemm_block(int nb, int ld, int nchan, const double *S, int nsteps,
         }
     }
 }
-
-#if defined(_OPENMP)
-#define FT_OMP_PARALLEL _Pragma("omp parallel")
-#define FT_OMP_FOR_BLOCKS _Pragma("omp for schedule(dynamic, 1)")
-#define FT_OMP_ATOMIC_WRITE _Pragma("omp atomic write")
-#else
-#define FT_OMP_ATOMIC_WRITE
-#define FT_OMP_PARALLEL
-#define FT_OMP_FOR_BLOCKS
-#endif
 
 /* Blocks of FT_GEMM_BLOCK_NODES nodes (the last one shorter), each counted over the whole
  * call's history by gemm_block; with OpenMP the blocks are shared among the threads, each
@@ -448,7 +476,7 @@ int ft_cpu_fatigue_reference(int nnodes, int ld, int nchan, const double *S, int
     for (i = 0; i < nnodes; i++) {
         /* the whole equivalent-stress history of node i, channel-major: hist[j*nsteps + t] */
         for (t = 0; t < nsteps; t++) {
-            double sig[6], e[FT_CP_NPLANES];
+            double sig[6], e[FT_CP_MAX_PLANES];
             for (c = 0; c < 6; c++) {
                 double v = S[((size_t)0 * (size_t)ld + (size_t)i) * 6 + (size_t)c] *
                            L[(size_t)t * (size_t)nchan + 0];

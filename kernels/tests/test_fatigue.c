@@ -827,6 +827,229 @@ static void test_equivalent(void)
     }
 }
 
+/* ------------------------------------------------ critical-plane sets, coefficients -- */
+/* A random unit vector (rejection sampling in the unit ball). */
+static void rand_dir(double d[3])
+{
+    double nn;
+    do {
+        d[0] = 2 * urand() - 1;
+        d[1] = 2 * urand() - 1;
+        d[2] = 2 * urand() - 1;
+        nn = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+    } while (nn > 1.0 || nn < 1e-6);
+    nn = 1.0 / sqrt(nn);
+    d[0] *= nn;
+    d[1] *= nn;
+    d[2] *= nn;
+}
+
+/* Every set: unit normals, distinct planes (n and -n the same plane), the hemisphere
+ * covered (largest angle from 2e4 random directions to the nearest normal, within the
+ * bound stated in ft_planes.h), and the kind encoding. */
+static void test_plane_sets(void)
+{
+    const int nps[] = {3, 8, 16, 25, 26, 40, 100, 256};
+    int q, i, j;
+    CHECK_CONTEXT("plane sets: kinds");
+    CHECK(ft_eq_critical_plane(25) == FT_EQ_CRITICAL_PLANE);
+    CHECK(ft_eq_planes(FT_EQ_CRITICAL_PLANE) == 25);
+    CHECK(ft_equivalent_channels(ft_eq_critical_plane(100)) == 100);
+    CHECK(ft_eq_base(ft_eq_critical_plane(100)) == FT_EQ_CRITICAL_PLANE);
+    CHECK(ft_eq_critical_plane(2) == -1 && ft_eq_critical_plane(257) == -1);
+    CHECK(ft_eq_critical_plane(0) == -1 && ft_eq_critical_plane(-5) == -1);
+    CHECK(ft_equivalent_channels(FT_EQ_CRITICAL_PLANE + 256 * 25) == 0); /* 25: only as 3 */
+    CHECK(ft_equivalent_channels(FT_EQ_SIGNED_VON_MISES + 256 * 40) == 0);
+    CHECK(ft_equivalent_channels(FT_EQ_CRITICAL_PLANE + 256 * 300) == 0);
+    {
+        const double sx[6] = {70, 0, 0, 0, 0, 0};
+        double e[FT_CP_MAX_PLANES], n[3];
+        CHECK(ft_equivalent_stress(ft_eq_critical_plane(40), sx, e) == 40);
+        ft_cp_normal(40, 7, n);
+        CHECK_CLOSE(e[7], 70.0 * n[0] * n[0], 1e-13);
+        ft_cp_normal(40, 40, n);
+        CHECK(n[0] == 0.0 && n[1] == 0.0 && n[2] == 0.0);
+        ft_cp_normal(300, 0, n);
+        CHECK(n[0] == 0.0 && n[1] == 0.0 && n[2] == 0.0);
+    }
+    for (q = 0; q < (int)(sizeof nps / sizeof nps[0]); q++) {
+        const int np = nps[q];
+        double n[FT_CP_MAX_PLANES][3], worst = 1.0, maxdot = 0.0, ang, bound;
+        int unit = 1;
+        CHECK_CONTEXT("plane set of %d", np);
+        for (j = 0; j < np; j++) {
+            ft_cp_normal(np, j, n[j]);
+            if (fabs(n[j][0] * n[j][0] + n[j][1] * n[j][1] + n[j][2] * n[j][2] - 1.0) > 1e-15)
+                unit = 0; /* sqrt, cos, sin and the squares: a few eps (4.5 eps allowed) */
+        }
+        CHECK(unit);
+        for (i = 0; i < np; i++)
+            for (j = 0; j < i; j++) {
+                const double c =
+                    fabs(n[i][0] * n[j][0] + n[i][1] * n[j][1] + n[i][2] * n[j][2]);
+                if (c > maxdot) maxdot = c;
+            }
+        /* distinct: the closest pair at least 0.05 rad apart (measured: 0.08 rad at 256) */
+        CHECKF(maxdot < cos(0.05), "closest pair of normals: |cos| = %.6f", maxdot);
+        for (i = 0; i < 20000; i++) {
+            double d[3], best = 0.0;
+            rand_dir(d);
+            for (j = 0; j < np; j++) {
+                const double c = d[0] * n[j][0] + d[1] * n[j][1] + d[2] * n[j][2];
+                if (c * c > best) best = c * c;
+            }
+            if (best < worst) worst = best;
+        }
+        ang = acos(sqrt(worst));
+        /* covering radius: 22.4 deg for the cubic set, <= 2.2/sqrt(np) rad for the
+         * Fibonacci sets (ft_planes.h; measured 1.95..2.13 / sqrt(np) on 2e5 directions);
+         * 2e4 directions see slightly less than the true maximum, never more */
+        bound = np == 25 ? 22.4 * 3.14159265358979323846 / 180.0 : 2.2 / sqrt((double)np);
+        CHECKF(ang <= bound, "covering radius %.4f rad > %.4f", ang, bound);
+    }
+}
+
+/* Normal stresses from coefficients (ft_cp_coefficients + ft_cp_normal_stresses) against
+ * the direct n^T (sum_k L_k S_k) n on random tensors and loads (magnitudes spread over six
+ * decades per channel), for the default and a 100-plane set, against the bound of
+ * ft_planes.h: |diff| <= 2 (nchan + 6) eps sum_k |L_k| |S_k|_n. */
+static void test_cp_coefficients(void)
+{
+    const int nps[2] = {25, 100};
+    double worst_ratio = 0.0;
+    int q, it, ok = 1;
+    for (q = 0; q < 2; q++) {
+        const int np = nps[q];
+        double n[FT_CP_MAX_PLANES][3];
+        int j;
+        CHECK_CONTEXT("critical plane by coefficients vs direct, %d planes", np);
+        for (j = 0; j < np; j++) ft_cp_normal(np, j, n[j]);
+        for (it = 0; it < 2000; it++) {
+            const int nchan = irand(1, 12);
+            double S[12][6], L[12], sig[6], C[12 * FT_CP_MAX_PLANES], e[FT_CP_MAX_PLANES];
+            int k, c;
+            for (k = 0; k < nchan; k++) {
+                rand_stress(S[k], pow(10.0, 3.0 * urand()));
+                L[k] = (2.0 * urand() - 1.0) * pow(10.0, 3.0 * urand());
+                ft_cp_coefficients(S[k], np, (const double(*)[3])n, C + k * np);
+            }
+            for (c = 0; c < 6; c++) { /* as node_stress: k ascending */
+                sig[c] = S[0][c] * L[0];
+                for (k = 1; k < nchan; k++) sig[c] += S[k][c] * L[k];
+            }
+            ft_cp_normal_stresses(nchan, np, C, np, L, e);
+            for (j = 0; j < np; j++) {
+                double mag = 0.0, diff, bound;
+                for (k = 0; k < nchan; k++) {
+                    double a[6];
+                    for (c = 0; c < 6; c++) a[c] = fabs(S[k][c]);
+                    mag += fabs(L[k]) * (a[FT_XX] * n[j][0] * n[j][0] + a[FT_YY] * n[j][1] * n[j][1] +
+                                         a[FT_ZZ] * n[j][2] * n[j][2] +
+                                         2.0 * (a[FT_YZ] * fabs(n[j][1] * n[j][2]) +
+                                                a[FT_XZ] * fabs(n[j][0] * n[j][2]) +
+                                                a[FT_XY] * fabs(n[j][0] * n[j][1])));
+                }
+                diff = fabs(e[j] - ft_normal_stress(sig, n[j]));
+                bound = 2.0 * (nchan + 6) * 2.220446049250313e-16 * mag;
+                if (!(diff <= bound)) ok = 0;
+                if (bound > 0.0 && diff / bound > worst_ratio) worst_ratio = diff / bound;
+            }
+        }
+        CHECK(ok);
+    }
+    printf("  critical plane by coefficients vs direct: largest |diff| / bound %.3f\n",
+           worst_ratio);
+}
+
+/* Convergence of the worst-plane damage with the plane count. A node with the uniaxial
+ * unit stress S = sigma d d^T along a direction d, loaded L = +1, -1, +1, ... : plane n sees
+ * c sigma L(t) with c = (n . d)^2, and the critical plane is the plane normal to d (c = 1).
+ * With Basquin (no cut-off, no mean-stress correction) the damage of each plane is
+ * c^m times that of the critical plane, so the worst-plane damage of a set is
+ *   D_np = D_exact max_j (n_j . d)^(2m),
+ * D_exact counted on a node with d = x (a normal of the cubic set). Rate: the angle theta
+ * to the nearest normal falls like np^(-1/2) (each normal stands for an area 2 pi / np), so
+ * the relative error 1 - cos(theta)^(2m) ~ m theta^2 falls like 1/np, with the bound
+ * m (1 - cos^2(2.2/sqrt(np))) ~ 4.8 m / np (covering radius, ft_planes.h). Asserted on 48
+ * fixed random directions: the damage ratio equals the analytical max_j (n_j . d)^(2m)
+ * (1e-12: rounding of the counting of 20 cycles), the largest error is within the covering
+ * bound, and the mean error over the directions falls with a log-log slope in [-1.4, -0.6]
+ * from 16 to 256 planes (expected -1). */
+static void test_cp_convergence(void)
+{
+    enum { ND = 48, NT = 41 };
+    const int nps[] = {16, 32, 64, 128, 256};
+    const double m = 3.0, sigma = 150.0;
+    double S[ND * 6], L[NT], dirs[ND][3], Dexact, mean_err[5];
+    FtFatigueParams p;
+    int q, i, t;
+    params_basquin(&p, 100.0, 1e6, m, 0.0);
+    for (t = 0; t < NT; t++) L[t] = (t % 2) ? -1.0 : 1.0;
+    for (i = 0; i < ND; i++) {
+        double *d = dirs[i], *s = S + 6 * i;
+        rand_dir(d);
+        if (i == 0) d[0] = 1.0, d[1] = d[2] = 0.0; /* node 0: along x, exact for 25 planes */
+        s[FT_XX] = sigma * d[0] * d[0];
+        s[FT_YY] = sigma * d[1] * d[1];
+        s[FT_ZZ] = sigma * d[2] * d[2];
+        s[FT_YZ] = sigma * d[1] * d[2];
+        s[FT_XZ] = sigma * d[0] * d[2];
+        s[FT_XY] = sigma * d[0] * d[1];
+    }
+    { /* D_exact: node 0 with the cubic set (plane 0 = x) */
+        FtRainflowState rf[25];
+        FtDamageAcc acc[25];
+        double D;
+        int worst;
+        ft_cpu_fatigue_init(25, 0.0, rf, acc);
+        ft_cpu_fatigue_batch(1, 1, 1, S, NT, L, FT_EQ_CRITICAL_PLANE, &p, rf, acc);
+        ft_cpu_fatigue_damage(1, 25, rf, acc, &p, &D, &worst);
+        Dexact = D;
+        CHECK_CONTEXT("critical-plane convergence: exact damage");
+        /* 20 cycles of amplitude sigma: 20 (sigma / S_ref)^m / N_ref */
+        CHECK_CLOSE(Dexact, 20.0 * pow(sigma / 100.0, m) / 1e6, 1e-12 * Dexact);
+        CHECK(worst == 0);
+    }
+    for (q = 0; q < 5; q++) {
+        const int np = nps[q], kind = ft_eq_critical_plane(np);
+        FtRainflowState *rf = malloc(sizeof *rf * ND * np);
+        FtDamageAcc *acc = malloc(sizeof *acc * ND * np);
+        double D[ND], n[FT_CP_MAX_PLANES][3], maxe = 0.0, sum = 0.0;
+        int worst[ND], j, ok = 1;
+        CHECK_CONTEXT("critical-plane convergence, %d planes", np);
+        for (j = 0; j < np; j++) ft_cp_normal(np, j, n[j]);
+        CHECK(ft_cpu_fatigue_init(ND * np, 0.0, rf, acc) == FT_BATCH_OK);
+        CHECK(ft_cpu_fatigue_batch(ND, ND, 1, S, NT, L, kind, &p, rf, acc) == FT_BATCH_OK);
+        CHECK(ft_cpu_fatigue_damage(ND, np, rf, acc, &p, D, worst) == FT_BATCH_OK);
+        for (i = 0; i < ND; i++) {
+            double c2 = 0.0, err;
+            for (j = 0; j < np; j++) {
+                const double c = n[j][0] * dirs[i][0] + n[j][1] * dirs[i][1] + n[j][2] * dirs[i][2];
+                if (c * c > c2) c2 = c * c;
+            }
+            if (!(fabs(D[i] / Dexact - pow(c2, m)) <= 1e-12)) ok = 0;
+            err = 1.0 - D[i] / Dexact;
+            if (err > maxe) maxe = err;
+            sum += err;
+        }
+        mean_err[q] = sum / ND;
+        CHECK(ok);
+        CHECKF(maxe <= m * (1.0 - pow(cos(2.2 / sqrt((double)np)), 2.0)),
+               "largest relative error %.4g", maxe);
+        printf("  critical-plane convergence: %3d planes, worst-plane damage error mean %.3g, "
+               "max %.3g (np x mean %.2f)\n", np, mean_err[q], maxe, np * mean_err[q]);
+        free(rf);
+        free(acc);
+    }
+    {
+        const double slope = log(mean_err[4] / mean_err[0]) / log(256.0 / 16.0);
+        CHECK_CONTEXT("critical-plane convergence rate");
+        CHECKF(slope >= -1.4 && slope <= -0.6, "log-log slope %.3f, expected ~ -1", slope);
+        printf("  critical-plane convergence: log-log slope of the mean error %.3f (expected -1)\n",
+               slope);
+    }
+}
+
 /* ------------------------------------------- fast equivalent stresses vs eigenvalues -- */
 /* The signed von Mises sign and the largest-magnitude principal stress are computed
  * without the full eigen-decomposition (kernels/ft_equivalent.h, division-free sign test
@@ -1127,14 +1350,18 @@ static void test_batch_vs_reference(void)
 {
     enum { LD = 41, I0 = 4, NN = 33, NCH = 3, NT = 1600 };
     static double S[NCH * LD * 6], L[NT * NCH];
-    int kind, i;
+    int q, i;
+    double drel = 0.0;
     FtFatigueParams p;
     params_basquin(&p, 100.0, 1e6, 5.0, 20.0);
     p.msc = FT_MSC_GOODMAN;
     p.S_u = 1e4;
     for (i = 0; i < NCH * LD * 6; i++) S[i] = 120.0 * (2.0 * urand() - 1.0);
     fill_loads(L, NT, NCH, 1);
-    for (kind = 0; kind < 4; kind++) {
+    for (q = 0; q < 5; q++) {
+        /* 0..3: the FT_EQ_* kinds; 4: a 40-plane critical plane (Fibonacci set) */
+        const int kind = q < 4 ? q : ft_eq_critical_plane(40);
+        const int cp = ft_eq_base(kind) == FT_EQ_CRITICAL_PLANE;
         const int nc = ft_equivalent_channels(kind);
         const double gate = (kind == 1) ? 5.0 : 0.0;
         FtRainflowState *rf = malloc(sizeof *rf * NN * nc);
@@ -1142,7 +1369,7 @@ static void test_batch_vs_reference(void)
         double *Dref = malloc(sizeof *Dref * NN * nc), *Cref = malloc(sizeof *Cref * NN * nc);
         double Dnode[NN];
         int worst[NN], t0 = 0, rc, ok = 1, okc = 1;
-        CHECK_CONTEXT("batch vs reference, eq kind %d (gate %g)", kind, gate);
+        CHECK_CONTEXT("batch vs reference, eq kind %d (%d channels, gate %g)", kind, nc, gate);
         CHECK(ft_cpu_fatigue_init(NN * nc, gate, rf, acc) == FT_BATCH_OK);
         while (t0 < NT) { /* random time chunks; the node range split in two calls */
             const int len = irand(1, 400), nt = (t0 + len < NT) ? len : NT - t0;
@@ -1160,18 +1387,37 @@ static void test_batch_vs_reference(void)
         for (i = 0; i < NN * nc; i++) {
             FtDamageAcc snap = acc[i];
             ft_rf_finish(rf + i, &p, &snap);
-            if (!(ft_damage_value(&snap) == Dref[i])) ok = 0; /* identical operations */
+            if (!cp) {
+                if (!(ft_damage_value(&snap) == Dref[i])) ok = 0; /* identical operations */
+            } else {
+                /* The batch forms the normal stresses by coefficients, sum_k (n^T S_k n) L_k,
+                 * the reference as n^T (sum_k S_k L_k) n: equal up to rounding, |diff| <=
+                 * 2 (nchan + 6) eps sum_k |L_k| |S_k| (ft_planes.h) = 18 eps x (3 x 1.9 x 6 x
+                 * 120) ~ 1e-12 absolute against ranges ~1e2, so each cycle's amplitude
+                 * within ~1e-14 relative and its damage (amplitude^5) within ~5e-14; the
+                 * sum of positive terms no worse. Measured 2.0e-15. Tolerance 1e-12: loose,
+                 * yet a wrong coefficient (a plane, a channel, a factor 2 on the shear)
+                 * changes damages by O(1). */
+                const double d = fabs(ft_damage_value(&snap) - Dref[i]) / Dref[i];
+                if (!(d <= 1e-12)) ok = 0;
+                if (d > drel) drel = d;
+            }
+            /* the counted cycles identical: no rounding-near-tie flips on this history */
             if (snap.cycles != Cref[i] || rf[i].flags != 0u) okc = 0;
         }
         CHECK(ok);
         CHECK(okc);
+        if (cp)
+            printf("  critical plane (%d planes) by coefficients vs direct reference: damage "
+                   "max rel diff %.2g, cycles identical: %s\n", nc, drel, okc ? "yes" : "no");
         CHECK(ft_cpu_fatigue_damage(NN, nc, rf, acc, &p, Dnode, worst) == FT_BATCH_OK);
         ok = 1;
         for (i = 0; i < NN; i++) {
             double m = -1.0;
             int j;
             for (j = 0; j < nc; j++) m = (Dref[i * nc + j] > m) ? Dref[i * nc + j] : m;
-            if (Dnode[i] != m || Dref[i * nc + worst[i]] != m || !(m > 0.0)) ok = 0;
+            if (!cp && (Dnode[i] != m || Dref[i * nc + worst[i]] != m || !(m > 0.0))) ok = 0;
+            if (cp && !(fabs(Dnode[i] - m) <= 1e-12 * m && m > 0.0)) ok = 0; /* as above */
         }
         CHECK(ok);
         free(rf);
@@ -1232,6 +1478,9 @@ int main(void)
     test_validation();
     test_damage_merge();
     test_equivalent();
+    test_plane_sets();
+    test_cp_coefficients();
+    test_cp_convergence();
     test_equivalent_fast();
     test_batch_vs_reference();
     throughput();

@@ -112,7 +112,9 @@ typedef struct {
   FtFatigueChannel *channels; int nchannels;
   FtFatigueMaterial material;
   int    equivalent;             /* FT_EQ_* of kernels/ft_equivalent.h: signed_von_mises -> FT_EQ_SIGNED_VON_MISES,
-                                    max_principal -> FT_EQ_MAX_ABS_PRINCIPAL, critical_plane -> FT_EQ_CRITICAL_PLANE */
+                                    max_principal -> FT_EQ_MAX_ABS_PRINCIPAL, critical_plane -> FT_EQ_CRITICAL_PLANE
+                                    (25 planes) or ft_eq_critical_plane(cp_planes) (kernels/ft_planes.h) */
+  int    cp_planes;              /* critical_plane_planes: planes of the critical plane (default 25) */
   int    mean_stress;            /* FT_MSC_* of kernels/ft_sn.h, default none */
   int    mean_compressive;       /* FT_MEAN_COMPR_*: 0 = compressive mean taken as 0 (default), 1 = as is */
   double gate;                   /* rainflow hysteresis [Pa] (default 0) */

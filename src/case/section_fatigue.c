@@ -260,7 +260,7 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
 {
   static const char *const keys[] = {"basis",  "history", "time_column",  "channels", "material", "library", "equivalent_stress",
                                      "mean_stress", "compressive_mean", "gate", "hot_spots", "prior_damage", "output", "superposition",
-                                     "precision", NULL};
+                                     "precision", "critical_plane_planes", NULL};
   FtFatigueCase *fat = &c->fatigue;
   char           cp[KEY_PATH_MAX], b[80];
   yaml_node_t   *v;
@@ -279,8 +279,24 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
   if ((v = yr_lookup(reader, m, "fatigue", "time_column", cp)) && yr_read_string(reader, v, cp, fat->time_column, sizeof fat->time_column))
     return -1;
   if (!(v = yr_require(reader, m, "fatigue", "channels", cp)) || read_channels(reader, v, cp, c)) return -1;
-  if ((v = yr_lookup(reader, m, "fatigue", "equivalent_stress", cp)) && yr_read_enum(reader, v, cp, equivalent_names, &fat->equivalent))
-    return -1;
+  yaml_node_t *eqv = yr_lookup(reader, m, "fatigue", "equivalent_stress", cp);
+  if (eqv && yr_read_enum(reader, eqv, cp, equivalent_names, &fat->equivalent)) return -1;
+  /* critical_plane_planes: the plane set of the critical plane (ft_planes.h); the count is
+     carried in the equivalent-stress kind itself (ft_eq_critical_plane), so every consumer of
+     fat->equivalent (engine, hot spots, life band, settings line) sees it */
+  fat->cp_planes = FT_CP_NPLANES;
+  if ((v = yr_lookup(reader, m, "fatigue", "critical_plane_planes", cp))) {
+    long k;
+    if (fat->equivalent != FT_EQ_CRITICAL_PLANE)
+      return yr_error(reader, v, cp, "needs equivalent_stress: critical_plane (equivalent stress is %s), got %s",
+                      yr_enum_name(equivalent_names, fat->equivalent), yr_describe(v, b, sizeof b));
+    if (yr_read_whole(reader, v, cp, FT_CP_MIN_PLANES, &k)) return -1;
+    if (!ft_cp_valid_count((int)(k > FT_CP_MAX_PLANES ? 0 : k)))
+      return yr_error(reader, v, cp, "must be %d (the default cubic set) or a whole number from %d to %d (a Fibonacci set), got %s",
+                      FT_CP_NPLANES, FT_CP_MIN_PLANES, FT_CP_MAX_PLANES, yr_text(v));
+    fat->cp_planes  = (int)k;
+    fat->equivalent = ft_eq_critical_plane(fat->cp_planes);
+  }
   yaml_node_t *mean_stress = yr_lookup(reader, m, "fatigue", "mean_stress", cp);
   if (mean_stress && yr_read_enum(reader, mean_stress, cp, mean_stress_names, &fat->mean_stress)) return -1;
   if ((v = yr_lookup(reader, m, "fatigue", "compressive_mean", cp)) &&

@@ -136,7 +136,7 @@ static PetscErrorCode Histogram(const FtFatigueWork *W, const double *S, long lo
   PetscFunctionBeginUser;
   ft_rf_init(&rf, W->f->gate);
   for (long t = 0; t <= h->nsteps; t++) {
-    double e[64], s[6] = {0, 0, 0, 0, 0, 0};
+    double e[FT_CP_MAX_PLANES], s[6] = {0, 0, 0, 0, 0, 0};
     if (cap - ncyc < FT_RF_MAX_RESIDUE + 2) {
       FtCycle *more;
       cap  = cap ? 2 * cap : 4096;

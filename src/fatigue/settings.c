@@ -7,7 +7,7 @@
 
 static const char *EquivalentName(int eq)
 {
-  switch (eq) {
+  switch (ft_eq_base(eq)) {
   case FT_EQ_SIGNED_VON_MISES: return "signed von Mises (sign of the largest-magnitude principal stress)";
   case FT_EQ_MAX_ABS_PRINCIPAL: return "largest-magnitude principal stress";
   case FT_EQ_CRITICAL_PLANE: return "normal stress on the critical plane";
@@ -42,11 +42,17 @@ void FtFatigueSettingsLine(const FtCase *c, const FtFatigueParams *par, int eq, 
 {
   const FtFatigueCase *f    = &c->fatigue;
   size_t               used = 0;
+  char                 planes[64] = "";
+  /* the plane set of the critical plane: the default (25, cubic) keeps the line of states
+     written before the set became a setting, any other count names it, so a state counted
+     with one set is refused by a run with another (with the `signals` attribute) */
+  if (ft_eq_base(eq) == FT_EQ_CRITICAL_PLANE && ft_eq_planes(eq) != FT_CP_NPLANES)
+    snprintf(planes, sizeof planes, " (%d planes, Fibonacci set)", ft_eq_planes(eq));
   used += (size_t)snprintf(settings + used, cap - used,
                            "material %s (%s); S-N kind %d, S_ref %g Pa, N_ref %g, m %g, S_e %g Pa; Marin product %g; "
-                           "mean stress %s; equivalent stress %s; gate %g Pa; prior damage %g; superposition %s; channels:",
+                           "mean stress %s; equivalent stress %s%s; gate %g Pa; prior damage %g; superposition %s; channels:",
                            f->material.name, f->material.source, f->material.sn_kind, f->material.S_ref, f->material.N_ref, f->material.m,
-                           f->material.S_e, ft_sn_marin(&par->sn), MeanStressName(f->mean_stress), EquivalentName(eq), f->gate,
+                           f->material.S_e, ft_sn_marin(&par->sn), MeanStressName(f->mean_stress), EquivalentName(eq), planes, f->gate,
                            f->prior_damage,
                            f->superposition ? (f->single_precision ? "gemm (BLAS, single precision)" : "gemm (BLAS, double)") : "fused (double)");
   for (int k = 0; k < f->nchannels && used < cap; k++)

@@ -7,6 +7,8 @@
      damage, life, cycles, worst range, critical channel and every dataset of the counting state;
   2. the same round trip made here with the critical-plane equivalent stress (25 signals per node):
      half on 1 rank, the rest on 2 ranks, bit for bit against the whole on 1 rank;
+  2b. critical_plane_planes: 40: 40 signals per node, the plane set in the settings line, half + rest
+     = whole bit for bit, and a 25-plane state is not continued with 40 planes;
   3. refused, with one message naming the file, the group and the version found, the file left as
      it was: format_version 2; a counting_state group without format_version; a file with the raw
      struct bytes of ftwin before format_version 1 (/fatigue/rainflow_state, damage_state).
@@ -111,6 +113,31 @@ ftw(make_case("cp_first", hist["first"], "cp_inc.h5", **cp), "--incremental")
 ftw(make_case("cp_rest", hist["whole"], "cp_inc.h5", **cp), "--incremental", ranks=2)
 same_bits(os.path.join(out, "cp_whole.h5"), os.path.join(out, "cp_inc.h5"), "critical plane, half (1 rank) + rest (2 ranks) vs whole")
 
+# 2b. another plane set (fatigue.critical_plane_planes: 40, a Fibonacci set): 40 signals per node, its own
+# settings line; half + rest = whole bit for bit; a state counted with 25 planes is not continued with 40
+cp40 = dict(equivalent_stress="critical_plane", critical_plane_planes=40)
+ftw(make_case("cp40_whole", hist["whole"], "cp40_whole.h5", **cp40))
+ftw(make_case("cp40_first", hist["first"], "cp40_inc.h5", **cp40), "--incremental")
+ftw(make_case("cp40_rest", hist["whole"], "cp40_inc.h5", **cp40), "--incremental", ranks=2)
+same_bits(os.path.join(out, "cp40_whole.h5"), os.path.join(out, "cp40_inc.h5"), "critical plane 40 planes, half + rest vs whole")
+with h5py.File(os.path.join(out, "cp40_whole.h5"), "r") as h40, h5py.File(os.path.join(out, "cp_whole.h5"), "r") as h25:
+    s40, s25 = (int(h["/fatigue/counting_state"].attrs["signals"]) for h in (h40, h25))
+    set40, set25 = (h["/fatigue"].attrs["settings"] for h in (h40, h25))
+    set40, set25 = (x.decode() if isinstance(x, bytes) else str(x) for x in (set40, set25))
+    n40 = h40["/fatigue/damage"].shape[0]
+    crit = h40["/fatigue/critical_channel"][...]
+check(s40 == 40 and s25 == 25, f"counting state signals: 40 planes -> {s40}, default -> {s25}")
+check("(40 planes, Fibonacci set)" in set40 and "planes" not in set25,
+      f"settings lines name the plane set: 40 -> ...{set40[set40.find('equivalent'):][:90]}...; 25 -> unchanged")
+check(crit.max() < 40 and crit.min() >= 0 and n40 > 0, f"critical channel a plane of the 40: {crit.min()}..{crit.max()}")
+p25 = os.path.join(out, "cp25_to_40.h5")
+shutil.copy(os.path.join(out, "cp_whole.h5"), p25)
+before = md5(p25)
+r = ftw(make_case("cp25_to_40", hist["whole"], "cp25_to_40.h5", **cp40), "--incremental", rc=None)
+errs = [l for l in r.stderr.splitlines() if l.startswith("ftwin: error:")]
+msg = errs[0] if errs else r.stderr[-500:]
+check(r.returncode != 0 and len(errs) == 1 and "counted with other settings" in msg and md5(p25) == before,
+      f"a 25-plane state continued with 40 planes: refused, file unchanged: {msg[:160]}")
 
 # 3. refusals
 def refused(name, change, expect):

@@ -802,6 +802,7 @@ static void test_fatigue_example(void)
     CHECK_NEAR(f->channels[0].scale, -2, 0);
     CHECK_NEAR(f->channels[0].offset, 0, 0);
     CHECKF(f->equivalent == FT_EQ_CRITICAL_PLANE, "equivalent %d", f->equivalent);
+    CHECKF(f->cp_planes == 25 && ft_equivalent_channels(f->equivalent) == 25, "default planes %d", f->cp_planes);
     CHECKF(f->mean_stress == FT_MSC_NONE, "mean_stress %d", f->mean_stress);
     CHECKF(f->mean_compressive == FT_MEAN_COMPR_ASIS, "mean_compressive %d", f->mean_compressive);
     CHECK_NEAR(f->gate, 0, 0);
@@ -1123,6 +1124,24 @@ static void test_fatigue_bad(void)
   CHECKF(rc == 0, "fatigue base case failed: %s", err);
   if (!rc) FtCaseFree(&c);
 
+  /* critical_plane_planes, valid: 50 (a Fibonacci set, carried in the kind) and 25 (the default) */
+  {
+    const int  want[2] = {50, 25};
+    const char *repl[2] = {"  equivalent_stress: critical_plane\n  critical_plane_planes: 50",
+                           "  equivalent_stress: critical_plane\n  critical_plane_planes: 25"};
+    for (int q = 0; q < 2; q++) {
+      write_file(casepath, fvariant(14, 14, repl[q]));
+      rc = FtCaseLoad(casepath, &c, err, sizeof err);
+      CHECKF(rc == 0, "critical_plane_planes %d rejected: %s", want[q], err);
+      if (rc) continue;
+      CHECKF(c.fatigue.cp_planes == want[q], "cp_planes %d, want %d", c.fatigue.cp_planes, want[q]);
+      CHECKF(c.fatigue.equivalent == ft_eq_critical_plane(want[q]) && ft_equivalent_channels(c.fatigue.equivalent) == want[q],
+             "equivalent kind %d has %d channels, want %d", c.fatigue.equivalent, ft_equivalent_channels(c.fatigue.equivalent), want[q]);
+      CHECKF(ft_eq_base(c.fatigue.equivalent) == FT_EQ_CRITICAL_PLANE, "base kind %d", ft_eq_base(c.fatigue.equivalent));
+      FtCaseFree(&c);
+    }
+  }
+
   /* channels */
   fbad("unknown load case in a channel", 12, "    - {name: lift_kN, load_case: lfit, scale: 0.1}", 12,
        "fatigue.channels[0].load_case: no load case named 'lfit' in mechanical.load_cases", "(known: lift, side)", NULL);
@@ -1145,6 +1164,17 @@ static void test_fatigue_bad(void)
   /* enumerations and numbers */
   fbad("unknown equivalent_stress", 14, "  equivalent_stress: tresca", 14,
        "fatigue.equivalent_stress: must be one of signed_von_mises, max_principal, critical_plane, got 'tresca'", NULL, NULL);
+  /* critical_plane_planes: 25 or 3..256, only with the critical plane */
+  fbad("critical_plane_planes without critical_plane", 16, "  output: fat.h5\n  critical_plane_planes: 50", 17,
+       "fatigue.critical_plane_planes: needs equivalent_stress: critical_plane", "signed_von_mises", "got '50'");
+  fbad("critical_plane_planes 2", 14, "  equivalent_stress: critical_plane\n  critical_plane_planes: 2", 15,
+       "fatigue.critical_plane_planes: must be a whole number >= 3, got '2'", NULL, NULL);
+  fbad("critical_plane_planes 257", 14, "  equivalent_stress: critical_plane\n  critical_plane_planes: 257", 15,
+       "fatigue.critical_plane_planes: must be 25 (the default cubic set) or a whole number from 3 to 256", "got 257", NULL);
+  fbad("critical_plane_planes 12.5", 14, "  equivalent_stress: critical_plane\n  critical_plane_planes: 12.5", 15,
+       "fatigue.critical_plane_planes: must be a whole number >= 3, got '12.5'", NULL, NULL);
+  fbad("critical_plane_planes text", 14, "  equivalent_stress: critical_plane\n  critical_plane_planes: fine", 15,
+       "fatigue.critical_plane_planes: must be a whole number >= 3, got 'fine'", NULL, NULL);
   fbad("unknown mean_stress", 15, "  mean_stress: goodmann", 15,
        "fatigue.mean_stress: must be one of none, goodman, gerber, soderberg, swt, morrow, walker, got 'goodmann'", NULL, NULL);
   fbad("unknown compressive_mean", 16, "  output: fat.h5\n  compressive_mean: negative", 17,
