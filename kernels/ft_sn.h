@@ -305,6 +305,7 @@ typedef struct {
     double inv_Sref, inv_Nref;  /* 1/S_ref, 1/N_ref               (BASQUIN, KNEE) */
     double inv_Sknee, inv_Nk;   /* 1/S_knee, 1/N_k, N_k = N_ref (S_knee/S_ref)^-m  (KNEE) */
     double m2;                  /* ft_sn_m2                         (KNEE) */
+    int mi, m2i;                /* m, m2 if an integer in [1, 32] (powers by multiplication), else 0 */
     double inv_msc;             /* 1/S_u (Goodman, Gerber), 1/S_y, 1/sigma_f' */
     double inv_tabS[FT_SN_MAX_POINTS]; /* TABLE: 1/S_i */
     double inv_lnS[FT_SN_MAX_POINTS];  /* TABLE: 1/log(S_{i+1}/S_i) */
@@ -348,10 +349,31 @@ FT_HD int ft_fatigue_validate(const FtFatigueParams *p)
     }
 }
 
+/* e if e is an integer in [1, 32], else 0. */
+FT_HD int ft__small_int(double e) { return (e >= 1.0 && e <= 32.0 && e == (double)(int)e) ? (int)e : 0; }
+
+/* x^n for an integer n >= 1 by binary powering (n = 3: 2 multiplications, n = 5: 3): relative
+ * error <= (2 log2(n) + 1) eps/2 (<= 11 eps/2 for n <= 32), against < 1 ulp for pow; the
+ * unused last square may overflow to inf, harmlessly. */
+FT_HD double ft__powi(double x, int n)
+{
+    double r = 1.0;
+    while (n) {
+        if (n & 1) r *= x;
+        x *= x;
+        n >>= 1;
+    }
+    return r;
+}
+
+/* x^e: ft__powi when e is the integer ei (> 0), else pow. */
+FT_HD double ft__pow_m(double x, double e, int ei) { return ei ? ft__powi(x, ei) : pow(x, e); }
+
 /* Per-material constants of ft_damage_add_cycle (FtDamageConst), from the fields of p:
  *   inv_marin = 1 / ft_sn_marin,  inv_Sref = 1/S_ref,  inv_Nref = 1/N_ref,
  *   KNEE: inv_Sknee = 1/S_knee, N_k = N_ref (S_knee/S_ref)^(-m) (the same expression as
  *         ft_sn_cycles), inv_Nk = 1/N_k, m2 = ft_sn_m2,
+ *   mi, m2i: m, m2 when integers in [1, 32] (EN 1993-1-9: 3, 5; Haibach 2m - 1), else 0,
  *   TABLE: inv_tabS[i] = 1/S_i, inv_lnS[i] = 1/log(S_{i+1}/S_i), rN[i] = N_{i+1}/N_i,
  *   inv_msc = 1/S_u (Goodman, Gerber), 1/S_y (Soderberg), 1/sigma_f' (Morrow),
  *   S_cut: the curve's N is infinite for S < S_cut (S_e; TABLE: also below the last point),
@@ -368,6 +390,7 @@ FT_HD void ft_damage_const(const FtFatigueParams *p, FtDamageConst *d)
     d->inv_marin = 1.0 / ft_sn_marin(c);
     d->S_cut = c->S_e;
     d->inv_Sref = d->inv_Nref = d->inv_Sknee = d->inv_Nk = d->m2 = d->inv_msc = 0.0;
+    d->mi = d->m2i = 0;
     for (i = 0; i < FT_SN_MAX_POINTS; i++) d->inv_tabS[i] = d->inv_lnS[i] = d->rN[i] = 0.0;
     if (d->ok) {
         if (c->kind == FT_SN_BASQUIN || c->kind == FT_SN_KNEE) {
@@ -378,7 +401,9 @@ FT_HD void ft_damage_const(const FtFatigueParams *p, FtDamageConst *d)
             d->inv_Sknee = 1.0 / c->S_knee;
             d->inv_Nk = 1.0 / (c->N_ref * pow(c->S_knee / c->S_ref, -c->m));
             d->m2 = ft_sn_m2(c);
+            d->m2i = ft__small_int(d->m2);
         }
+        if (c->kind == FT_SN_BASQUIN || c->kind == FT_SN_KNEE) d->mi = ft__small_int(c->m);
         if (c->kind == FT_SN_TABLE) {
             for (i = 0; i < c->npts; i++) d->inv_tabS[i] = 1.0 / c->tab_S[i];
             for (i = 0; i + 1 < c->npts; i++) {
@@ -568,12 +593,16 @@ FT_HD void ft_damage_add_cycle_ref(FtDamageAcc *a, const FtFatigueParams *p, dou
  *   replaced by products with d->inv_msc (Goodman S_a / (1 - S_m inv_msc), Gerber
  *   S_a / (1 - (S_m inv_msc)^2), ...; NONE, SWT, Walker: the same expressions);
  *   S = S_ar inv_marin;
- *   S < S_lo: no damage, no pow (a cycle below the cut-off);
+ *   S < S_lo: no damage, no pow (a cycle below the cut-off); Goodman / Soderberg / Morrow /
+ *     Gerber test S_a inv_marin < S_lo (1 - x) before dividing, so such a cycle costs no
+ *     division either (the test differs from S < S_lo by a few ulps, far inside the 2^-40
+ *     margin of S_lo below the cut-off);
  *   S_lo <= S <= S_hi (within 2^-40 of the cut-off S_cut): ft_damage_add_cycle_ref decides
  *     (its S may differ from this S in the last bits, and there the damage jumps);
  *   else the damage per cycle
  *     BASQUIN  1/N = (S inv_Sref)^m inv_Nref
  *     KNEE     S >= S_knee: as BASQUIN;  else (S inv_Sknee)^m2 inv_Nk
+ *     (an integer exponent m, m2 <= 32 by multiplications, ft__powi, else pow)
  *     TABLE    segment i as ft_sn_cycles, N = N_i rN_i^t, t = log(S inv_tabS_i) inv_lnS_i
  *   added as count/N (compensated).
  * Walker skips its two pow below the cut-off too: by the weighted AM-GM inequality
@@ -598,49 +627,60 @@ FT_HD void ft__damage_add_cycle_dc(FtDamageAcc *a, const FtFatigueParams *p,
     switch (p->msc) {
     case FT_MSC_NONE:
         S_ar = S_a;
-        break;
+        goto curve;
     case FT_MSC_GOODMAN:
     case FT_MSC_SODERBERG:
     case FT_MSC_MORROW: {
         const double m = ft__msc_mean(p, mean);
         const double lim = p->msc == FT_MSC_GOODMAN ? p->S_u
                            : p->msc == FT_MSC_SODERBERG ? p->S_y : p->sigma_f;
+        double den;
         if (!(m < lim)) {
             ft_damage_add_cycle_ref(a, p, range, mean, count);
             return;
         }
-        S_ar = S_a / (1.0 - m * d->inv_msc);
-        break;
+        den = 1.0 - m * d->inv_msc;
+        if (S_a * d->inv_marin < d->S_lo * den) break; /* S < S_lo without dividing */
+        S_ar = S_a / den;
+        goto curve;
     }
     case FT_MSC_GERBER: {
         const double m = ft__msc_mean(p, mean), r = m * d->inv_msc;
+        double den;
         if (!(fabs(m) < p->S_u)) {
             ft_damage_add_cycle_ref(a, p, range, mean, count);
             return;
         }
-        S_ar = S_a / (1.0 - r * r);
-        break;
+        den = 1.0 - r * r;
+        if (S_a * d->inv_marin < d->S_lo * den) break; /* S < S_lo without dividing */
+        S_ar = S_a / den;
+        goto curve;
     }
     case FT_MSC_SWT: {
         const double smax = mean + S_a;
         S_ar = (smax > 0.0) ? sqrt(smax * S_a) : 0.0;
-        break;
+        goto curve;
     }
     case FT_MSC_WALKER: {
         const double smax = mean + S_a, g = p->walker_gamma;
         if (!(smax > 0.0) || !(S_a > 0.0)) {
-            S_ar = 0.0;
+            S_ar = 0.0; /* no damage: S = 0 goes through the cut-off test below */
         } else if (((1.0 - g) * smax + g * S_a) * d->inv_marin < d->S_lo) {
-            S_ar = 0.0; /* below the cut-off (AM-GM bound): no damage, no pow */
+            break; /* below the cut-off (AM-GM bound): no damage, no pow */
         } else {
             S_ar = pow(smax, 1.0 - g) * pow(S_a, g);
         }
-        break;
+        goto curve;
     }
     default:
         ft_damage_add_cycle_ref(a, p, range, mean, count);
         return;
     }
+    /* below the cut-off, decided without S_ar (break above) */
+    a->cycles += count;
+    if (range > a->max_range) a->max_range = range;
+    return;
+curve:
     S = S_ar * d->inv_marin;
     if (!(S > d->S_hi)) {
         if (S < d->S_lo) { /* below the cut-off: no damage */
@@ -655,11 +695,13 @@ FT_HD void ft__damage_add_cycle_dc(FtDamageAcc *a, const FtFatigueParams *p,
     if (range > a->max_range) a->max_range = range;
     switch (c->kind) {
     case FT_SN_BASQUIN:
-        ft__neumaier_add(&a->damage, &a->comp, count * (pow(S * d->inv_Sref, c->m) * d->inv_Nref));
+        ft__neumaier_add(&a->damage, &a->comp,
+                         count * (ft__pow_m(S * d->inv_Sref, c->m, d->mi) * d->inv_Nref));
         return;
     case FT_SN_KNEE: {
-        const double inv_N = (S >= c->S_knee) ? pow(S * d->inv_Sref, c->m) * d->inv_Nref
-                                              : pow(S * d->inv_Sknee, d->m2) * d->inv_Nk;
+        const double inv_N = (S >= c->S_knee)
+                                 ? ft__pow_m(S * d->inv_Sref, c->m, d->mi) * d->inv_Nref
+                                 : ft__pow_m(S * d->inv_Sknee, d->m2, d->m2i) * d->inv_Nk;
         ft__neumaier_add(&a->damage, &a->comp, count * inv_N);
         return;
     }
