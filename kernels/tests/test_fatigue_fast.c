@@ -284,9 +284,6 @@ static void test_cycle_counts(void)
 
 /* ------------------------------------------------------------ damage per cycle ------- */
 enum { C_BASQUIN, C_KNEE, C_HAIBACH, C_TABLE, C_N };
-static const char *const cnames[C_N] = {"Basquin", "knee (m2 given)", "knee (Haibach)", "table"};
-static const char *const mnames[7] = {"none", "Goodman", "Gerber", "Soderberg", "SWT",
-                                      "Morrow", "Walker"};
 
 /* Parameters of curve form cf, correction msc, convention compr; with_cut: S_e > 0. Marin
  * factors random in [0.6, 1]; stresses in MPa-like units; int_m: integer slopes (3 and 5 as
@@ -471,8 +468,6 @@ static void test_damage_vs_ref(void)
            "ulps of a cut-off), differences beyond the tolerance %ld, largest difference %.2f "
            "of its tolerance; unprepared = prepared bit for bit (%ld differ)\n",
            ncyc, C_N, ninvalid, nzero, nnear, bad, worst, bad_unprep);
-    (void)cnames;
-    (void)mnames;
 }
 
 /* Hand values through the fast path (prepared), the same as test_fatigue's: */
