@@ -236,6 +236,30 @@ FT_HD double ft_max_abs_principal(const double s[6])
     return sg > 0 ? pr[0] : pr[2];
 }
 
+/* References of ft_signed_von_mises and ft_max_abs_principal (the definitions, as the
+ * former implementation computed them: all three eigenvalues p1 >= p2 >= p3 of
+ * ft_principal_stresses, trigonometric + deflation refinement):
+ *   ft_max_abs_principal_ref = p1 if p1 + p3 >= 0 else p3,
+ *   ft_signed_von_mises_ref  = sigma_vm (ft_von_mises) with the sign of p1 + p3 (+ for >= 0).
+ * For the tests and the benchmark (bench/fatigue/stage_bench.c); the engine uses the fast
+ * functions above. They agree except where p1 + p3 is at the rounding level (|p1 + p3| <=
+ * 2^-48 (p1 - p3): the fast sign takes + as a tie, these the sign of the rounded sum) and
+ * the values to a few 1e-15 (sigma_vm + |q|) (kernels/tests/test_fatigue_fast.c). */
+FT_HD double ft_max_abs_principal_ref(const double s[6])
+{
+    double p[3];
+    ft_principal_stresses(s, p);
+    return (p[0] + p[2] >= 0.0) ? p[0] : p[2];
+}
+
+FT_HD double ft_signed_von_mises_ref(const double s[6])
+{
+    const double vm = ft_von_mises(s);
+    double p[3];
+    ft_principal_stresses(s, p);
+    return (p[0] + p[2] >= 0.0) ? vm : -vm;
+}
+
 /* Channels (scalars per time step) of an equivalent-stress kind: 1, the plane count
  * ft_eq_planes(kind) for a critical-plane kind (FT_CP_NPLANES for FT_EQ_CRITICAL_PLANE),
  * 0 for an unknown kind. */

@@ -289,12 +289,37 @@ enum { FT_MEAN_COMPR_ZERO = 0, FT_MEAN_COMPR_ASIS = 1 };
  *   S_y           yield strength (Soderberg)
  *   sigma_f       Morrow's sigma_f': true fracture strength sigma~_fB, or the Basquin
  *                 coefficient sigma_f' (Dowling 4th ed. Eq. 9.17 (a) / (b))
- *   walker_gamma  Walker exponent gamma, 0 < gamma <= 1 (gamma = 0.5 gives SWT) */
+ *   walker_gamma  Walker exponent gamma, 0 < gamma <= 1 (gamma = 0.5 gives SWT)
+ *   dc            constants derived from the fields above, once per material
+ *                 (ft_fatigue_prepare): what ft_damage_add_cycle needs that does not
+ *                 depend on the cycle. Call ft_fatigue_prepare after the last change of
+ *                 the fields; without it (dc.ready != FT_DC_READY, e.g. a zeroed struct)
+ *                 ft_damage_add_cycle derives them per cycle (same result, slower). The
+ *                 batch loops (ft_fatigue_batch.h) prepare their own copy. */
+typedef struct {
+    unsigned ready; /* FT_DC_READY: filled by ft_fatigue_prepare from the fields below */
+    int ok;         /* ft_fatigue_validate == FT_FAT_OK at preparation (else: reference path) */
+    double inv_marin;           /* 1 / (k_a ... k_f)  (ft_sn_marin, same product) */
+    double S_cut;               /* S below which N = infinity: S_e, TABLE max(S_e, S_last) */
+    double S_lo, S_hi;          /* S_cut (1 -+ 2^-40): band decided by the reference code */
+    double inv_Sref, inv_Nref;  /* 1/S_ref, 1/N_ref               (BASQUIN, KNEE) */
+    double inv_Sknee, inv_Nk;   /* 1/S_knee, 1/N_k, N_k = N_ref (S_knee/S_ref)^-m  (KNEE) */
+    double m2;                  /* ft_sn_m2                         (KNEE) */
+    int mi, m2i;                /* m, m2 if an integer in [1, 32] (powers by multiplication), else 0 */
+    double inv_msc;             /* 1/S_u (Goodman, Gerber), 1/S_y, 1/sigma_f' */
+    double inv_tabS[FT_SN_MAX_POINTS]; /* TABLE: 1/S_i */
+    double inv_lnS[FT_SN_MAX_POINTS];  /* TABLE: 1/log(S_{i+1}/S_i) */
+    double rN[FT_SN_MAX_POINTS];       /* TABLE: N_{i+1}/N_i */
+} FtDamageConst;
+
+#define FT_DC_READY 0x46744443u
+
 typedef struct {
     FtSNCurve sn;
     int msc;
     int mean_compr;
     double S_u, S_y, sigma_f, walker_gamma;
+    FtDamageConst dc; /* derived, per material: ft_fatigue_prepare (see there) */
 } FtFatigueParams;
 
 /* Validates the curve and the constants the chosen correction needs; returns FT_FAT_OK
@@ -323,6 +348,81 @@ FT_HD int ft_fatigue_validate(const FtFatigueParams *p)
         return FT_FAT_ERR_MSC;
     }
 }
+
+/* e if e is an integer in [1, 32], else 0. */
+FT_HD int ft__small_int(double e) { return (e >= 1.0 && e <= 32.0 && e == (double)(int)e) ? (int)e : 0; }
+
+/* x^n for an integer n >= 1 by binary powering (n = 3: 2 multiplications, n = 5: 3): relative
+ * error <= (2 log2(n) + 1) eps/2 (<= 11 eps/2 for n <= 32), against < 1 ulp for pow; the
+ * unused last square may overflow to inf, harmlessly. */
+FT_HD double ft__powi(double x, int n)
+{
+    double r = 1.0;
+    while (n) {
+        if (n & 1) r *= x;
+        x *= x;
+        n >>= 1;
+    }
+    return r;
+}
+
+/* x^e: ft__powi when e is the integer ei (> 0), else pow. */
+FT_HD double ft__pow_m(double x, double e, int ei) { return ei ? ft__powi(x, ei) : pow(x, e); }
+
+/* Per-material constants of ft_damage_add_cycle (FtDamageConst), from the fields of p:
+ *   inv_marin = 1 / ft_sn_marin,  inv_Sref = 1/S_ref,  inv_Nref = 1/N_ref,
+ *   KNEE: inv_Sknee = 1/S_knee, N_k = N_ref (S_knee/S_ref)^(-m) (the same expression as
+ *         ft_sn_cycles), inv_Nk = 1/N_k, m2 = ft_sn_m2,
+ *   mi, m2i: m, m2 when integers in [1, 32] (EN 1993-1-9: 3, 5; Haibach 2m - 1), else 0,
+ *   TABLE: inv_tabS[i] = 1/S_i, inv_lnS[i] = 1/log(S_{i+1}/S_i), rN[i] = N_{i+1}/N_i,
+ *   inv_msc = 1/S_u (Goodman, Gerber), 1/S_y (Soderberg), 1/sigma_f' (Morrow),
+ *   S_cut: the curve's N is infinite for S < S_cut (S_e; TABLE: also below the last point),
+ *   S_lo, S_hi = S_cut (1 -+ 2^-40): where S falls in [S_lo, S_hi] the cycle is decided by
+ *   the reference code (ft_damage_add_cycle_ref), so that the cut-off decision, where the
+ *   damage jumps from 1/N(S_cut) to 0, is exactly the reference's (see ft_damage_add_cycle).
+ * ok = (ft_fatigue_validate(p) == FT_FAT_OK); when not ok, every cycle takes the reference
+ * path (which flags what it cannot evaluate). Sets d->ready = FT_DC_READY. */
+FT_HD void ft_damage_const(const FtFatigueParams *p, FtDamageConst *d)
+{
+    const FtSNCurve *c = &p->sn;
+    int i;
+    d->ok = (ft_fatigue_validate(p) == FT_FAT_OK);
+    d->inv_marin = 1.0 / ft_sn_marin(c);
+    d->S_cut = c->S_e;
+    d->inv_Sref = d->inv_Nref = d->inv_Sknee = d->inv_Nk = d->m2 = d->inv_msc = 0.0;
+    d->mi = d->m2i = 0;
+    for (i = 0; i < FT_SN_MAX_POINTS; i++) d->inv_tabS[i] = d->inv_lnS[i] = d->rN[i] = 0.0;
+    if (d->ok) {
+        if (c->kind == FT_SN_BASQUIN || c->kind == FT_SN_KNEE) {
+            d->inv_Sref = 1.0 / c->S_ref;
+            d->inv_Nref = 1.0 / c->N_ref;
+        }
+        if (c->kind == FT_SN_KNEE) {
+            d->inv_Sknee = 1.0 / c->S_knee;
+            d->inv_Nk = 1.0 / (c->N_ref * pow(c->S_knee / c->S_ref, -c->m));
+            d->m2 = ft_sn_m2(c);
+            d->m2i = ft__small_int(d->m2);
+        }
+        if (c->kind == FT_SN_BASQUIN || c->kind == FT_SN_KNEE) d->mi = ft__small_int(c->m);
+        if (c->kind == FT_SN_TABLE) {
+            for (i = 0; i < c->npts; i++) d->inv_tabS[i] = 1.0 / c->tab_S[i];
+            for (i = 0; i + 1 < c->npts; i++) {
+                d->inv_lnS[i] = 1.0 / log(c->tab_S[i + 1] / c->tab_S[i]);
+                d->rN[i] = c->tab_N[i + 1] / c->tab_N[i];
+            }
+            if (c->tab_S[c->npts - 1] > d->S_cut) d->S_cut = c->tab_S[c->npts - 1];
+        }
+        if (p->msc == FT_MSC_GOODMAN || p->msc == FT_MSC_GERBER) d->inv_msc = 1.0 / p->S_u;
+        if (p->msc == FT_MSC_SODERBERG) d->inv_msc = 1.0 / p->S_y;
+        if (p->msc == FT_MSC_MORROW) d->inv_msc = 1.0 / p->sigma_f;
+    }
+    d->S_lo = d->S_cut * (1.0 - 9.094947017729282e-13); /* 2^-40 */
+    d->S_hi = d->S_cut * (1.0 + 9.094947017729282e-13);
+    d->ready = FT_DC_READY;
+}
+
+/* p->dc = the constants of p (ft_damage_const): once per material, after its fields are set. */
+FT_HD void ft_fatigue_prepare(FtFatigueParams *p) { ft_damage_const(p, &p->dc); }
 
 /* Mean stress after the compressive-mean convention (Goodman, Gerber, Soderberg, Morrow). */
 FT_HD double ft__msc_mean(const FtFatigueParams *p, double S_m)
@@ -449,12 +549,14 @@ FT_HD void ft__neumaier_add(double *s, double *c, double x)
     *s = t;
 }
 
-/* Adds `count` cycles (1 full, 0.5 half) of the given range and mean:
+/* Reference of ft_damage_add_cycle (the former implementation, kept for the tests and for
+ * the cycles the fast path hands over): adds `count` cycles (1 full, 0.5 half) of the given
+ * range and mean:
  *   S_a = range/2, S_ar = ft_msc_equivalent(p, S_a, mean), d = count / ft_sn_cycles(S_ar).
  * Undefined corrections / NaN N are not added but flagged (flags, invalid_cycles, first
- * error recorded); ft_damage_value then returns NaN. */
-FT_HD void ft_damage_add_cycle(FtDamageAcc *a, const FtFatigueParams *p, double range,
-                               double mean, double count)
+ * error recorded); ft_damage_value then returns NaN. Does not use p->dc. */
+FT_HD void ft_damage_add_cycle_ref(FtDamageAcc *a, const FtFatigueParams *p, double range,
+                                   double mean, double count)
 {
     const double S_a = 0.5 * range;
     double S_ar, N;
@@ -483,6 +585,158 @@ FT_HD void ft_damage_add_cycle(FtDamageAcc *a, const FtFatigueParams *p, double 
         return;
     }
     if (N < INFINITY) ft__neumaier_add(&a->damage, &a->comp, count / N);
+}
+
+/* ft_damage_add_cycle with the per-material constants d (ft_damage_const of p): the same
+ * damage as ft_damage_add_cycle_ref up to floating-point reassociation. Per cycle:
+ *   S_a = range/2;  S_ar as ft_msc_equivalent, with the divisions by S_u, S_y, sigma_f'
+ *   replaced by products with d->inv_msc (Goodman S_a / (1 - S_m inv_msc), Gerber
+ *   S_a / (1 - (S_m inv_msc)^2), ...; NONE, SWT, Walker: the same expressions);
+ *   S = S_ar inv_marin;
+ *   S < S_lo: no damage, no pow (a cycle below the cut-off); Goodman / Soderberg / Morrow /
+ *     Gerber test S_a inv_marin < S_lo (1 - x) before dividing, so such a cycle costs no
+ *     division either (the test differs from S < S_lo by a few ulps, far inside the 2^-40
+ *     margin of S_lo below the cut-off);
+ *   S_lo <= S <= S_hi (within 2^-40 of the cut-off S_cut): ft_damage_add_cycle_ref decides
+ *     (its S may differ from this S in the last bits, and there the damage jumps);
+ *   else the damage per cycle
+ *     BASQUIN  1/N = (S inv_Sref)^m inv_Nref
+ *     KNEE     S >= S_knee: as BASQUIN;  else (S inv_Sknee)^m2 inv_Nk
+ *     (an integer exponent m, m2 <= 32 by multiplications, ft__powi, else pow)
+ *     TABLE    segment i as ft_sn_cycles, N = N_i rN_i^t, t = log(S inv_tabS_i) inv_lnS_i
+ *   added as count/N (compensated).
+ * Walker skips its two pow below the cut-off too: by the weighted AM-GM inequality
+ * S_max^(1-g) S_a^g <= (1-g) S_max + g S_a, so a bound below S_lo (relative margin 2^-40
+ * >> the few eps of rounding of the bound and of S_ar) means no damage.
+ * Invalid cycles (undefined correction, non-finite or negative amplitude) and parameters
+ * that did not validate go to ft_damage_add_cycle_ref (the same flags and first error).
+ * Differences to the reference (kernels/tests/test_fatigue.c, random cycles, every curve
+ * form x correction x compressive-mean convention): relative, a few (m + 1) eps, plus the
+ * reference's own rounding of 1 - S_m/S_u (relative eps / (1 - S_m/S_u)) amplified by m. */
+FT_HD void ft__damage_add_cycle_dc(FtDamageAcc *a, const FtFatigueParams *p,
+                                   const FtDamageConst *d, double range, double mean,
+                                   double count)
+{
+    const FtSNCurve *c = &p->sn;
+    const double S_a = 0.5 * range;
+    double S_ar, S, N;
+    if (!d->ok || !ft__finite(S_a) || !ft__finite(mean) || S_a < 0.0) {
+        ft_damage_add_cycle_ref(a, p, range, mean, count);
+        return;
+    }
+    switch (p->msc) {
+    case FT_MSC_NONE:
+        S_ar = S_a;
+        goto curve;
+    case FT_MSC_GOODMAN:
+    case FT_MSC_SODERBERG:
+    case FT_MSC_MORROW: {
+        const double m = ft__msc_mean(p, mean);
+        const double lim = p->msc == FT_MSC_GOODMAN ? p->S_u
+                           : p->msc == FT_MSC_SODERBERG ? p->S_y : p->sigma_f;
+        double den;
+        if (!(m < lim)) {
+            ft_damage_add_cycle_ref(a, p, range, mean, count);
+            return;
+        }
+        den = 1.0 - m * d->inv_msc;
+        if (S_a * d->inv_marin < d->S_lo * den) break; /* S < S_lo without dividing */
+        S_ar = S_a / den;
+        goto curve;
+    }
+    case FT_MSC_GERBER: {
+        const double m = ft__msc_mean(p, mean), r = m * d->inv_msc;
+        double den;
+        if (!(fabs(m) < p->S_u)) {
+            ft_damage_add_cycle_ref(a, p, range, mean, count);
+            return;
+        }
+        den = 1.0 - r * r;
+        if (S_a * d->inv_marin < d->S_lo * den) break; /* S < S_lo without dividing */
+        S_ar = S_a / den;
+        goto curve;
+    }
+    case FT_MSC_SWT: {
+        const double smax = mean + S_a;
+        S_ar = (smax > 0.0) ? sqrt(smax * S_a) : 0.0;
+        goto curve;
+    }
+    case FT_MSC_WALKER: {
+        const double smax = mean + S_a, g = p->walker_gamma;
+        if (!(smax > 0.0) || !(S_a > 0.0)) {
+            S_ar = 0.0; /* no damage: S = 0 goes through the cut-off test below */
+        } else if (((1.0 - g) * smax + g * S_a) * d->inv_marin < d->S_lo) {
+            break; /* below the cut-off (AM-GM bound): no damage, no pow */
+        } else {
+            S_ar = pow(smax, 1.0 - g) * pow(S_a, g);
+        }
+        goto curve;
+    }
+    default:
+        ft_damage_add_cycle_ref(a, p, range, mean, count);
+        return;
+    }
+    /* below the cut-off, decided without S_ar (break above) */
+    a->cycles += count;
+    if (range > a->max_range) a->max_range = range;
+    return;
+curve:
+    S = S_ar * d->inv_marin;
+    if (!(S > d->S_hi)) {
+        if (S < d->S_lo) { /* below the cut-off: no damage */
+            a->cycles += count;
+            if (range > a->max_range) a->max_range = range;
+            return;
+        }
+        ft_damage_add_cycle_ref(a, p, range, mean, count); /* at the cut-off */
+        return;
+    }
+    a->cycles += count;
+    if (range > a->max_range) a->max_range = range;
+    switch (c->kind) {
+    case FT_SN_BASQUIN:
+        ft__neumaier_add(&a->damage, &a->comp,
+                         count * (ft__pow_m(S * d->inv_Sref, c->m, d->mi) * d->inv_Nref));
+        return;
+    case FT_SN_KNEE: {
+        const double inv_N = (S >= c->S_knee)
+                                 ? ft__pow_m(S * d->inv_Sref, c->m, d->mi) * d->inv_Nref
+                                 : ft__pow_m(S * d->inv_Sknee, d->m2, d->m2i) * d->inv_Nk;
+        ft__neumaier_add(&a->damage, &a->comp, count * inv_N);
+        return;
+    }
+    default: { /* FT_SN_TABLE (ok: validated); S >= S_hi > the last point */
+        const int n = c->npts;
+        int i = 0;
+        while (i + 2 < n && S < c->tab_S[i + 1]) i++;
+        if (S == c->tab_S[i])
+            N = c->tab_N[i];
+        else if (S == c->tab_S[i + 1])
+            N = c->tab_N[i + 1];
+        else
+            N = c->tab_N[i] * pow(d->rN[i], log(S * d->inv_tabS[i]) * d->inv_lnS[i]);
+        if (N < INFINITY) ft__neumaier_add(&a->damage, &a->comp, count / N);
+        return;
+    }
+    }
+}
+
+/* Adds `count` cycles (1 full, 0.5 half) of the given range and mean:
+ *   S_a = range/2, S_ar = ft_msc_equivalent(p, S_a, mean), d = count / ft_sn_cycles(S_ar),
+ * computed by ft__damage_add_cycle_dc with p->dc (prepared: ft_fatigue_prepare) or, if p
+ * is not prepared, with constants derived for this call (same result, slower).
+ * Undefined corrections / NaN N are not added but flagged (flags, invalid_cycles, first
+ * error recorded); ft_damage_value then returns NaN. */
+FT_HD void ft_damage_add_cycle(FtDamageAcc *a, const FtFatigueParams *p, double range,
+                               double mean, double count)
+{
+    if (p->dc.ready == FT_DC_READY) {
+        ft__damage_add_cycle_dc(a, p, &p->dc, range, mean, count);
+    } else {
+        FtDamageConst d;
+        ft_damage_const(p, &d);
+        ft__damage_add_cycle_dc(a, p, &d, range, mean, count);
+    }
 }
 
 /* Accumulated damage D = sum count_j / N_j (compensated); NaN if any cycle was invalid

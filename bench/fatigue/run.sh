@@ -141,7 +141,7 @@ if has stages; then
   $GEN sdump "$work/S200.f64" "$work/basis_200.h5" 200 6
   for flags in "-O2" "-O3 -march=native"; do
     # shellcheck disable=SC2086
-    gcc $flags -std=c11 -I"$root/kernels" "$here/stage_bench.c" "$root/kernels/cpu/ft_cpu_fatigue.c" -lm -o "$work/stage_bench"
+    gcc $flags -std=c11 -I"$root/kernels" "$here/stage_bench.c" "$root/kernels/cpu/ft_cpu_fatigue.c" -lblas -lm -o "$work/stage_bench"
     echo "# gcc $flags (ftwin itself is built with -O2); load before: $(load1)"
     "$work/stage_bench" "$work/S200.f64" 200 "$hist" 3
   done

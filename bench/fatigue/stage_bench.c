@@ -1,7 +1,7 @@
 /* ftwin fatigue benchmark: where the time of the node x step loop goes, stage by stage.
  *
  *   gcc -O2 -std=c11 -I/work/main/kernels bench/fatigue/stage_bench.c \
- *       /work/main/kernels/cpu/ft_cpu_fatigue.c -lm -o stage_bench
+ *       /work/main/kernels/cpu/ft_cpu_fatigue.c -lblas -lm -o stage_bench
  *   stage_bench S.f64 NODES HISTORY.csv [REPEATS]
  *
  * S.f64: unit stresses [nchan][NODES][6] float64 (gen_inputs.py sdump writes the first NODES
@@ -15,12 +15,19 @@
  *      curve with cut-off, Goodman, as in the end-to-end runs), in chunks of 2048 steps
  *   D' D with a plain Basquin curve without cut-off (a pow for EVERY cycle: the S355J2 cut-off
  *      at 14.4 MPa skips the pow of the many small cycles, the knee costs a 2nd pow below it)
- *   P  prototype, not in ftwin: B for signed von Mises with the sign test of
- *      ft_absmax_principal_sign multiplied through by p^3 (no divisions, no 2nd sqrt:
- *      p = sigma_vm / 3); the sign is checked against ft_signed_von_mises on every step
- *   P2 prototype, not in ftwin: max |principal| as ONE trigonometric eigenvalue (the sign
- *      test of P picks p1 or p3; one acos, one cos, no deflation refinement, no hypot); the
- *      largest difference to ft_max_abs_principal, relative to sigma_vm, is reported
+ *   R  the equivalent stresses alone, reference vs new, in the same run: superposition +
+ *      ft_signed_von_mises_ref / ft_max_abs_principal_ref (all three eigenvalues of
+ *      ft_principal_stresses, the former implementation) vs ft_signed_von_mises /
+ *      ft_max_abs_principal (division-free sign test, one cubic root); node-steps/s of each,
+ *      the equivalent's own ns (minus A), the ratio, and on every step the sign differences
+ *      (signed von Mises) and the largest value difference relative to sigma_vm (max principal);
+ *      also the signed von Mises of ftwin before commit 2cc0de5 (divisions by p, 2nd sqrt)
+ *   Q  damage per cycle, reference vs new, in the same run: the cycles that signed von Mises
+ *      counts on these nodes (ft_rf_push_cycles) fed to ft_damage_add_cycle_ref (former code)
+ *      and to ft_damage_add_cycle (per-material constants, no pow below the cut-off), for the
+ *      S355J2 knee curve with Goodman (as the end-to-end runs), the same with Walker, and
+ *      a Basquin curve without cut-off (a pow for every cycle); ns per cycle, ns per
+ *      node-step (x cycles per node-step), the ratio and the relative difference of the sums
  * Differences B-A, C-B, D-C are the cost of the equivalent stress, the counting and the
  * damage. Prints ns per node-step (per node-step and plane for critical_plane, too) and the
  * counted cycles per node-step (per signal). Best of REPEATS (default 3). */
@@ -94,98 +101,115 @@ static double run_stage(int stage, int kind)
     return now() - t0;
 }
 
-/* prototype: ft_signed_von_mises without divisions (same value; the sign test
- *   r >= u (4u^2 - 3), u = q/p, r = det(D)/(2 p^3)   <=>   det(D)/2 >= q (4 q^2 - 3 p^2),
- * D = s - qI, p = sigma_vm / 3 since sigma_vm^2 = 3 J2 = 9 p^2) */
-static inline double proto_svm(const double s[6])
+/* The signed von Mises of ftwin before commit 2cc0de5 (sign test with six divisions by p and a
+ * second square root; the same test as kernels/tests/test_fatigue.c former_absmax_sign), for
+ * the R comparison only. */
+static inline double former_svm(const double s[6])
 {
     const double vm = ft_von_mises(s);
-    const double q = (s[FT_XX] + s[FT_YY] + s[FT_ZZ]) * (1.0 / 3.0);
-    const double d0 = s[FT_XX] - q, d1 = s[FT_YY] - q, d2 = s[FT_ZZ] - q;
-    const double pp = vm * (1.0 / 3.0), p2 = pp * pp;
-    const double det = d0 * (d1 * d2 - s[FT_YZ] * s[FT_YZ]) - s[FT_XY] * (s[FT_XY] * d2 - s[FT_YZ] * s[FT_XZ]) +
-                       s[FT_XZ] * (s[FT_XY] * s[FT_YZ] - d1 * s[FT_XZ]);
-    int pos;
-    if (!(pp > 0.0)) pos = q >= 0.0;
-    else if (q >= 0.5 * pp) pos = 1;
-    else if (q <= -0.5 * pp) pos = 0;
-    else pos = 0.5 * det >= q * (4.0 * q * q - 3.0 * p2);
-    return pos ? vm : -vm;
-}
-
-static double run_proto(long *mismatch)
-{
-    double Sk[FT_FATIGUE_MAX_CHANNELS][6], sig[6], chk = 0.0;
-    int i, t;
-    double t0 = now(), dt;
-    for (i = 0; i < nn; i++) {
-        load_sk(i, Sk);
-        for (t = 0; t < T; t++) {
-            node_stress((const double(*)[6])Sk, L + (size_t)t * nchan, sig);
-            chk += proto_svm(sig);
-        }
-    }
-    dt = now() - t0;
-    sink = chk;
-    *mismatch = 0;
-    for (i = 0; i < nn; i++) {
-        load_sk(i, Sk);
-        for (t = 0; t < T; t++) {
-            node_stress((const double(*)[6])Sk, L + (size_t)t * nchan, sig);
-            *mismatch += proto_svm(sig) != ft_signed_von_mises(sig);
-        }
-    }
-    return dt;
-}
-
-/* prototype: max |principal| = p1 or p3 by the trigonometric formula alone */
-static inline double proto_maxp(const double s[6])
-{
-    const double q = (s[FT_XX] + s[FT_YY] + s[FT_ZZ]) * (1.0 / 3.0);
+    const double q = (s[FT_XX] + s[FT_YY] + s[FT_ZZ]) / 3.0;
     const double d0 = s[FT_XX] - q, d1 = s[FT_YY] - q, d2 = s[FT_ZZ] - q;
     const double off = s[FT_XY] * s[FT_XY] + s[FT_XZ] * s[FT_XZ] + s[FT_YZ] * s[FT_YZ];
-    const double p2 = (d0 * d0 + d1 * d1 + d2 * d2 + 2.0 * off) * (1.0 / 6.0);
-    const double pp = sqrt(p2);
-    const double det = d0 * (d1 * d2 - s[FT_YZ] * s[FT_YZ]) - s[FT_XY] * (s[FT_XY] * d2 - s[FT_YZ] * s[FT_XZ]) +
-                       s[FT_XZ] * (s[FT_XY] * s[FT_YZ] - d1 * s[FT_XZ]);
-    double r, phi;
-    int pos;
-    if (!(pp > 0.0)) return q;
-    if (q >= 0.5 * pp) pos = 1;
-    else if (q <= -0.5 * pp) pos = 0;
-    else pos = 0.5 * det >= q * (4.0 * q * q - 3.0 * p2);
-    r = 0.5 * det / (p2 * pp);
-    if (r < -1.0) r = -1.0;
-    if (r > 1.0) r = 1.0;
-    phi = acos(r) * (1.0 / 3.0);
-    return pos ? q + 2.0 * pp * cos(phi) : q + 2.0 * pp * cos(phi + 2.0943951023931954923);
+    const double pp = sqrt((d0 * d0 + d1 * d1 + d2 * d2 + 2.0 * off) / 6.0);
+    double u, r;
+    if (!(pp > 0.0)) return (q >= 0.0) ? vm : -vm;
+    u = q / pp;
+    if (u >= 0.5) return vm;
+    if (u <= -0.5) return -vm;
+    {
+        const double b00 = d0 / pp, b11 = d1 / pp, b22 = d2 / pp;
+        const double b01 = s[FT_XY] / pp, b02 = s[FT_XZ] / pp, b12 = s[FT_YZ] / pp;
+        r = 0.5 * (b00 * (b11 * b22 - b12 * b12) - b01 * (b01 * b22 - b12 * b02) +
+                   b02 * (b01 * b12 - b11 * b02));
+    }
+    return (r >= u * (4.0 * u * u - 3.0)) ? vm : -vm;
 }
 
-static double run_proto2(double *maxdiff)
+/* R: superposition + one equivalent; which = 0 svm new, 1 svm ref, 2 maxp new, 3 maxp ref,
+ * 4 svm before 2cc0de5 */
+static double run_equiv(int which)
 {
     double Sk[FT_FATIGUE_MAX_CHANNELS][6], sig[6], chk = 0.0;
     int i, t;
-    double t0 = now(), dt;
+    double t0 = now();
     for (i = 0; i < nn; i++) {
         load_sk(i, Sk);
         for (t = 0; t < T; t++) {
             node_stress((const double(*)[6])Sk, L + (size_t)t * nchan, sig);
-            chk += proto_maxp(sig);
+            switch (which) {
+            case 0: chk += ft_signed_von_mises(sig); break;
+            case 1: chk += ft_signed_von_mises_ref(sig); break;
+            case 2: chk += ft_max_abs_principal(sig); break;
+            case 3: chk += ft_max_abs_principal_ref(sig); break;
+            default: chk += former_svm(sig); break;
+            }
         }
     }
-    dt = now() - t0;
     sink = chk;
+    return now() - t0;
+}
+
+/* R check on every node-step: sign differences of signed von Mises, largest |difference| of
+ * max principal relative to sigma_vm */
+static void check_equiv(long *sign_diff, double *maxdiff)
+{
+    double Sk[FT_FATIGUE_MAX_CHANNELS][6], sig[6];
+    int i, t;
+    *sign_diff = 0;
     *maxdiff = 0.0;
     for (i = 0; i < nn; i++) {
         load_sk(i, Sk);
         for (t = 0; t < T; t++) {
             double d;
             node_stress((const double(*)[6])Sk, L + (size_t)t * nchan, sig);
-            d = fabs(proto_maxp(sig) - ft_max_abs_principal(sig)) / ft_von_mises(sig);
+            *sign_diff += ft_signed_von_mises(sig) != ft_signed_von_mises_ref(sig);
+            d = fabs(ft_max_abs_principal(sig) - ft_max_abs_principal_ref(sig)) / ft_von_mises(sig);
             if (d > *maxdiff) *maxdiff = d;
         }
     }
-    return dt;
+}
+
+/* Q: the cycles signed von Mises counts on all nodes (their number in *n) */
+static FtCycle *collect_cycles(long *n)
+{
+    double Sk[FT_FATIGUE_MAX_CHANNELS][6], sig[6];
+    size_t cap = 1u << 16;
+    FtCycle *cyc = malloc(sizeof *cyc * cap);
+    int i, t, nc = 0;
+    *n = 0;
+    for (i = 0; i < nn; i++) {
+        FtRainflowState rf;
+        ft_rf_init(&rf, 0.0);
+        load_sk(i, Sk);
+        for (t = 0; t < T; t++) {
+            node_stress((const double(*)[6])Sk, L + (size_t)t * nchan, sig);
+            if ((size_t)*n + FT_RF_MAX_RESIDUE >= cap) {
+                cap *= 2;
+                cyc = realloc(cyc, sizeof *cyc * cap);
+            }
+            nc = 0;
+            ft_rf_push_cycles(&rf, ft_signed_von_mises(sig), cyc + *n, FT_RF_MAX_RESIDUE, &nc);
+            *n += nc;
+        }
+    }
+    return cyc;
+}
+
+/* Q: time of ft_damage_add_cycle(_ref) over the cycles; the damage sum in *D */
+static double run_damage(const FtCycle *cyc, long n, const FtFatigueParams *par, int ref,
+                         double *D)
+{
+    FtDamageAcc a;
+    long m;
+    double t0;
+    ft_damage_init(&a);
+    t0 = now();
+    if (ref)
+        for (m = 0; m < n; m++) ft_damage_add_cycle_ref(&a, par, cyc[m].range, cyc[m].mean, cyc[m].count);
+    else
+        for (m = 0; m < n; m++) ft_damage_add_cycle(&a, par, cyc[m].range, cyc[m].mean, cyc[m].count);
+    *D = ft_damage_value(&a);
+    return now() - t0;
 }
 
 static double run_full(int kind, const FtFatigueParams *par, double *cyc_per_step)
@@ -272,6 +296,8 @@ int main(int argc, char **argv)
     knee.S_y = 355e6;
     basq = knee;
     ft_sn_init_basquin(&basq.sn, 35.5e6, 2.0e6, 3.0, 0.0);
+    ft_fatigue_prepare(&knee); /* per-material constants (ft_batch prepares its own copy) */
+    ft_fatigue_prepare(&basq);
 
     printf("stage_bench: %d nodes x %d steps x %d channels, best of %d\n", nn, T, nchan, reps);
     for (r = 0; r < reps; r++) tA = best(tA, run_stage(0, 0));
@@ -293,21 +319,51 @@ int main(int argc, char **argv)
     printf("(ns per node-step; critical_plane: all 25 planes per node-step; 'equiv' = B-A, "
            "'count' = C-B, 'damage' = D-C, 'pow-all' = D'-D: extra cost of a pow for every cycle)\n");
     {
-        double tP = 1e300;
-        long mis = 0;
+        double tq[5] = {1e300, 1e300, 1e300, 1e300, 1e300}, md;
+        long sd;
         const double ns = 1e9 / ((double)nn * T);
-        for (r = 0; r < reps; r++) tP = best(tP, run_proto(&mis));
-        printf("P prototype signed von Mises without divisions: %.2f ns/node-step (equiv %.2f), "
-               "%ld of %ld signs differ from ft_signed_von_mises\n",
-               tP * ns, (tP - tA) * ns, mis, (long)nn * T);
+        const char *en[2] = {"signed_von_mises", "max_principal"};
+        for (r = 0; r < reps; r++)
+            for (q = 0; q < 5; q++) tq[q] = best(tq[q], run_equiv(q));
+        check_equiv(&sd, &md);
+        printf("R equivalent alone, reference vs new (same run; node-steps/s of A + equivalent, "
+               "ns of the equivalent = minus A):\n");
+        for (q = 0; q < 2; q++)
+            printf("  %-17s ref %.3g/s (equiv %.2f ns)  new %.3g/s (equiv %.2f ns)  "
+                   "speed-up %.2fx (equivalent alone %.2fx)\n",
+                   en[q], 1.0 / (tq[2 * q + 1] * ns * 1e-9), (tq[2 * q + 1] - tA) * ns,
+                   1.0 / (tq[2 * q] * ns * 1e-9), (tq[2 * q] - tA) * ns, tq[2 * q + 1] / tq[2 * q],
+                   (tq[2 * q + 1] - tA) / (tq[2 * q] - tA));
+        printf("  signed_von_mises before 2cc0de5 (divisions, 2nd sqrt) %.3g/s (equiv %.2f ns): "
+               "new %.2fx (equivalent alone %.2fx)\n", 1.0 / (tq[4] * ns * 1e-9), (tq[4] - tA) * ns,
+               tq[4] / tq[0], (tq[4] - tA) / (tq[0] - tA));
+        printf("  check on all %ld node-steps: %ld signed von Mises sign differences, max "
+               "principal max |new - ref| %.2g sigma_vm\n", (long)nn * T, sd, md);
     }
     {
-        double tP = 1e300, md = 0.0;
-        const double ns = 1e9 / ((double)nn * T);
-        for (r = 0; r < reps; r++) tP = best(tP, run_proto2(&md));
-        printf("P2 prototype max |principal|, one trigonometric eigenvalue: %.2f ns/node-step (equiv "
-               "%.2f), largest difference to ft_max_abs_principal %.3g sigma_vm\n",
-               tP * ns, (tP - tA) * ns, md);
+        long nq;
+        FtCycle *cyc = collect_cycles(&nq);
+        FtFatigueParams walk = knee;
+        const FtFatigueParams *ps[3] = {&knee, &walk, &basq};
+        const char *pn[3] = {"S355J2 knee + cut-off, Goodman", "S355J2 knee + cut-off, Walker 0.5",
+                             "Basquin m=3, no cut-off, Goodman"};
+        walk.msc = FT_MSC_WALKER;
+        walk.walker_gamma = 0.5;
+        ft_fatigue_prepare(&walk);
+        printf("Q damage per cycle, reference vs new (same run; %ld signed von Mises cycles, "
+               "%.4f per node-step):\n", nq, (double)nq / ((double)nn * T));
+        for (q = 0; q < 3; q++) {
+            double tr = 1e300, tn = 1e300, Dr = 0.0, Dn = 0.0;
+            for (r = 0; r < reps; r++) {
+                tr = best(tr, run_damage(cyc, nq, ps[q], 1, &Dr));
+                tn = best(tn, run_damage(cyc, nq, ps[q], 0, &Dn));
+            }
+            printf("  %-34s ref %6.2f ns/cycle (%5.2f ns/node-step)  new %6.2f ns/cycle (%5.2f "
+                   "ns/node-step)  speed-up %.2fx  |D_new/D_ref - 1| = %.2g\n",
+                   pn[q], 1e9 * tr / nq, 1e9 * tr / ((double)nn * T), 1e9 * tn / nq,
+                   1e9 * tn / ((double)nn * T), tr / tn, fabs(Dn / Dr - 1.0));
+        }
+        free(cyc);
     }
     return 0;
 }

@@ -45,6 +45,17 @@ static int check_args(int nnodes, int ld, int nchan, const double *S, int nsteps
     return FT_BATCH_OK;
 }
 
+/* A copy of the caller's parameters with their per-material damage constants
+ * (ft_fatigue_prepare), so that the loops never depend on whether, or how recently, the
+ * caller prepared them. NULL stays NULL. */
+static const FtFatigueParams *prepared(const FtFatigueParams *par, FtFatigueParams *pk)
+{
+    if (!par) return NULL;
+    *pk = *par;
+    ft_fatigue_prepare(pk);
+    return pk;
+}
+
 /* sigma(t) = sum_k S_k L_k(t), k ascending (the reference sums in the same order) */
 static inline void node_stress(int nchan, const double (*Sk)[6], const double *l, double sig[6])
 {
@@ -120,7 +131,9 @@ int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nst
     const size_t kstride = (size_t)ld * 6;
     int rc = check_args(nnodes, ld, nchan, S, nsteps, L, eq_kind, par);
     int out_of_memory = 0;
+    FtFatigueParams pk;
     if (rc) return rc;
+    par = prepared(par, &pk);
     if (nnodes == 0 || nsteps == 0) return FT_BATCH_OK;
     if (!rf || !acc) return FT_BATCH_EARGS;
     FT_OMP_PARALLEL
@@ -294,7 +307,9 @@ int ft_cpu_fatigue_batch_gemm(int nnodes, int ld, int nchan, const double *S, in
     const int nc = ft_equivalent_channels(eq_kind);
     int rc = check_args(nnodes, ld, nchan, S, nsteps, L, eq_kind, par);
     int nblocks, out_of_memory = 0;
+    FtFatigueParams pk;
     if (rc) return rc;
+    par = prepared(par, &pk);
     if (ld > INT_MAX / 6) return FT_BATCH_EARGS;
     if (nnodes == 0 || nsteps == 0) return FT_BATCH_OK;
     if (!rf || !acc) return FT_BATCH_EARGS;
@@ -326,9 +341,11 @@ int ft_cpu_fatigue_damage(int nnodes, int nc, const FtRainflowState *rf,
                           int *worst)
 {
     long long i;
+    FtFatigueParams pk;
     if (nnodes < 0 || nc < 1) return FT_BATCH_EARGS;
     if (nnodes == 0) return FT_BATCH_OK;
     if (!rf || !acc || !par || !D) return FT_BATCH_EARGS;
+    par = prepared(par, &pk);
     for (i = 0; i < (long long)nnodes; i++) {
         double dmax = -1.0;
         int j, jmax = -1, bad = 0;
@@ -461,9 +478,11 @@ int ft_cpu_fatigue_reference(int nnodes, int ld, int nchan, const double *S, int
     int i, j, t, k, c;
     double *hist = NULL;
     FtCycle *cyc = NULL;
+    FtFatigueParams pk;
     if (rc) return rc;
     if (nnodes == 0) return FT_BATCH_OK;
     if (!D || !par) return FT_BATCH_EARGS;
+    par = prepared(par, &pk);
     if (nsteps > 0) {
         hist = (double *)malloc((size_t)nsteps * (size_t)nc * sizeof *hist);
         cyc = (FtCycle *)malloc((size_t)nsteps * sizeof *cyc);

@@ -28,6 +28,7 @@ int FtFatigueParamsFromCase(const FtFatigueCase *f, FtFatigueParams *p)
   p->S_y          = m->S_y;
   p->sigma_f      = m->sigma_f;
   p->walker_gamma = m->walker_gamma;
+  ft_fatigue_prepare(p); /* per-material damage constants (kernels/ft_sn.h) */
   return ft_fatigue_validate(p);
 }
 
