@@ -94,6 +94,23 @@ int ft_cpu_fatigue_damage(int nnodes, int nc, const FtRainflowState *rf,
                           const FtDamageAcc *acc, const FtFatigueParams *par, double *D,
                           int *worst);
 
+/* The spill of one counted signal (FtRfSpill, kernels/ft_rainflow.h "Residue capacity"):
+ * ft_rf_spill_reserve makes room for FT_RF_SPILL_BLOCK more points when the inline residue
+ * is full (s->n == FT_RF_MAX_RESIDUE; growing the array geometrically), so that the next
+ * push counts exactly. Returns 0, or -1 when memory runs out (the push then falls back to
+ * the bounded count and flags FT_RF_ERR_OVERFLOW). ft_rf_spill_free releases v and empties
+ * the spill. ft_cpu_rf_push_spill = reserve when needed + ft_rf_push_spill: exact ASTM
+ * whatever the history. */
+int ft_rf_spill_reserve(FtRfSpill *sp);
+void ft_rf_spill_free(FtRfSpill *sp);
+static inline void ft_cpu_rf_push_spill(FtRainflowState *s, FtRfSpill *sp, double x,
+                                        const FtFatigueParams *par, FtDamageAcc *acc)
+{
+    if (s->n == FT_RF_MAX_RESIDUE && sp && sp->cap - sp->n < FT_RF_SPILL_BLOCK)
+        (void)ft_rf_spill_reserve(sp);
+    ft_rf_push_spill(s, sp, x, par, acc);
+}
+
 /* Reference (slow, obviously correct; for tests): stores each whole history
  *   h_j(t) = ft_equivalent_stress(eq_kind, sum_k S_k(i) L_k(t))[j],  t < nsteps,
  * extracts reversals offline, counts them with ft_rainflow_reference and sums the damage

@@ -61,16 +61,37 @@
  *   finish" execute the same operations in the same order: identical results, bit for
  *   bit (kernels/tests/test_fatigue.c checks it).
  *
- * Residue capacity
- *   The residue holds at most FT_RF_MAX_RESIDUE points. Since its ranges strictly
+ * Residue capacity and the spill (exact counting whatever the history)
+ *   The inline residue holds at most FT_RF_MAX_RESIDUE points. Since its ranges strictly
  *   decrease, its length is bounded by 1 + the number of distinct range values
  *   of the history; stationary random loads keep it short (tens of points even for
  *   millions of reversals, see the test output), but a slowly decaying ring-down
- *   (10, -9.99, 9.98, ...) grows it by one point per reversal. On overflow the oldest
+ *   (10, -9.99, 9.98, ...) grows it by one point per reversal.
+ *   With a spill (FtRfSpill, a stack of doubles owned by the caller, CPU only): the whole
+ *   residue is spill.v[0 .. spill.n) followed by res[0 .. n), oldest first (spill.v[0] is
+ *   S while the spill is non-empty). When the inline residue is full and a new reversal
+ *   must be retained, its oldest FT_RF_SPILL_BLOCK points are moved onto the top of the
+ *   spill; when fewer than three inline points are left while the spill is non-empty, up
+ *   to FT_RF_SPILL_BLOCK points are moved back from the top of the spill. Steps 2-5 then
+ *   see exactly the unbounded stack of E1049 (X and Y are always formed from inline
+ *   points; "Y contains S", n == 2, is only taken when the spill is empty), so the count
+ *   is exact ASTM, cycle by cycle and in the same order, for any history. The kernel never
+ *   allocates: it spills only when spill.cap - spill.n >= FT_RF_SPILL_BLOCK; the caller
+ *   grows the spill before a push that may need it (s->n == FT_RF_MAX_RESIDUE), e.g. with
+ *   ft_rf_spill_reserve (kernels/cpu, realloc). An ordinary history never reaches a full
+ *   inline residue, so the spill is never touched there (one compare per reversal).
+ *   Without a spill (spill == 0: ft_rf_push, ft_rf_push_cycles, the GPU kernels, which
+ *   need a bounded state) or when the caller could not grow it: on overflow the oldest
  *   range (it contains S, so ASTM would count it as one-half cycle anyway, by step 5 or
  *   6) is counted as a half cycle at once and S moves to the next point; later full
  *   cycles of the next-oldest range may then be counted as halves instead, so the count
  *   is no longer exact ASTM and FT_RF_ERR_OVERFLOW is set: the caller must report it.
+ *   How a bounded (GPU) counter stays exact: the flag marks the signals concerned (rare:
+ *   ring-downs of more than FT_RF_MAX_RESIDUE reversals); the host recounts those signals
+ *   from the start with a spill (ft_rf_push_spill) and replaces their state, damage and
+ *   flag; the other signals keep the GPU's count, which is exact for them. (Documented
+ *   path; the fatigue engine's GPU backend does not do this recount yet: it reports the
+ *   flagged nodes as approximate.)
  *   Nothing is ever written out of bounds. FT_RF_MAX_RESIDUE may be raised at compile
  *   time (the same value everywhere: it changes the struct layout).
  */
@@ -84,6 +105,11 @@
 #ifndef FT_RF_MAX_RESIDUE
 #define FT_RF_MAX_RESIDUE 64
 #endif
+#if FT_RF_MAX_RESIDUE < 8
+#error "FT_RF_MAX_RESIDUE must be at least 8"
+#endif
+/* points moved between the inline residue and the spill at a time */
+#define FT_RF_SPILL_BLOCK (FT_RF_MAX_RESIDUE / 2)
 
 /* FtRainflowState.flags */
 enum {
@@ -115,6 +141,13 @@ typedef struct {
     int n;           /* residue length; res[0] is the current starting point S */
     double res[FT_RF_MAX_RESIDUE];
 } FtRainflowState;
+
+/* The older part of a residue that outgrew res[] (see "Residue capacity"): v[0 .. n) live,
+ * oldest first; cap = allocated length of v (owned and grown by the caller). POD. */
+typedef struct {
+    double *v;
+    long long n, cap;
+} FtRfSpill;
 
 /* ------------------------------------------------------------- reversal filter ----- */
 /* gate < 0 or NaN is taken as 0. */
@@ -198,6 +231,7 @@ typedef struct {
     int cap;
     int *ncyc;
     int dropped;
+    FtRfSpill *sp; /* 0: no spill (bounded count, FT_RF_ERR_OVERFLOW) */
 } FtCycleSink;
 
 /* cycle between reversals a and b: range |a - b|, mean (a + b)/2 */
@@ -221,16 +255,31 @@ FT_HD void ft__rf_emit(FtCycleSink *k, double a, double b, double count)
 /* Steps 2-5 of ASTM E1049 5.4.4 for a new reversal r (kept apart from the stack until
  * the loop ends, so a full stack overflows only if r really has to be retained):
  *   Y = (res[n-2], res[n-1]), X = (res[n-1], r);  X < Y: stop;
- *   n == 2 (Y contains S): half cycle Y, drop res[0];  else full cycle Y, drop both. */
+ *   n == 2 (Y contains S): half cycle Y, drop res[0];  else full cycle Y, drop both.
+ * With a spill sp (the residue is sp->v[0..sp->n) ++ res[0..n)): before forming X and Y,
+ * n < 3 and sp->n > 0 -> move the top min(sp->n, B) spill points under res (B =
+ * FT_RF_SPILL_BLOCK), so Y never reaches into the spill and "Y contains S" (n == 2) only
+ * holds with an empty spill; r to be retained with n == FT_RF_MAX_RESIDUE -> move
+ * res[0..B) onto the spill (if it has room for B points, else the bounded overflow). */
 FT_HD void ft__rf_reversal(FtRainflowState *s, double r, FtCycleSink *k)
 {
-    int n = s->n;
+    FtRfSpill *sp = k->sp;
+    int n = s->n, i;
     s->nrev++;
-    while (n >= 2) {
-        const double X = fabs(r - s->res[n - 1]);
-        const double Y = fabs(s->res[n - 1] - s->res[n - 2]);
+    for (;;) {
+        double X, Y;
+        if (n < 3 && sp && sp->n > 0) { /* refill from the spill (rare) */
+            const int m = (sp->n < FT_RF_SPILL_BLOCK) ? (int)sp->n : FT_RF_SPILL_BLOCK;
+            for (i = n - 1; i >= 0; i--) s->res[i + m] = s->res[i];
+            for (i = 0; i < m; i++) s->res[i] = sp->v[sp->n - m + i];
+            sp->n -= m;
+            n += m;
+        }
+        if (n < 2) break;
+        X = fabs(r - s->res[n - 1]);
+        Y = fabs(s->res[n - 1] - s->res[n - 2]);
         if (X < Y) break;
-        if (n == 2) {
+        if (n == 2) { /* the spill is empty here: res[0] is S */
             ft__rf_emit(k, s->res[0], s->res[1], 0.5);
             s->res[0] = s->res[1];
             n = 1;
@@ -239,14 +288,28 @@ FT_HD void ft__rf_reversal(FtRainflowState *s, double r, FtCycleSink *k)
             n -= 2;
         }
     }
-    if (n == FT_RF_MAX_RESIDUE) { /* overflow: count the S range now (see header) */
-        int i;
-        ft__rf_emit(k, s->res[0], s->res[1], 0.5);
-        for (i = 0; i + 1 < n; i++) s->res[i] = s->res[i + 1];
-        n--;
-        s->flags |= FT_RF_ERR_OVERFLOW;
+    if (n == FT_RF_MAX_RESIDUE) {
+        if (sp && sp->cap - sp->n >= FT_RF_SPILL_BLOCK) { /* spill the oldest block: exact */
+            for (i = 0; i < FT_RF_SPILL_BLOCK; i++) sp->v[sp->n + i] = s->res[i];
+            sp->n += FT_RF_SPILL_BLOCK;
+            for (i = FT_RF_SPILL_BLOCK; i < n; i++) s->res[i - FT_RF_SPILL_BLOCK] = s->res[i];
+            n -= FT_RF_SPILL_BLOCK;
+        } else { /* bounded: count the oldest range now (see header); approximate */
+            const double a = (sp && sp->n > 0) ? sp->v[0] : s->res[0];
+            const double b = (sp && sp->n > 0) ? (sp->n > 1 ? sp->v[1] : s->res[0]) : s->res[1];
+            ft__rf_emit(k, a, b, 0.5);
+            if (sp && sp->n > 0) { /* drop spill.v[0] */
+                long long j;
+                for (j = 0; j + 1 < sp->n; j++) sp->v[j] = sp->v[j + 1];
+                sp->n--;
+            } else {
+                for (i = 0; i + 1 < n; i++) s->res[i] = s->res[i + 1];
+                n--;
+            }
+            s->flags |= FT_RF_ERR_OVERFLOW;
+        }
     }
-    s->res[n++] = r;
+    if (n < FT_RF_MAX_RESIDUE) s->res[n++] = r;
     s->n = n;
 }
 
@@ -260,29 +323,39 @@ FT_HD void ft__rf_push(FtRainflowState *s, double x, FtCycleSink *k)
     if (ft_rev_push(&s->rev, x, &r)) ft__rf_reversal(s, r, k);
 }
 
+/* Point i of the whole residue (spill ++ res), read-only. */
+FT_HD double ft__rf_at(const FtRainflowState *s, const FtRfSpill *sp, long long i)
+{
+    const long long m = sp ? sp->n : 0;
+    return (i < m) ? sp->v[i] : s->res[i - m];
+}
+
 /* Steps 1-6 for the pending end point and the residue, on a read-only view:
- * [lo, hi) is the live part of res, the pending point r stays on top. */
+ * [lo, hi) is the live part of the whole residue (spill ++ res), the pending point r
+ * stays on top. */
 FT_HD void ft__rf_finish(const FtRainflowState *s, FtCycleSink *k)
 {
-    int lo = 0, hi = s->n, i;
+    const FtRfSpill *sp = k->sp;
+    long long lo = 0, hi = s->n + (sp ? sp->n : 0), i;
     double r = 0.0;
     const int has_r = ft_rev_pending(&s->rev, &r);
     if (has_r) {
         while (hi - lo >= 2) {
-            const double X = fabs(r - s->res[hi - 1]);
-            const double Y = fabs(s->res[hi - 1] - s->res[hi - 2]);
+            const double a = ft__rf_at(s, sp, hi - 2), b = ft__rf_at(s, sp, hi - 1);
+            const double X = fabs(r - b);
+            const double Y = fabs(b - a);
             if (X < Y) break;
             if (hi - lo == 2) {
-                ft__rf_emit(k, s->res[lo], s->res[lo + 1], 0.5);
+                ft__rf_emit(k, a, b, 0.5);
                 lo++;
             } else {
-                ft__rf_emit(k, s->res[hi - 2], s->res[hi - 1], 1.0);
+                ft__rf_emit(k, a, b, 1.0);
                 hi -= 2;
             }
         }
     }
-    for (i = lo; i + 1 < hi; i++) ft__rf_emit(k, s->res[i], s->res[i + 1], 0.5);
-    if (has_r && hi > lo) ft__rf_emit(k, s->res[hi - 1], r, 0.5);
+    for (i = lo; i + 1 < hi; i++) ft__rf_emit(k, ft__rf_at(s, sp, i), ft__rf_at(s, sp, i + 1), 0.5);
+    if (has_r && hi > lo) ft__rf_emit(k, ft__rf_at(s, sp, hi - 1), r, 0.5);
 }
 
 /* ------------------------------------------------------------- public API ---------- */
@@ -310,6 +383,7 @@ FT_HD void ft_rf_push(FtRainflowState *s, double sample, const FtFatigueParams *
     k.cap = 0;
     k.ncyc = 0;
     k.dropped = 0;
+    k.sp = 0;
     ft__rf_push(s, sample, &k);
 }
 
@@ -326,6 +400,7 @@ FT_HD int ft_rf_push_cycles(FtRainflowState *s, double sample, FtCycle *cyc, int
     k.cap = cap;
     k.ncyc = ncyc;
     k.dropped = 0;
+    k.sp = 0;
     ft__rf_push(s, sample, &k);
     if (k.dropped) s->flags |= FT_RF_ERR_CYCLES_FULL;
     return k.dropped;
@@ -343,6 +418,7 @@ FT_HD void ft_rf_finish(const FtRainflowState *s, const FtFatigueParams *par, Ft
     k.cap = 0;
     k.ncyc = 0;
     k.dropped = 0;
+    k.sp = 0;
     ft__rf_finish(s, &k);
 }
 
@@ -358,6 +434,71 @@ FT_HD int ft_rf_finish_cycles(const FtRainflowState *s, FtCycle *cyc, int cap, i
     k.cap = cap;
     k.ncyc = ncyc;
     k.dropped = 0;
+    k.sp = 0;
+    ft__rf_finish(s, &k);
+    return k.dropped;
+}
+
+/* ------------------------------------------------------------- with a spill ------- */
+/* ft_rf_push / ft_rf_finish / ft_rf_finish_cycles with the spill sp of this signal (sp == 0:
+ * the same as without). Exact ASTM for any history as long as the caller keeps
+ * sp->cap - sp->n >= FT_RF_SPILL_BLOCK whenever s->n == FT_RF_MAX_RESIDUE before a push;
+ * otherwise the bounded overflow (FT_RF_ERR_OVERFLOW). */
+FT_HD void ft_rf_push_spill(FtRainflowState *s, FtRfSpill *sp, double sample,
+                            const FtFatigueParams *par, FtDamageAcc *acc)
+{
+    FtCycleSink k;
+    k.acc = acc;
+    k.par = par;
+    k.cyc = 0;
+    k.cap = 0;
+    k.ncyc = 0;
+    k.dropped = 0;
+    k.sp = sp;
+    ft__rf_push(s, sample, &k);
+}
+
+FT_HD int ft_rf_push_cycles_spill(FtRainflowState *s, FtRfSpill *sp, double sample,
+                                  FtCycle *cyc, int cap, int *ncyc)
+{
+    FtCycleSink k;
+    k.acc = 0;
+    k.par = 0;
+    k.cyc = cyc;
+    k.cap = cap;
+    k.ncyc = ncyc;
+    k.dropped = 0;
+    k.sp = sp;
+    ft__rf_push(s, sample, &k);
+    if (k.dropped) s->flags |= FT_RF_ERR_CYCLES_FULL;
+    return k.dropped;
+}
+
+FT_HD void ft_rf_finish_spill(const FtRainflowState *s, const FtRfSpill *sp,
+                              const FtFatigueParams *par, FtDamageAcc *acc)
+{
+    FtCycleSink k;
+    k.acc = acc;
+    k.par = par;
+    k.cyc = 0;
+    k.cap = 0;
+    k.ncyc = 0;
+    k.dropped = 0;
+    k.sp = (FtRfSpill *)sp; /* read only in ft__rf_finish */
+    ft__rf_finish(s, &k);
+}
+
+FT_HD int ft_rf_finish_cycles_spill(const FtRainflowState *s, const FtRfSpill *sp,
+                                    FtCycle *cyc, int cap, int *ncyc)
+{
+    FtCycleSink k;
+    k.acc = 0;
+    k.par = 0;
+    k.cyc = cyc;
+    k.cap = cap;
+    k.ncyc = ncyc;
+    k.dropped = 0;
+    k.sp = (FtRfSpill *)sp;
     ft__rf_finish(s, &k);
     return k.dropped;
 }

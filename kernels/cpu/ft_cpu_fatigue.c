@@ -367,6 +367,28 @@ int ft_cpu_fatigue_damage(int nnodes, int nc, const FtRainflowState *rf,
     return FT_BATCH_OK;
 }
 
+/* ------------------------------------------------------------- spill ---------------- */
+int ft_rf_spill_reserve(FtRfSpill *sp)
+{
+    long long want;
+    double *v;
+    if (sp->cap - sp->n >= FT_RF_SPILL_BLOCK) return 0;
+    want = 2 * sp->cap;
+    if (want < sp->n + 4 * FT_RF_SPILL_BLOCK) want = sp->n + 4 * FT_RF_SPILL_BLOCK;
+    v = (double *)realloc(sp->v, (size_t)want * sizeof *v);
+    if (!v) return -1;
+    sp->v = v;
+    sp->cap = want;
+    return 0;
+}
+
+void ft_rf_spill_free(FtRfSpill *sp)
+{
+    free(sp->v);
+    sp->v = NULL;
+    sp->n = sp->cap = 0;
+}
+
 /* ------------------------------------------------------------- reference ----------- */
 int ft_reversals_reference(const double *x, int n, double gate, double *rev)
 {

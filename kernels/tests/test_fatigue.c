@@ -377,6 +377,199 @@ static void test_residue_overflow(void)
     }
 }
 
+/* ---------------------------------------------------------------- exact with a spill - */
+/* Independent reference: the plain three-point algorithm of ASTM E1049 5.4.4 on an
+ * unbounded array of reversals (no inline/spill split, no streaming), with the starting
+ * point tracked by its index. rev[0..n) must alternate (every point a reversal). */
+static int ref_unbounded(const double *rev, int n, FtCycle *out)
+{
+    double *p = (double *)malloc((size_t)(n + 1) * sizeof *p);
+    int *id = (int *)malloc((size_t)(n + 1) * sizeof *id);
+    int cnt = 0, S = 0, r, m = 0;
+    if (!p || !id) {
+        free(p);
+        free(id);
+        return -1;
+    }
+    for (r = 0; r < n; r++) {
+        p[cnt] = rev[r];
+        id[cnt++] = r;
+        while (cnt >= 3) {
+            const double X = fabs(p[cnt - 1] - p[cnt - 2]), Y = fabs(p[cnt - 2] - p[cnt - 3]);
+            if (X < Y) break;
+            out[m].range = Y;
+            out[m].mean = 0.5 * (p[cnt - 3] + p[cnt - 2]);
+            if (id[cnt - 3] == S) { /* Y contains S: half cycle, S moves on */
+                out[m++].count = 0.5;
+                S = id[cnt - 2];
+                p[cnt - 3] = p[cnt - 2];
+                id[cnt - 3] = id[cnt - 2];
+                p[cnt - 2] = p[cnt - 1];
+                id[cnt - 2] = id[cnt - 1];
+                cnt--;
+            } else {
+                out[m++].count = 1.0;
+                p[cnt - 3] = p[cnt - 1];
+                id[cnt - 3] = id[cnt - 1];
+                cnt -= 2;
+            }
+        }
+    }
+    for (r = 0; r + 1 < cnt; r++) {
+        out[m].range = fabs(p[r + 1] - p[r]);
+        out[m].mean = 0.5 * (p[r] + p[r + 1]);
+        out[m++].count = 0.5;
+    }
+    free(p);
+    free(id);
+    return m;
+}
+
+/* A spill "saved and restored": copied into a fresh array of exactly its live length
+ * (cap = n: the next full residue must grow it again), the old one freed. */
+static void spill_roundtrip(FtRfSpill *sp)
+{
+    FtRfSpill cp;
+    cp.n = cp.cap = sp->n;
+    cp.v = (double *)malloc((size_t)(sp->n + 1) * sizeof *cp.v);
+    CHECK(cp.v != NULL);
+    if (!cp.v) return;
+    if (sp->n) memcpy(cp.v, sp->v, (size_t)sp->n * sizeof *cp.v);
+    ft_rf_spill_free(sp);
+    *sp = cp;
+}
+
+/* Streams x[0..n) with a spill, whole (chunked == 0) or in chunks of random length with
+ * the state and spill saved / restored at every boundary. Cycles to cyc[cap] (returns
+ * their number, -1 if cap too small); *max_spill = largest spill length seen. */
+static int count_spill(const double *x, int n, int chunked, FtCycle *cyc, int cap,
+                       long long *max_spill, unsigned *flags)
+{
+    FtRainflowState s, saved;
+    FtRfSpill sp = {NULL, 0, 0};
+    int t = 0, nc = 0, lost = 0;
+    ft_rf_init(&s, 0.0);
+    *max_spill = 0;
+    while (t < n) {
+        const int len = chunked ? irand(1, 1 + n / 7) : n, end = (t + len < n) ? t + len : n;
+        for (; t < end; t++) {
+            if (s.n == FT_RF_MAX_RESIDUE) CHECK(ft_rf_spill_reserve(&sp) == 0);
+            lost += ft_rf_push_cycles_spill(&s, &sp, x[t], cyc, cap, &nc);
+            if (sp.n > *max_spill) *max_spill = sp.n;
+        }
+        if (chunked) {
+            saved = s; /* the POD state by value, as the counting state file does */
+            memset(&s, 0xA5, sizeof s);
+            s = saved;
+            spill_roundtrip(&sp);
+        }
+    }
+    lost += ft_rf_finish_cycles_spill(&s, &sp, cyc, cap, &nc);
+    *flags = s.flags;
+    ft_rf_spill_free(&sp);
+    return lost ? -1 : nc;
+}
+
+/* The damage of x[0..n) with a spill (ft_cpu_rf_push_spill), whole or chunked as above. */
+static FtDamageAcc damage_spill(const double *x, int n, int chunked, const FtFatigueParams *p)
+{
+    FtRainflowState s;
+    FtRfSpill sp = {NULL, 0, 0};
+    FtDamageAcc acc, tail;
+    int t = 0;
+    ft_rf_init(&s, 0.0);
+    ft_damage_init(&acc);
+    while (t < n) {
+        const int len = chunked ? irand(1, 1 + n / 5) : n, end = (t + len < n) ? t + len : n;
+        for (; t < end; t++) ft_cpu_rf_push_spill(&s, &sp, x[t], p, &acc);
+        if (chunked) spill_roundtrip(&sp);
+    }
+    tail = acc;
+    ft_rf_finish_spill(&s, &sp, p, &tail);
+    ft_rf_spill_free(&sp);
+    return tail;
+}
+
+/* Histories whose residue outgrows FT_RF_MAX_RESIDUE: the count with a spill equals the
+ * unbounded reference cycle by cycle (same ranges, means, counts, same order: exact
+ * equality, the same double operations), with no flag; chunked with the spill saved and
+ * restored at random boundaries equals whole, bit for bit; the damage equals the sum of
+ * the reference's cycles in order, bit for bit. Values are multiples of 2^-4 below 2^20
+ * (ring-downs) so every range and mean is exact. */
+static void test_spill_exact(void)
+{
+    static const int NR[] = {200, 201, 500, 2000};
+    FtFatigueParams p;
+    size_t q;
+    params_basquin(&p, 100.0, 1e6, 5.0, 0.0);
+    for (q = 0; q < sizeof NR / sizeof NR[0] + 40; q++) {
+        const int cap = 20000;
+        double *x = (double *)malloc(cap * sizeof *x);
+        FtCycle *cr = (FtCycle *)malloc(cap * sizeof *cr), *cw = (FtCycle *)malloc(cap * sizeof *cw);
+        FtCycle *cc = (FtCycle *)malloc(cap * sizeof *cc);
+        int n = 0, nref, nw, nch, t, ok;
+        long long msw, msc;
+        unsigned fw, fc;
+        FtDamageAcc dref, dw, dc;
+        if (!x || !cr || !cw || !cc) {
+            CHECK(0);
+            return;
+        }
+        if (q < sizeof NR / sizeof NR[0]) { /* ring-down of N reversals, then ring-up */
+            const int N = NR[q];
+            for (t = 0; t < N; t++, n++) x[n] = (n % 2 ? -1.0 : 1.0) * (1000.0 - 0.25 * t);
+            for (t = N - 1; t >= 0; t--, n++) x[n] = (n % 2 ? -1.0 : 1.0) * (1000.0 - 0.25 * t + 0.125);
+            CHECK_CONTEXT("ring-down of %d reversals then ring-up", N);
+        } else { /* random: noise, long ring-downs / ring-ups, mixed */
+            double v = 0.0;
+            int sign = 1;
+            while (n < cap - 3000) {
+                const int kind = irand(0, 2), len = irand(50, 2500);
+                const double a0 = 200.0 + 800.0 * urand(), d = 0.5 * a0 / len * urand();
+                for (t = 0; t < len && n < cap - 1; t++) {
+                    if (kind == 0) v = sign * (50.0 + 500.0 * urand());        /* noise */
+                    else if (kind == 1) v = sign * (a0 - d * t); /* ring-down */
+                    else v = sign * (a0 * 0.2 + d * t);                        /* ring-up */
+                    x[n++] = v;
+                    sign = -sign;
+                }
+            }
+            CHECK_CONTEXT("random history %d with long ring-downs (%d reversals)", (int)q, n);
+        }
+        nref = ref_unbounded(x, n, cr);
+        nw = count_spill(x, n, 0, cw, cap, &msw, &fw);
+        nch = count_spill(x, n, 1, cc, cap, &msc, &fc);
+        CHECK(nref > 0 && nw == nref);
+        CHECK(same_cycles(cw, nw, cr, nref)); /* exact ASTM, cycle by cycle */
+        CHECK(same_cycles(cc, nch, cw, nw));  /* pieces == whole, bit for bit */
+        CHECK(fw == 0u && fc == 0u);
+        if (q < sizeof NR / sizeof NR[0]) CHECK(msw >= NR[q] - FT_RF_MAX_RESIDUE);
+        /* the damage: the reference's cycles summed in order == streamed, whole and chunked */
+        ft_damage_init(&dref);
+        for (t = 0; t < nref; t++) ft_damage_add_cycle(&dref, &p, cr[t].range, cr[t].mean, cr[t].count);
+        dw = damage_spill(x, n, 0, &p);
+        dc = damage_spill(x, n, 1, &p);
+        CHECK(memcmp(&dw, &dref, sizeof dw) == 0);
+        CHECK(memcmp(&dc, &dref, sizeof dc) == 0);
+        /* without a spill the same history is flagged (bounded count) when it outgrows res */
+        {
+            FtRainflowState s;
+            int m = 0;
+            ft_rf_init(&s, 0.0);
+            for (t = 0; t < n; t++) ft_rf_push_cycles(&s, x[t], cc, cap, &m);
+            ok = (msw > 0) == ((s.flags & FT_RF_ERR_OVERFLOW) != 0);
+            CHECK(ok);
+        }
+        if (q == sizeof NR / sizeof NR[0] - 1)
+            printf("  ring-down of %d + ring-up: %d cycles exact, largest spill %lld points\n",
+                   NR[q], nw, msw);
+        free(x);
+        free(cr);
+        free(cw);
+        free(cc);
+    }
+}
+
 /* ---------------------------------------------------------------- S-N curves --------- */
 /* Constant amplitude: history A, -A, A, ... (2n+1 points) = 2n ranges of 2A, every one a
  * half cycle (step 5 each time, residue one range): n cycles at amplitude A, mean 0. */
@@ -1472,6 +1665,7 @@ int main(void)
     test_astm_example();
     test_rainflow_properties();
     test_residue_overflow();
+    test_spill_exact();
     test_sn_curves();
     test_mean_stress();
     test_two_level_miner();
