@@ -94,6 +94,21 @@ int ft_cpu_fatigue_damage(int nnodes, int nc, const FtRainflowState *rf,
                           const FtDamageAcc *acc, const FtFatigueParams *par, double *D,
                           int *worst);
 
+/* The same three with a spill per counted signal, spill[nnodes][nc] laid out as rf (NULL:
+ * exactly the functions above). The spills are grown as needed (ft_rf_spill_reserve) and
+ * owned by the caller (ft_rf_spill_free each); with them the count is exact ASTM E1049
+ * whatever the history (kernels/ft_rainflow.h, "Residue capacity"). */
+int ft_cpu_fatigue_batch_spill(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                               const double *L, int eq_kind, const FtFatigueParams *par,
+                               FtRainflowState *rf, FtRfSpill *spill, FtDamageAcc *acc);
+int ft_cpu_fatigue_batch_gemm_spill(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                                    const double *L, int eq_kind, const FtFatigueParams *par,
+                                    int single, FtRainflowState *rf, FtRfSpill *spill,
+                                    FtDamageAcc *acc);
+int ft_cpu_fatigue_damage_spill(int nnodes, int nc, const FtRainflowState *rf,
+                                const FtRfSpill *spill, const FtDamageAcc *acc,
+                                const FtFatigueParams *par, double *D, int *worst);
+
 /* The spill of one counted signal (FtRfSpill, kernels/ft_rainflow.h "Residue capacity"):
  * ft_rf_spill_reserve makes room for FT_RF_SPILL_BLOCK more points when the inline residue
  * is full (s->n == FT_RF_MAX_RESIDUE; growing the array geometrically), so that the next

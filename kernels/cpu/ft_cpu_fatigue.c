@@ -65,6 +65,19 @@ static inline void node_stress(int nchan, const double (*Sk)[6], const double *l
         for (c = 0; c < 6; c++) sig[c] += Sk[k][c] * l[k];
 }
 
+/* One sample into signal (s, sp): sp == NULL is ft_rf_push (bounded residue); with a spill
+ * it is grown first when a full inline residue may have to spill (ft_rf_spill_reserve), so
+ * the count is exact ASTM whatever the history. Ordinary histories never have s->n at
+ * FT_RF_MAX_RESIDUE: one compare per sample. */
+static inline void cpu_push(FtRainflowState *s, FtRfSpill *sp, double x,
+                            const FtFatigueParams *par, FtDamageAcc *acc)
+{
+    if (sp && s->n == FT_RF_MAX_RESIDUE && sp->cap - sp->n < FT_RF_SPILL_BLOCK)
+        (void)ft_rf_spill_reserve(sp);
+    ft_rf_push_spill(s, sp, x, par, acc);
+}
+#define SP_AT(sp, off) ((sp) ? (sp) + (off) : (FtRfSpill *)0)
+
 /* Critical plane by coefficients (ft_planes.h): per plane j and load channel k the
  * coefficient C[k][j] = n_j^T S_k n_j of the node, computed once before its time loop; a
  * step is then e[j] = sum_k C[k][j] L_k(t) for all np planes in lockstep (the inner loop
@@ -72,7 +85,7 @@ static inline void node_stress(int nchan, const double (*Sk)[6], const double *l
  * n_j^T (sum_k S_k L_k) n_j up to rounding (bound in ft_planes.h). C: nchan x np scratch. */
 static void critical_plane_node(int nchan, int nsteps, const double (*Sk)[6], const double *L,
                                 int np, const FtFatigueParams *par, double *C,
-                                FtRainflowState *rf, FtDamageAcc *acc)
+                                FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc)
 {
     double nrm[FT_CP_MAX_PLANES][3], e[FT_CP_MAX_PLANES];
     int j, k, t;
@@ -81,7 +94,7 @@ static void critical_plane_node(int nchan, int nsteps, const double (*Sk)[6], co
         ft_cp_coefficients(Sk[k], np, (const double(*)[3])nrm, C + (size_t)k * (size_t)np);
     for (t = 0; t < nsteps; t++) {
         ft_cp_normal_stresses(nchan, np, C, np, L + (size_t)t * (size_t)nchan, e);
-        for (j = 0; j < np; j++) ft_rf_push(rf + j, e[j], par, acc + j);
+        for (j = 0; j < np; j++) cpu_push(rf + j, SP_AT(sp, j), e[j], par, acc + j);
     }
 }
 
@@ -92,7 +105,7 @@ static void critical_plane_node(int nchan, int nsteps, const double (*Sk)[6], co
  * (nchan x planes). */
 static void fatigue_node(int nchan, int nsteps, const double *S, size_t kstride,
                          const double *L, int eq_kind, const FtFatigueParams *par, double *C,
-                         FtRainflowState *rf, FtDamageAcc *acc)
+                         FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc)
 {
     double Sk[FT_FATIGUE_MAX_CHANNELS][6], sig[6];
     int k, c, t;
@@ -105,17 +118,17 @@ static void fatigue_node(int nchan, int nsteps, const double *S, size_t kstride,
     }
     switch (ft_eq_base(eq_kind)) {
     case FT_EQ_SIGNED_VON_MISES:
-        FT_STEP_LOOP(ft_rf_push(rf, ft_signed_von_mises(sig), par, acc))
+        FT_STEP_LOOP(cpu_push(rf, sp, ft_signed_von_mises(sig), par, acc))
         break;
     case FT_EQ_SIGNED_VON_MISES_TRACE:
-        FT_STEP_LOOP(ft_rf_push(rf, ft_signed_von_mises_trace(sig), par, acc))
+        FT_STEP_LOOP(cpu_push(rf, sp, ft_signed_von_mises_trace(sig), par, acc))
         break;
     case FT_EQ_MAX_ABS_PRINCIPAL:
-        FT_STEP_LOOP(ft_rf_push(rf, ft_max_abs_principal(sig), par, acc))
+        FT_STEP_LOOP(cpu_push(rf, sp, ft_max_abs_principal(sig), par, acc))
         break;
     case FT_EQ_CRITICAL_PLANE:
         critical_plane_node(nchan, nsteps, (const double(*)[6])Sk, L, ft_eq_planes(eq_kind),
-                            par, C, rf, acc);
+                            par, C, rf, sp, acc);
         break;
     default:
         break;
@@ -126,6 +139,14 @@ static void fatigue_node(int nchan, int nsteps, const double *S, size_t kstride,
 int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nsteps,
                          const double *L, int eq_kind, const FtFatigueParams *par,
                          FtRainflowState *rf, FtDamageAcc *acc)
+{
+    return ft_cpu_fatigue_batch_spill(nnodes, ld, nchan, S, nsteps, L, eq_kind, par, rf, NULL,
+                                      acc);
+}
+
+int ft_cpu_fatigue_batch_spill(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                               const double *L, int eq_kind, const FtFatigueParams *par,
+                               FtRainflowState *rf, FtRfSpill *spill, FtDamageAcc *acc)
 {
     const int nc = ft_equivalent_channels(eq_kind);
     const size_t kstride = (size_t)ld * 6;
@@ -150,7 +171,8 @@ int ft_cpu_fatigue_batch(int nnodes, int ld, int nchan, const double *S, int nst
                 continue;
             }
             fatigue_node(nchan, nsteps, S + 6 * (size_t)i, kstride, L, eq_kind, par, C,
-                         rf + (size_t)i * (size_t)nc, acc + (size_t)i * (size_t)nc);
+                         rf + (size_t)i * (size_t)nc, SP_AT(spill, (size_t)i * (size_t)nc),
+                         acc + (size_t)i * (size_t)nc);
         }
         free(C);
     }
@@ -192,26 +214,28 @@ extern void sgemm_(const char *transa, const char *transb, const int *m, const i
  * (as in fatigue_node). */
 #define FT_DEFINE_NODE_FROM_HISTORY(NAME, T)                                                \
     static void NAME(int nsteps, const T *h, size_t tstride, int eq_kind,                   \
-                     const FtFatigueParams *par, FtRainflowState *rf, FtDamageAcc *acc)     \
+                     const FtFatigueParams *par, FtRainflowState *rf, FtRfSpill *sp,        \
+                     FtDamageAcc *acc)                                                      \
     {                                                                                       \
         double sig[6];                                                                      \
         int t, c, j;                                                                        \
         switch (ft_eq_base(eq_kind)) {                                                      \
         case FT_EQ_SIGNED_VON_MISES:                                                        \
-            FT_HIST_LOOP(ft_rf_push(rf, ft_signed_von_mises(sig), par, acc))                \
+            FT_HIST_LOOP(cpu_push(rf, sp, ft_signed_von_mises(sig), par, acc))                \
             break;                                                                          \
         case FT_EQ_SIGNED_VON_MISES_TRACE:                                                  \
-            FT_HIST_LOOP(ft_rf_push(rf, ft_signed_von_mises_trace(sig), par, acc))          \
+            FT_HIST_LOOP(cpu_push(rf, sp, ft_signed_von_mises_trace(sig), par, acc))          \
             break;                                                                          \
         case FT_EQ_MAX_ABS_PRINCIPAL:                                                       \
-            FT_HIST_LOOP(ft_rf_push(rf, ft_max_abs_principal(sig), par, acc))               \
+            FT_HIST_LOOP(cpu_push(rf, sp, ft_max_abs_principal(sig), par, acc))               \
             break;                                                                          \
         case FT_EQ_CRITICAL_PLANE: { /* direct n^T sigma n (the history is at hand) */     \
             const int np = ft_eq_planes(eq_kind);                                           \
             double nrm[FT_CP_MAX_PLANES][3];                                                \
             for (j = 0; j < np; j++) ft_cp_normal(np, j, nrm[j]);                           \
             FT_HIST_LOOP(for (j = 0; j < np; j++)                                           \
-                             ft_rf_push(rf + j, ft_normal_stress(sig, nrm[j]), par, acc + j)) \
+                             cpu_push(rf + j, SP_AT(sp, j), ft_normal_stress(sig, nrm[j]), \
+                                      par, acc + j))                                        \
             break;                                                                          \
         }                                                                                   \
         default:                                                                            \
@@ -265,7 +289,7 @@ static void gemm_scratch_free(GemmScratch *w)
  * its stress of step t at H + t*6nb + 6i (stride 6nb between steps). */
 static void gemm_block(int nb, int ld, int nchan, const double *S, int nsteps,
                        const double *L, int eq_kind, const FtFatigueParams *par, int single,
-                       GemmScratch *w, FtRainflowState *rf, FtDamageAcc *acc)
+                       GemmScratch *w, FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc)
 {
     const int nc = ft_equivalent_channels(eq_kind);
     const int m = 6 * nb, lds = 6 * ld;
@@ -286,13 +310,15 @@ static void gemm_block(int nb, int ld, int nchan, const double *S, int nsteps,
                    &m, 1, 1);
             for (i = 0; i < nb; i++)
                 node_from_history_f(tc, w->hf + 6 * (size_t)i, (size_t)m, eq_kind, par,
-                                    rf + (size_t)i * (size_t)nc, acc + (size_t)i * (size_t)nc);
+                                    rf + (size_t)i * (size_t)nc, SP_AT(sp, (size_t)i * (size_t)nc),
+                                    acc + (size_t)i * (size_t)nc);
         } else {
             dgemm_("N", "N", &m, &tc, &nchan, &one, S, &lds, Lc, &nchan, &zero, w->hd, &m, 1,
                    1);
             for (i = 0; i < nb; i++)
                 node_from_history_d(tc, w->hd + 6 * (size_t)i, (size_t)m, eq_kind, par,
-                                    rf + (size_t)i * (size_t)nc, acc + (size_t)i * (size_t)nc);
+                                    rf + (size_t)i * (size_t)nc, SP_AT(sp, (size_t)i * (size_t)nc),
+                                    acc + (size_t)i * (size_t)nc);
         }
     }
 }
@@ -303,6 +329,15 @@ static void gemm_block(int nb, int ld, int nchan, const double *S, int nsteps,
 int ft_cpu_fatigue_batch_gemm(int nnodes, int ld, int nchan, const double *S, int nsteps,
                               const double *L, int eq_kind, const FtFatigueParams *par,
                               int single, FtRainflowState *rf, FtDamageAcc *acc)
+{
+    return ft_cpu_fatigue_batch_gemm_spill(nnodes, ld, nchan, S, nsteps, L, eq_kind, par, single,
+                                           rf, NULL, acc);
+}
+
+int ft_cpu_fatigue_batch_gemm_spill(int nnodes, int ld, int nchan, const double *S, int nsteps,
+                                    const double *L, int eq_kind, const FtFatigueParams *par,
+                                    int single, FtRainflowState *rf, FtRfSpill *spill,
+                                    FtDamageAcc *acc)
 {
     const int nc = ft_equivalent_channels(eq_kind);
     int rc = check_args(nnodes, ld, nchan, S, nsteps, L, eq_kind, par);
@@ -329,7 +364,8 @@ int ft_cpu_fatigue_batch_gemm(int nnodes, int ld, int nchan, const double *S, in
                 continue;
             }
             gemm_block(nb, ld, nchan, S + 6 * (size_t)i0, nsteps, L, eq_kind, par, single, &w,
-                       rf + (size_t)i0 * (size_t)nc, acc + (size_t)i0 * (size_t)nc);
+                       rf + (size_t)i0 * (size_t)nc, SP_AT(spill, (size_t)i0 * (size_t)nc),
+                       acc + (size_t)i0 * (size_t)nc);
         }
         gemm_scratch_free(&w);
     }
@@ -339,6 +375,13 @@ int ft_cpu_fatigue_batch_gemm(int nnodes, int ld, int nchan, const double *S, in
 int ft_cpu_fatigue_damage(int nnodes, int nc, const FtRainflowState *rf,
                           const FtDamageAcc *acc, const FtFatigueParams *par, double *D,
                           int *worst)
+{
+    return ft_cpu_fatigue_damage_spill(nnodes, nc, rf, NULL, acc, par, D, worst);
+}
+
+int ft_cpu_fatigue_damage_spill(int nnodes, int nc, const FtRainflowState *rf,
+                                const FtRfSpill *spill, const FtDamageAcc *acc,
+                                const FtFatigueParams *par, double *D, int *worst)
 {
     long long i;
     FtFatigueParams pk;
@@ -353,7 +396,7 @@ int ft_cpu_fatigue_damage(int nnodes, int nc, const FtRainflowState *rf,
             const size_t m = (size_t)i * (size_t)nc + (size_t)j;
             FtDamageAcc snap = acc[m];
             double d;
-            ft_rf_finish(rf + m, par, &snap);
+            ft_rf_finish_spill(rf + m, spill ? spill + m : NULL, par, &snap);
             d = ft_damage_value(&snap);
             if (d != d) bad = 1;
             else if (d > dmax) {

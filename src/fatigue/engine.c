@@ -44,7 +44,15 @@ static PetscErrorCode Count(FtFatigueWork *W)
   for (long t = 0; t < nsteps; t += FT_FATIGUE_CHUNK) {
     const int     nt = (int)PetscMin(FT_FATIGUE_CHUNK, nsteps - t);
     const double *L  = &h->L[(size_t)t * nchan];
-    if (f->superposition)
+    if (W->spill && f->superposition)
+      PetscCall(FtFatigueKernelCheck(W,
+                                     W->be->fatigue_batch_gemm_spill(n, n, nchan, W->S, nt, L, W->eq, &W->par, f->single_precision, W->rf,
+                                                                     W->spill, W->acc),
+                                     "fatigue_batch_gemm"));
+    else if (W->spill)
+      PetscCall(
+        FtFatigueKernelCheck(W, W->be->fatigue_batch_spill(n, n, nchan, W->S, nt, L, W->eq, &W->par, W->rf, W->spill, W->acc), "fatigue_batch"));
+    else if (f->superposition)
       PetscCall(FtFatigueKernelCheck(
         W, W->be->fatigue_batch_gemm(n, n, nchan, W->S, nt, L, W->eq, &W->par, f->single_precision, W->rf, W->acc), "fatigue_batch_gemm"));
     else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(n, n, nchan, W->S, nt, L, W->eq, &W->par, W->rf, W->acc), "fatigue_batch"));
@@ -78,14 +86,16 @@ static PetscErrorCode NodeDamage(FtFatigueWork *W)
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc6(n + 1, &W->D, n + 1, &W->range, n + 1, &W->cycles, n + 1, &W->life_h, n + 1, &W->rem_h, n + 1, &W->worst));
-  PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_damage((int)n, nc, W->rf, W->acc, &W->par, W->D, W->worst), "fatigue_damage"));
+  if (W->spill)
+    PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_damage_spill((int)n, nc, W->rf, W->spill, W->acc, &W->par, W->D, W->worst), "fatigue_damage"));
+  else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_damage((int)n, nc, W->rf, W->acc, &W->par, W->D, W->worst), "fatigue_damage"));
   for (long long i = 0; i < n; i++) {
     FtDamageAcc tail;
     const int   j = W->worst[i] >= 0 ? W->worst[i] : 0;
     W->range[i]   = 0;
     for (int q = 0; q < nc; q++) W->range[i] = PetscMax(W->range[i], W->acc[i * nc + q].max_range);
     tail = W->acc[i * nc + j];
-    ft_rf_finish(&W->rf[i * nc + j], &W->par, &tail);
+    ft_rf_finish_spill(&W->rf[i * nc + j], W->spill ? &W->spill[i * nc + j] : NULL, &W->par, &tail);
     W->cycles[i] = tail.cycles;
     W->life_h[i] = W->D[i] > 0 ? duration / 3600.0 / W->D[i] : INFINITY;
     W->rem_h[i]  = W->D[i] > 0 ? (1.0 - prior) * duration / 3600.0 / W->D[i] : INFINITY;
@@ -93,8 +103,9 @@ static PetscErrorCode NodeDamage(FtFatigueWork *W)
   for (long long i = 0; i < n; i++) nbad += isnan(W->D[i]);
   PetscCallMPI(MPI_Allreduce(&nbad, &gbad, 1, MPI_LONG_LONG, MPI_SUM, W->comm));
   /* approximations the count made (kernels/ft_rainflow.h): a residue longer than FT_RF_MAX_RESIDUE
-   * (a ring-down of more reversals of decreasing range) is counted approximately, a NaN sample is
-   * skipped; the flags live in the counting state, so a continued count keeps them */
+   * (a ring-down of more reversals of decreasing range) is counted approximately only by a backend
+   * without spills (or when a spill could not grow: out of memory), a NaN sample is skipped; the
+   * flags live in the counting state, so a continued count keeps them */
   {
     long long mine[2] = {0, 0}, all[2];
     PetscCall(PetscMalloc1(n + 1, &W->cflags));
@@ -110,7 +121,7 @@ static PetscErrorCode NodeDamage(FtFatigueWork *W)
   }
   if (W->approximate_nodes)
     PetscCall(FtLogInfo("fatigue: WARNING the count is approximate at %lld nodes: their rainflow residue needed more than %d points (a "
-                        "ring-down of that many reversals of decreasing range), so ASTM E1049's count is not exact there "
+                        "ring-down of that many reversals of decreasing range) and could not spill (out of memory), so ASTM E1049's count is not exact there "
                         "(/fatigue/counting_flags bit 1; the damage may be off by a few half cycles of the oldest ranges)",
                         W->approximate_nodes, FT_RF_MAX_RESIDUE));
   if (W->nan_sample_nodes) PetscCall(FtLogInfo("fatigue: WARNING %lld nodes skipped non-finite stress samples (/fatigue/counting_flags bit 2)", W->nan_sample_nodes));
@@ -151,6 +162,9 @@ static PetscErrorCode WorkFree(FtFatigueWork *W)
   PetscCall(PetscFree(W->hs));
   PetscCall(PetscFree6(W->D, W->range, W->cycles, W->life_h, W->rem_h, W->worst));
   PetscCall(PetscFree(W->cflags));
+  if (W->spill)
+    for (long long m = 0; m < W->n * W->nc; m++) ft_rf_spill_free(&W->spill[m]);
+  PetscCall(PetscFree(W->spill));
   PetscCall(PetscFree2(W->rf, W->acc));
   PetscCall(PetscFree3(W->S, W->X, W->topo));
   PetscCall(PetscFree(W->creg));
@@ -197,6 +211,9 @@ PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory 
   PetscCall(FtFatigueBasisRead(&W));
   PetscCall(PetscMalloc2((size_t)W.n * W.nc + 1, &W.rf, (size_t)W.n * W.nc + 1, &W.acc));
   PetscCall(FtFatigueKernelCheck(&W, W.be->fatigue_init((int)(W.n * W.nc), W.f->gate, W.rf, W.acc), "fatigue_init"));
+  /* the spills: empty until a residue outgrows FT_RF_MAX_RESIDUE points (then the count stays exact) */
+  if (W.be->fatigue_batch_spill && W.be->fatigue_batch_gemm_spill && W.be->fatigue_damage_spill)
+    PetscCall(PetscCalloc1((size_t)W.n * W.nc + 1, &W.spill));
   if (resume) PetscCall(FtFatigueStateRead(&W, resume));
   PetscCall(Count(&W));
   W.last_time = W.hist.time[W.hist.nsteps - 1];

@@ -56,6 +56,7 @@ typedef struct {
   double           first_time, last_time, duration;
   FtRainflowState *rf;          /* [n][nc] */
   FtDamageAcc     *acc;         /* [n][nc] */
+  FtRfSpill       *spill;       /* [n][nc] the residues' spills (exact count); NULL when the backend has none */
   /* per node of this rank */
   double *D, *range, *cycles, *life_h, *rem_h;
   int    *worst;                /* critical equivalent-stress channel (-1: NaN damage) */

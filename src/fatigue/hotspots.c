@@ -61,20 +61,27 @@ static PetscErrorCode SoloDamage(const FtFatigueWork *W, const double *S, int k,
   const FtHistory *h  = &W->hist;
   FtRainflowState *rf;
   FtDamageAcc     *acc;
+  FtRfSpill       *sp = NULL; /* the residues' spills (exact count) where the backend has them */
   double          *L;
   int              worst;
 
   PetscFunctionBeginUser;
   PetscCall(PetscMalloc2(nc, &rf, nc, &acc));
+  if (W->spill) PetscCall(PetscCalloc1(nc, &sp));
   PetscCall(PetscCalloc1((size_t)FT_FATIGUE_CHUNK * nchan, &L));
   PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_init(nc, W->f->gate, rf, acc), "fatigue_init"));
   for (long t0 = 0; t0 < h->nsteps; t0 += FT_FATIGUE_CHUNK) {
     int nt = (int)PetscMin(FT_FATIGUE_CHUNK, h->nsteps - t0);
     for (int t = 0; t < nt; t++) L[(size_t)t * nchan + k] = h->L[(size_t)(t0 + t) * nchan + k];
-    PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(1, (int)W->n, nchan, S, nt, L, W->eq, &W->par, rf, acc), "fatigue_batch"));
+    if (sp) PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch_spill(1, (int)W->n, nchan, S, nt, L, W->eq, &W->par, rf, sp, acc), "fatigue_batch"));
+    else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(1, (int)W->n, nchan, S, nt, L, W->eq, &W->par, rf, acc), "fatigue_batch"));
   }
   *Dk = 0;
-  PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_damage(1, nc, rf, acc, &W->par, Dk, &worst), "fatigue_damage"));
+  if (sp) PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_damage_spill(1, nc, rf, sp, acc, &W->par, Dk, &worst), "fatigue_damage"));
+  else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_damage(1, nc, rf, acc, &W->par, Dk, &worst), "fatigue_damage"));
+  if (sp)
+    for (int q = 0; q < nc; q++) ft_rf_spill_free(&sp[q]);
+  PetscCall(PetscFree(sp));
   PetscCall(PetscFree2(rf, acc));
   PetscCall(PetscFree(L));
   PetscFunctionReturn(0);
@@ -129,6 +136,7 @@ static PetscErrorCode Histogram(const FtFatigueWork *W, const double *S, long lo
   const FtHistory *h     = &W->hist;
   const int        nchan = W->nchan, eq = W->eq, nc = W->nc;
   FtRainflowState  rf;
+  FtRfSpill        sp  = {NULL, 0, 0}; /* the residue's spill: the histogram holds the exact count too */
   FtCycle         *cyc = NULL;
   int              ncyc = 0, cap = 0;
   double           rmax = 0, mmin = 1e300, mmax = -1e300;
@@ -137,22 +145,27 @@ static PetscErrorCode Histogram(const FtFatigueWork *W, const double *S, long lo
   ft_rf_init(&rf, W->f->gate);
   for (long t = 0; t <= h->nsteps; t++) {
     double e[FT_CP_MAX_PLANES], s[6] = {0, 0, 0, 0, 0, 0};
-    if (cap - ncyc < FT_RF_MAX_RESIDUE + 2) {
+    if (cap - ncyc < FT_RF_MAX_RESIDUE + 2 + sp.n) { /* a push or the finish counts at most the residue + 1 */
       FtCycle *more;
       cap  = cap ? 2 * cap : 4096;
+      while (cap - ncyc < FT_RF_MAX_RESIDUE + 2 + sp.n) cap *= 2;
       more = realloc(cyc, sizeof *cyc * (size_t)cap);
-      if (!more) free(cyc);
+      if (!more) {
+        free(cyc);
+        ft_rf_spill_free(&sp);
+      }
       PetscCheck(more, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for %d cycles of the hot-spot histogram", cap);
       cyc = more;
     }
     if (t == h->nsteps) {
-      ft_rf_finish_cycles(&rf, cyc, cap, &ncyc);
+      ft_rf_finish_cycles_spill(&rf, &sp, cyc, cap, &ncyc);
       break;
     }
     for (int k = 0; k < nchan; k++)
       for (int c = 0; c < 6; c++) s[c] += S[(size_t)k * ld * 6 + c] * h->L[(size_t)t * nchan + k];
     ft_equivalent_stress(eq, s, e);
-    ft_rf_push_cycles(&rf, e[j < nc ? j : 0], cyc, cap, &ncyc);
+    if (rf.n == FT_RF_MAX_RESIDUE) (void)ft_rf_spill_reserve(&sp); /* out of memory: the bounded count */
+    ft_rf_push_cycles_spill(&rf, &sp, e[j < nc ? j : 0], cyc, cap, &ncyc);
   }
   for (int i = 0; i < ncyc; i++) {
     rmax = PetscMax(rmax, cyc[i].range);
@@ -172,6 +185,7 @@ static PetscErrorCode Histogram(const FtFatigueWork *W, const double *S, long lo
     counts[a * FT_HIST_NM + b] += cyc[i].count;
   }
   free(cyc);
+  ft_rf_spill_free(&sp);
   PetscFunctionReturn(0);
 }
 

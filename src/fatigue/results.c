@@ -116,7 +116,7 @@ static PetscErrorCode WriteFatigueAttributes(const FtFatigueWork *W, hid_t g, co
                            W->approximate_nodes ? "APPROXIMATE at approximate_nodes nodes (counting_flags bit 1): a rainflow residue longer "
                                                   "than the kernel's capacity was shortened by counting its oldest range as a half cycle "
                                                   "early; exact ASTM E1049 elsewhere"
-                                                : "exact ASTM E1049 rainflow at every node (no residue overflow)"));
+                                                : "exact ASTM E1049 rainflow at every node (residues of any length: the part beyond the kernel's inline capacity spilled)"));
   PetscCall(FtH5AttrScalar(g, path, "prior_damage", H5T_NATIVE_DOUBLE, &W->f->prior_damage));
   PetscCall(FtH5AttrString(g, path, "life_definition",
                            "life_hours = history duration / damage per history (Palmgren-Miner, D = 1 at failure); "

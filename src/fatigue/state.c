@@ -1,7 +1,9 @@
 /* The counting state, the part of a results file that a later run continues: the streaming
  * rainflow state and damage accumulator of every (node, equivalent-stress channel), as named,
- * typed datasets of /fatigue/counting_state (format_version 1; io/layout.h, docs/fatigue.md), one
- * member of FtRainflowState (kernels/ft_rainflow.h) or FtDamageAcc (kernels/ft_sn.h) each; and the
+ * typed datasets of /fatigue/counting_state (format_version 2; io/layout.h, docs/fatigue.md), one
+ * member of FtRainflowState (kernels/ft_rainflow.h) or FtDamageAcc (kernels/ft_sn.h) each, plus the
+ * residues' spills (FtRfSpill: spill_length per row, spill the rows' points concatenated; version 1
+ * has none: read with empty spills); and the
  * attributes of /fatigue that say what was counted (FtFatigueStateProbe). Reading converts back to
  * the structs member by member, so a run continued from the state counts exactly as one that never
  * stopped. */
@@ -96,20 +98,52 @@ PetscErrorCode FtFatigueStateWrite(const FtFatigueWork *W, hid_t g, const char *
   for (size_t m = 0; m < rn; m++) memcpy(buf + m * sizeof W->rf[m].res, W->rf[m].res, sizeof W->rf[m].res);
   PetscCall(FtH5WriteRows(gs, path, FT_H5_CS_RESIDUE, H5T_NATIVE_DOUBLE, rows, FT_RF_MAX_RESIDUE, r0, rn, buf));
   PetscCall(PetscFree(buf));
+  /* the spills: lengths per row, points concatenated in row order (this rank's rows are one
+     contiguous piece, after those of the lower ranks) */
+  {
+    long long *len, mine = 0, off = 0, total = 0;
+    double    *pts;
+    PetscCall(PetscMalloc1(rn + 1, &len));
+    for (size_t m = 0; m < rn; m++) mine += (len[m] = W->spill ? W->spill[m].n : 0);
+    PetscCall(FtH5WriteRows(gs, path, FT_H5_CS_SPILL_LENGTH, H5T_NATIVE_LLONG, rows, 0, r0, rn, len));
+    PetscCallMPI(MPI_Exscan(&mine, &off, 1, MPI_LONG_LONG, MPI_SUM, W->comm));
+    if (W->rank == 0) off = 0;
+    PetscCallMPI(MPI_Allreduce(&mine, &total, 1, MPI_LONG_LONG, MPI_SUM, W->comm));
+    PetscCall(PetscMalloc1(mine + 1, &pts));
+    for (size_t m = 0, q = 0; m < rn; m++)
+      if (len[m]) {
+        memcpy(pts + q, W->spill[m].v, (size_t)len[m] * sizeof *pts);
+        q += (size_t)len[m];
+      }
+    if (total) PetscCall(FtH5WriteRows(gs, path, FT_H5_CS_SPILL, H5T_NATIVE_DOUBLE, (hsize_t)total, 0, (hsize_t)off, (hsize_t)mine, pts));
+    else { /* no spill anywhere (the usual case): an empty dataset, nothing to write */
+      const hsize_t zero = 0;
+      hid_t         fs, ds;
+      H5CHK(fs = H5Screate_simple(1, &zero, NULL), FT_H5_CS_SPILL);
+      H5CHK(ds = H5Dcreate2(gs, FT_H5_CS_SPILL, H5T_NATIVE_DOUBLE, fs, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), FT_H5_CS_SPILL);
+      H5Dclose(ds);
+      H5Sclose(fs);
+    }
+    PetscCall(PetscFree(pts));
+    PetscCall(PetscFree(len));
+  }
+  PetscCall(PetscFree(buf));
   PetscCall(FtFormatVersionWrite(gs, path, version));
   PetscCall(FtH5AttrScalar(gs, path, FT_H5_CS_SIGNALS, H5T_NATIVE_INT, &nc));
   PetscCall(FtH5AttrScalar(gs, path, FT_H5_CS_MAX_RESIDUE, H5T_NATIVE_INT, &maxres));
   PetscCall(FtH5AttrString(gs, path, "layout",
                            "row s = node * signals + channel of the equivalent stress (signals per node: attribute signals); "
                            "gate .. residue: the streaming rainflow counter (FtRainflowState, kernels/ft_rainflow.h), residue "
-                           "[rows][max_residue] Pa with its first residue_length values live; damage .. error_mean: the damage "
+                           "[rows][max_residue] Pa with its first residue_length values live; spill_length [rows], spill [sum of "
+                           "spill_length] Pa: the older part of each row's residue (FtRfSpill), rows concatenated in order, the whole "
+                           "residue of row s = its spill then its residue; damage .. error_mean: the damage "
                            "accumulator (FtDamageAcc, kernels/ft_sn.h); docs/fatigue.md"));
   H5Gclose(gs);
   PetscFunctionReturn(0);
 }
 
 /* The format_version of `file`'s counting state as text ("1", "7", or why there is none) into
- * buf; 1 when it is the version this code reads. Rank-local. */
+ * buf; returns it when this code reads it (1 or 2), else 0. Rank-local. */
 static int StateVersion(hid_t file, char *buf, size_t len)
 {
   hid_t g;
@@ -127,7 +161,7 @@ static int StateVersion(hid_t file, char *buf, size_t len)
   switch (FtFormatVersionRead(g, &v)) {
   case 0:
     snprintf(buf, len, "%d", v);
-    ok = v == FT_H5_CS_VERSION;
+    ok = (v == 1 || v == FT_H5_CS_VERSION) ? v : 0;
     break;
   case 1: snprintf(buf, len, "none (no attribute %s)", FT_H5_FORMAT_VERSION); break;
   default: snprintf(buf, len, "unreadable (not an integer)");
@@ -179,7 +213,7 @@ static PetscErrorCode CheckShape(const FtFatigueWork *W, hid_t file, const char 
 }
 
 /* Reads every dataset of the state for this rank's rows into W->rf, W->acc. */
-static PetscErrorCode ReadFields(FtFatigueWork *W, hid_t file, const char *path)
+static PetscErrorCode ReadFields(FtFatigueWork *W, hid_t file, const char *path, int version)
 {
   const hsize_t r0 = (hsize_t)W->start * W->nc, rn = (hsize_t)W->n * W->nc;
   char         *buf, dset[256];
@@ -205,6 +239,44 @@ static PetscErrorCode ReadFields(FtFatigueWork *W, hid_t file, const char *path)
   PetscCheck(!bad, W->comm, PETSC_ERR_FILE_UNEXPECTED,
              "%s: the counting state in '%s' is damaged (a residue length outside 0..%d or a direction outside -1..1): cannot continue it",
              W->c->path, path, FT_RF_MAX_RESIDUE);
+  /* version 2: the spills (version 1 has none: they stay empty) */
+  if (version >= 2) {
+    long long *len, mine = 0, off = 0, total = 0;
+    double    *pts;
+    hsize_t    d[2];
+    int        nd;
+    PetscCall(PetscMalloc1(rn + 1, &len));
+    snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_SPILL_LENGTH);
+    PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_LLONG, 0, r0, rn, len));
+    for (size_t m = 0; m < rn; m++) {
+      if (len[m] < 0 || (len[m] > 0 && !W->spill)) bad = 1;
+      else mine += len[m];
+    }
+    PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &bad, 1, MPI_INT, MPI_MAX, W->comm));
+    PetscCallMPI(MPI_Exscan(&mine, &off, 1, MPI_LONG_LONG, MPI_SUM, W->comm));
+    if (W->rank == 0) off = 0;
+    PetscCallMPI(MPI_Allreduce(&mine, &total, 1, MPI_LONG_LONG, MPI_SUM, W->comm));
+    snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_SPILL);
+    PetscCall(FtFatigueDatasetDims(file, path, dset, d, &nd));
+    PetscCheck(!bad && nd == 1 && (long long)d[0] == total, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: the counting state in '%s' is damaged (%s/%s has %lld values, its spill_length sum to %lld, or a spill length "
+               "is negative): cannot continue it",
+               W->c->path, path, FT_H5_G_COUNTING_STATE, FT_H5_CS_SPILL, nd == 1 ? (long long)d[0] : -1LL, total);
+    PetscCall(PetscMalloc1(mine + 1, &pts));
+    if (total) PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 0, (hsize_t)off, (hsize_t)mine, pts));
+    for (size_t m = 0, q = 0; m < rn; m++)
+      if (len[m]) {
+        FtRfSpill *sp = &W->spill[m];
+        ft_rf_spill_free(sp);
+        sp->v = (double *)malloc((size_t)len[m] * sizeof *sp->v);
+        PetscCheck(sp->v, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory for a rainflow spill of %lld points", len[m]);
+        memcpy(sp->v, pts + q, (size_t)len[m] * sizeof *sp->v);
+        sp->n = sp->cap = len[m];
+        q += (size_t)len[m];
+      }
+    PetscCall(PetscFree(pts));
+    PetscCall(PetscFree(len));
+  }
   PetscFunctionReturn(0);
 }
 
@@ -221,17 +293,17 @@ PetscErrorCode FtFatigueStateRead(FtFatigueWork *W, const FtFatigueResume *resum
   file = FtH5OpenQuiet(path, H5F_ACC_RDONLY, fapl);
   H5Pclose(fapl);
   PetscCheck(file >= 0, W->comm, PETSC_ERR_FILE_OPEN, "%s: cannot open the previous results '%s' to continue", W->c->path, path);
-  ok = StateVersion(file, version, sizeof version);
+  ok = StateVersion(file, version, sizeof version); /* the version read (1 or 2), 0: refused */
   if (!ok) {
     H5Fclose(file);
     SETERRQ(W->comm, PETSC_ERR_FILE_UNEXPECTED,
-            "%s: cannot continue the counting state of '%s': group %s, format_version %s; this ftwin reads format_version %d only "
+            "%s: cannot continue the counting state of '%s': group %s, format_version %s; this ftwin reads format_version 1 and %d only "
             "(the state was written by an older or a newer ftwin): count again from the start (ftwin fatigue without --incremental; "
             "ftwin asset with a new output file)",
             W->c->path, path, FT_H5_G_COUNTING_STATE, version, FT_H5_CS_VERSION);
   }
   PetscCall(CheckShape(W, file, path));
-  PetscCall(ReadFields(W, file, path));
+  PetscCall(ReadFields(W, file, path, ok));
   H5Fclose(file);
   PetscCall(FtLogInfo("fatigue: continuing the counting state of %s (%ld samples up to t = %.9g s)", path, resume->samples,
                       resume->last_time));

@@ -80,7 +80,7 @@
  * member by member. */
 #define FT_H5_G_COUNTING_STATE     "/fatigue/counting_state"
 #define FT_H5_COUNTING_STATE       "counting_state"     /* the same group, created under /fatigue */
-#define FT_H5_CS_VERSION           1                    /* its FT_H5_FORMAT_VERSION */
+#define FT_H5_CS_VERSION           2                    /* its FT_H5_FORMAT_VERSION (2: + spill_length, spill; 1 is still read) */
 #define FT_H5_CS_SIGNALS           "signals"            /* attribute: equivalent-stress channels per node */
 #define FT_H5_CS_MAX_RESIDUE       "max_residue"        /* attribute: FT_RF_MAX_RESIDUE, the width of `residue` */
 #define FT_H5_CS_GATE              "gate"               /* [rows] f64 Pa: FtReversalFilter.gate */
@@ -93,6 +93,8 @@
 #define FT_H5_CS_RAINFLOW_FLAGS    "rainflow_flags"     /* [rows] u32: .flags, FT_RF_ERR_* */
 #define FT_H5_CS_RESIDUE_LENGTH    "residue_length"     /* [rows] i32: .n */
 #define FT_H5_CS_RESIDUE           "residue"            /* [rows][max_residue] f64 Pa: .res (first residue_length live) */
+#define FT_H5_CS_SPILL_LENGTH      "spill_length"       /* [rows] i64: FtRfSpill.n, the older residue points of the row (v2) */
+#define FT_H5_CS_SPILL             "spill"              /* [sum spill_length] f64 Pa: the rows' spills concatenated in row order, each oldest first (v2) */
 #define FT_H5_CS_DAMAGE            "damage"             /* [rows] f64: FtDamageAcc.damage */
 #define FT_H5_CS_COMPENSATION      "compensation"       /* [rows] f64: .comp, Neumaier compensation */
 #define FT_H5_CS_CYCLES            "cycles"             /* [rows] f64: .cycles */

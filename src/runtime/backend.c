@@ -25,9 +25,9 @@ static int CpuStress(int order, int nelem, const double *X, const double *E, con
 
 static const FtBackend ft_backends[] = {
   {FT_BACKEND_CPU, "cpu", CpuStiffness, CpuStress, ft_cpu_fatigue_init, ft_cpu_fatigue_batch, ft_cpu_fatigue_batch_gemm,
-   ft_cpu_fatigue_damage},
+   ft_cpu_fatigue_damage, ft_cpu_fatigue_batch_spill, ft_cpu_fatigue_batch_gemm_spill, ft_cpu_fatigue_damage_spill},
   /* no CUDA fatigue engine yet (unfinished: issue 14) */
-  {FT_BACKEND_CUDA, "cuda", ft_cuda_stiffness_batch, ft_cuda_stress_batch, NULL, NULL, NULL, NULL},
+  {FT_BACKEND_CUDA, "cuda", ft_cuda_stiffness_batch, ft_cuda_stress_batch, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
 int FtCudaDeviceCount(void) { return ft_cuda_device_count(); }

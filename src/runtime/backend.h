@@ -33,6 +33,16 @@ typedef struct {
                             const FtFatigueParams *par, int gemm_single, FtRainflowState *rf, FtDamageAcc *acc);
   int (*fatigue_damage)(int nnodes, int nc, const FtRainflowState *rf, const FtDamageAcc *acc, const FtFatigueParams *par,
                         double *D, int *worst);
+  /* The same with a spill per counted signal (FtRfSpill [nnodes][nc], grown by the kernel's host side): an exact ASTM count
+   * whatever the history (kernels/ft_rainflow.h, "Residue capacity"). NULL where the backend keeps a bounded residue only
+   * (its count is then approximate past FT_RF_MAX_RESIDUE points, flagged FT_RF_ERR_OVERFLOW). */
+  int (*fatigue_batch_spill)(int nnodes, int ld, int nchan, const double *S, int nsteps, const double *L, int eq_kind,
+                             const FtFatigueParams *par, FtRainflowState *rf, FtRfSpill *spill, FtDamageAcc *acc);
+  int (*fatigue_batch_gemm_spill)(int nnodes, int ld, int nchan, const double *S, int nsteps, const double *L, int eq_kind,
+                                  const FtFatigueParams *par, int gemm_single, FtRainflowState *rf, FtRfSpill *spill,
+                                  FtDamageAcc *acc);
+  int (*fatigue_damage_spill)(int nnodes, int nc, const FtRainflowState *rf, const FtRfSpill *spill, const FtDamageAcc *acc,
+                              const FtFatigueParams *par, double *D, int *worst);
 } FtBackend;
 
 /* Number of visible CUDA devices (0 without a CUDA build, a driver or a device). */

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The counting state as a file format (/fatigue/counting_state, format_version 1; docs/fatigue.md).
+"""The counting state as a file format (/fatigue/counting_state, format_version 2, version 1 still read; docs/fatigue.md).
 
   1. a committed version-1 state (fixtures/state_v1.h5: 3000 samples of the example's history on the
      27-node cube of state_case.yaml, over fixtures/basis.h5), continued with `--incremental` on 2
@@ -9,8 +9,12 @@
      half on 1 rank, the rest on 2 ranks, bit for bit against the whole on 1 rank;
   2b. critical_plane_planes: 40: 40 signals per node, the plane set in the settings line, half + rest
      = whole bit for bit, and a 25-plane state is not continued with 40 planes;
+  2c. a version-2 state with spills (a ring-down of 400 reversals then a ring-up: every counting node's
+     residue outgrows the kernel's 64 inline points; the first part stops in the ring-down, so its
+     state has non-empty spill / spill_length), continued on 2 ranks: bit for bit the whole on 1
+     rank, every node exact (approximate_nodes 0);
   3. refused, with one message naming the file, the group and the version found, the file left as
-     it was: format_version 2; a counting_state group without format_version; a file with the raw
+     it was: format_version 3; a counting_state group without format_version; a file with the raw
      struct bytes of ftwin before format_version 1 (/fatigue/rainflow_state, damage_state).
 usage: state_format.py FTWIN MPIRUN OUTDIR"""
 import hashlib
@@ -84,13 +88,14 @@ def datasets(p):
         return d, dict(h["/fatigue"].attrs), int(g.attrs["format_version"])
 
 
-def same_bits(a, b, what):
+def same_bits(a, b, what, total=TOTAL):
     da, aa, va = datasets(a)
     db, ab, vb = datasets(b)
     diff = sorted(k for k in set(da) | set(db) if k not in da or k not in db or da[k].dtype != db[k].dtype
                   or da[k].tobytes() != db[k].tobytes())
-    check(not diff and len(da) == 6 + 19 and va == vb == 1, f"{what}: {len(da)} datasets bit for bit, differing: {diff or 'none'}")
-    check(aa["samples_counted"] == ab["samples_counted"] == TOTAL and aa["first_time"] == ab["first_time"]
+    check(not diff and len(da) == 6 + 21 and va == vb == 2, f"{what}: {len(da)} datasets bit for bit (format_version {va}), "
+          f"differing: {diff or 'none'}")
+    check(aa["samples_counted"] == ab["samples_counted"] == total and aa["first_time"] == ab["first_time"]
           and aa["last_time"] == ab["last_time"] and da["damage"].max() > 0,
           f"{what}: samples {aa['samples_counted']} / {ab['samples_counted']}, times {aa['first_time']}..{aa['last_time']}, "
           f"max damage {da['damage'].max():.6g}")
@@ -140,6 +145,33 @@ msg = errs[0] if errs else r.stderr[-500:]
 check(r.returncode != 0 and len(errs) == 1 and "counted with other settings" in msg and md5(p25) == before,
       f"a 25-plane state continued with 40 planes: refused, file unchanged: {msg[:160]}")
 
+# 2c. a version-2 state with spills: lift rings down over NR reversals (range from 1 to 0.5 of its
+# scale) then back up; the first part stops at sample FIRST_RING, deep in the ring-down
+NR, FIRST_RING = 400, 300
+a = np.concatenate([np.linspace(1.0, 0.5, NR), np.linspace(0.5, 1.0, NR)[1:]])
+lift = 10.0 * (1.0 + a * (-1.0) ** np.arange(a.size))
+for name, n in (("ring_first", FIRST_RING), ("ring_whole", lift.size)):
+    with open(os.path.join(out, name + ".csv"), "w") as f:
+        f.write("time,lift_kN,side_kN,base_C\n")
+        for i in range(n):
+            f.write(f"{float(i)},{lift[i]!r},0.0,20.0\n")
+ftw(make_case("ring_whole", os.path.join(out, "ring_whole.csv"), "ring_whole.h5"))
+ftw(make_case("ring_first", os.path.join(out, "ring_first.csv"), "ring_inc.h5"), "--incremental")
+with h5py.File(os.path.join(out, "ring_inc.h5"), "r") as h:
+    g = h["/fatigue/counting_state"]
+    slen, spill, nres = g["spill_length"][...], g["spill"][...], g["residue_length"][...]
+    ver = int(g.attrs["format_version"])
+check(ver == 2 and slen.min() >= 0 and slen.sum() == spill.size and (slen > 0).sum() > 0 and nres.max() <= 64,
+      f"ring-down state after {FIRST_RING} samples: format_version {ver}, {(slen > 0).sum()} of {slen.size} rows with a spill "
+      f"(up to {slen.max()} points, {spill.size} in all), inline residues <= {nres.max()}")
+ftw(make_case("ring_rest", os.path.join(out, "ring_whole.csv"), "ring_inc.h5"), "--incremental", ranks=2)
+same_bits(os.path.join(out, "ring_whole.h5"), os.path.join(out, "ring_inc.h5"),
+          "ring-down state with spills, first part (1 rank) + rest (2 ranks) vs whole", total=lift.size)
+with h5py.File(os.path.join(out, "ring_whole.h5"), "r") as hw, h5py.File(os.path.join(out, "ring_inc.h5"), "r") as hi:
+    ap = [int(h["/fatigue"].attrs["approximate_nodes"]) for h in (hw, hi)]
+    fl = [int(np.count_nonzero(h["/fatigue/counting_flags"][...] & 1)) for h in (hw, hi)]
+check(ap == [0, 0] and fl == [0, 0], f"ring-down: approximate_nodes {ap}, counting_flags bit 1 at {fl} nodes (exact count)")
+
 # 3. refusals
 def refused(name, change, expect):
     p = os.path.join(out, name + ".h5")
@@ -180,7 +212,7 @@ def raw_bytes(h):
                                         "(x86-64, little endian), one per equivalent-stress channel")
 
 
-refused("version_2", version(np.int32(2)), ["format_version 2", "reads format_version 1", "without --incremental"])
+refused("version_3", version(np.int32(3)), ["format_version 3", "reads format_version 1 and 2", "without --incremental"])
 refused("version_absent", no_version, ["format_version none"])
 def residue_cut(h):
     """A damaged state: the residue dataset of another shape."""
