@@ -255,61 +255,69 @@ FT_HD void ft__rf_emit(FtCycleSink *k, double a, double b, double count)
 /* Steps 2-5 of ASTM E1049 5.4.4 for a new reversal r (kept apart from the stack until
  * the loop ends, so a full stack overflows only if r really has to be retained):
  *   Y = (res[n-2], res[n-1]), X = (res[n-1], r);  X < Y: stop;
- *   n == 2 (Y contains S): half cycle Y, drop res[0];  else full cycle Y, drop both.
- * With a spill sp (the residue is sp->v[0..sp->n) ++ res[0..n)): before forming X and Y,
- * n < 3 and sp->n > 0 -> move the top min(sp->n, B) spill points under res (B =
- * FT_RF_SPILL_BLOCK), so Y never reaches into the spill and "Y contains S" (n == 2) only
- * holds with an empty spill; r to be retained with n == FT_RF_MAX_RESIDUE -> move
- * res[0..B) onto the spill (if it has room for B points, else the bounded overflow). */
+ *   Y contains S (the residue is exactly Y: n == 2 and no spill): half cycle Y, drop its
+ *   first point;  else full cycle Y, drop both.
+ * With a spill sp (the whole residue is sp->v[0..sp->n) ++ res[0..n)): X and Y only use
+ * the top two points, so the loop is the same; when fewer than two inline points are left
+ * and sp->n > 0, the top min(sp->n, B) spill points are moved under res (B =
+ * FT_RF_SPILL_BLOCK) and the loop goes on. When r must be retained with n ==
+ * FT_RF_MAX_RESIDUE, res[0..B) is moved onto the spill if it has room for B points, else
+ * the bounded overflow (see header). The fast path (no full residue, empty spill) costs one
+ * test per reversal more than without a spill. */
 FT_HD void ft__rf_reversal(FtRainflowState *s, double r, FtCycleSink *k)
 {
     FtRfSpill *sp = k->sp;
     int n = s->n, i;
     s->nrev++;
     for (;;) {
-        double X, Y;
-        if (n < 3 && sp && sp->n > 0) { /* refill from the spill (rare) */
+        while (n >= 2) {
+            const double X = fabs(r - s->res[n - 1]);
+            const double Y = fabs(s->res[n - 1] - s->res[n - 2]);
+            if (X < Y) goto retained;
+            if (n == 2 && !(sp && sp->n > 0)) { /* Y contains S */
+                ft__rf_emit(k, s->res[0], s->res[1], 0.5);
+                s->res[0] = s->res[1];
+                n = 1;
+            } else {
+                ft__rf_emit(k, s->res[n - 2], s->res[n - 1], 1.0);
+                n -= 2;
+            }
+        }
+        if (!(sp && sp->n > 0)) break;
+        { /* refill from the spill (n is 0 or 1; rare) */
             const int m = (sp->n < FT_RF_SPILL_BLOCK) ? (int)sp->n : FT_RF_SPILL_BLOCK;
             for (i = n - 1; i >= 0; i--) s->res[i + m] = s->res[i];
             for (i = 0; i < m; i++) s->res[i] = sp->v[sp->n - m + i];
             sp->n -= m;
             n += m;
         }
-        if (n < 2) break;
-        X = fabs(r - s->res[n - 1]);
-        Y = fabs(s->res[n - 1] - s->res[n - 2]);
-        if (X < Y) break;
-        if (n == 2) { /* the spill is empty here: res[0] is S */
-            ft__rf_emit(k, s->res[0], s->res[1], 0.5);
-            s->res[0] = s->res[1];
-            n = 1;
-        } else {
-            ft__rf_emit(k, s->res[n - 2], s->res[n - 1], 1.0);
-            n -= 2;
-        }
     }
+retained:
     if (n == FT_RF_MAX_RESIDUE) {
         if (sp && sp->cap - sp->n >= FT_RF_SPILL_BLOCK) { /* spill the oldest block: exact */
             for (i = 0; i < FT_RF_SPILL_BLOCK; i++) sp->v[sp->n + i] = s->res[i];
             sp->n += FT_RF_SPILL_BLOCK;
             for (i = FT_RF_SPILL_BLOCK; i < n; i++) s->res[i - FT_RF_SPILL_BLOCK] = s->res[i];
             n -= FT_RF_SPILL_BLOCK;
-        } else { /* bounded: count the oldest range now (see header); approximate */
-            const double a = (sp && sp->n > 0) ? sp->v[0] : s->res[0];
-            const double b = (sp && sp->n > 0) ? (sp->n > 1 ? sp->v[1] : s->res[0]) : s->res[1];
-            ft__rf_emit(k, a, b, 0.5);
-            if (sp && sp->n > 0) { /* drop spill.v[0] */
-                long long j;
-                for (j = 0; j + 1 < sp->n; j++) sp->v[j] = sp->v[j + 1];
-                sp->n--;
-            } else {
-                for (i = 0; i + 1 < n; i++) s->res[i] = s->res[i + 1];
-                n--;
-            }
+        } else if (sp && sp->n > 0) {
+            /* bounded (the spill cannot grow): the oldest range of the whole residue, v[0]
+             * to the next point, counted as a half cycle now, v[0] dropped; res[0] then
+             * takes the freed place on top of the spill. Approximate. */
+            long long j;
+            ft__rf_emit(k, sp->v[0], sp->n > 1 ? sp->v[1] : s->res[0], 0.5);
+            for (j = 0; j + 1 < sp->n; j++) sp->v[j] = sp->v[j + 1];
+            sp->v[sp->n - 1] = s->res[0];
+            for (i = 0; i + 1 < n; i++) s->res[i] = s->res[i + 1];
+            n--;
+            s->flags |= FT_RF_ERR_OVERFLOW;
+        } else { /* bounded: count the S range now (see header); approximate */
+            ft__rf_emit(k, s->res[0], s->res[1], 0.5);
+            for (i = 0; i + 1 < n; i++) s->res[i] = s->res[i + 1];
+            n--;
             s->flags |= FT_RF_ERR_OVERFLOW;
         }
     }
-    if (n < FT_RF_MAX_RESIDUE) s->res[n++] = r;
+    s->res[n++] = r;
     s->n = n;
 }
 
