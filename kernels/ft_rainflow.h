@@ -448,8 +448,9 @@ FT_HD int ft_rf_finish_cycles(const FtRainflowState *s, FtCycle *cyc, int cap, i
 }
 
 /* ------------------------------------------------------------- with a spill ------- */
-/* ft_rf_push / ft_rf_finish / ft_rf_finish_cycles with the spill sp of this signal (sp == 0:
- * the same as without). Exact ASTM for any history as long as the caller keeps
+/* ft_rf_push / ft_rf_push_cycles / ft_rf_finish / ft_rf_finish_cycles with the spill sp of
+ * this signal (sp == 0: the same as without); a push can then close up to (sp->n +
+ * FT_RF_MAX_RESIDUE)/2 + 1 cycles, the finish count up to sp->n + FT_RF_MAX_RESIDUE + 1. Exact ASTM for any history as long as the caller keeps
  * sp->cap - sp->n >= FT_RF_SPILL_BLOCK whenever s->n == FT_RF_MAX_RESIDUE before a push;
  * otherwise the bounded overflow (FT_RF_ERR_OVERFLOW). */
 FT_HD void ft_rf_push_spill(FtRainflowState *s, FtRfSpill *sp, double sample,
