@@ -20,6 +20,25 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Deterministic random numbers for the tests: xorshift64* (Vigna 2016, "An experimental
+ * exploration of Marsaglia's xorshift generators, scrambled"), one stream per test program,
+ * started at CHECK_RNG_SEED (define it before including this header to pick another stream). */
+#ifndef CHECK_RNG_SEED
+#define CHECK_RNG_SEED 0x9E3779B97F4A7C15ull
+#endif
+static unsigned long long check_rng = CHECK_RNG_SEED;
+static inline unsigned long long rng_u64(void)
+{
+    check_rng ^= check_rng >> 12;
+    check_rng ^= check_rng << 25;
+    check_rng ^= check_rng >> 27;
+    return check_rng * 2685821657736338717ull;
+}
+/* uniform in [0, 1) (53 bits) */
+static inline double urand(void) { return (double)(rng_u64() >> 11) * (1.0 / 9007199254740992.0); }
+/* uniform integer in [lo, hi] */
+static inline int irand(int lo, int hi) { return lo + (int)(rng_u64() % (unsigned long long)(hi - lo + 1)); }
+
 static int  check_npass, check_nfail;
 static char check_context[256];
 

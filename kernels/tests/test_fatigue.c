@@ -24,19 +24,6 @@
 #include "check.h"
 
 /* ---------------------------------------------------------------- helpers ------------ */
-static unsigned long long g_rng = 0x9E3779B97F4A7C15ull;
-static unsigned long long rng_u64(void) /* xorshift64* (Vigna 2016) */
-{
-    g_rng ^= g_rng >> 12;
-    g_rng ^= g_rng << 25;
-    g_rng ^= g_rng >> 27;
-    return g_rng * 2685821657736338717ull;
-}
-static double urand(void) { return (double)(rng_u64() >> 11) * (1.0 / 9007199254740992.0); }
-static int irand(int lo, int hi) /* [lo, hi] */
-{
-    return lo + (int)(rng_u64() % (unsigned long long)(hi - lo + 1));
-}
 
 static double now_s(void)
 {

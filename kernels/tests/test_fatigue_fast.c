@@ -23,18 +23,9 @@
 #include "ft_fatigue_batch.h"
 #include "ft_rainflow.h"
 #include "ft_sn.h"
+#define CHECK_RNG_SEED 0x2545F4914F6CDD1Dull
 #include "check.h"
 
-static unsigned long long g_rng = 0x2545F4914F6CDD1Dull;
-static unsigned long long rng_u64(void) /* xorshift64* (Vigna 2016) */
-{
-    g_rng ^= g_rng >> 12;
-    g_rng ^= g_rng << 25;
-    g_rng ^= g_rng >> 27;
-    return g_rng * 0x2545F4914F6CDD1Dull;
-}
-static double urand(void) { return (double)(rng_u64() >> 11) * (1.0 / 9007199254740992.0); }
-static int irand(int lo, int hi) { return lo + (int)(rng_u64() % (unsigned long long)(hi - lo + 1)); }
 static double logu(double lo, double hi) { return lo * pow(hi / lo, urand()); }
 
 static const double U = 1.1102230246251565e-16; /* unit roundoff 2^-53 */

@@ -38,18 +38,10 @@
 #include "ft_fatigue_batch.h"
 #include "ft_rainflow.h"
 #include "ft_sn.h"
+#define CHECK_RNG_SEED 88172645463325252ULL
 #include "check.h"
 
 /* ---------------------------------------------------------------- inputs --------------- */
-/* xorshift64* (Vigna 2016): deterministic uniform numbers in [0, 1) */
-static unsigned long long g_rng = 88172645463325252ULL;
-static double urand(void)
-{
-    g_rng ^= g_rng >> 12;
-    g_rng ^= g_rng << 25;
-    g_rng ^= g_rng >> 27;
-    return (double)((g_rng * 2685821657736338717ULL) >> 11) * (1.0 / 9007199254740992.0);
-}
 
 /* S355J2 as in inputs/materials.yaml (EN 1993-1-9 detail 71: knee at 5e6 cycles, cut-off
  * at 1e8), Goodman; and a plain Basquin curve without endurance limit (damage continuous in

@@ -22,14 +22,6 @@
 #include "check.h"
 
 /* ---------------------------------------------------------------- helpers ------------ */
-static unsigned long long g_rng = 0x9E3779B97F4A7C15ull;
-static double urand(void) /* [0,1) xorshift64* */
-{
-    g_rng ^= g_rng >> 12;
-    g_rng ^= g_rng << 25;
-    g_rng ^= g_rng >> 27;
-    return (double)((g_rng * 2685821657736338717ull) >> 11) * (1.0 / 9007199254740992.0);
-}
 static double srand1(void) { return 2.0 * urand() - 1.0; }
 
 /* random rotation matrix (Gram-Schmidt of random vectors, det +1) */

@@ -136,48 +136,39 @@ static FtProvInput *Slot(const char *role, const char *path, char *abs)
   return &inputs[ninputs++];
 }
 
-PetscErrorCode FtProvenanceInput(MPI_Comm comm, const char *role, const char *path)
+/* Both entry points: rank 0 hashes the file (data NULL) or the bytes in memory into its slot. */
+static PetscErrorCode Input(MPI_Comm comm, const char *role, const char *path, const void *data, size_t len)
 {
   PetscMPIInt  rank;
   FtProvInput *in;
   static char  abs[FT_PROV_PATH_MAX];
+  double       t0 = FtWallTime();
 
   PetscFunctionBeginUser;
   PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank || !path || !path[0]) PetscFunctionReturn(0);
-  if ((in = Slot(role, path, abs))) {
-    double t0  = FtWallTime();
-    int    err = FtSha256File(in->path, -1, in->sha256, &in->bytes);
-    if (err) snprintf(in->err, sizeof in->err, "could not be read back: %s", strerror(err));
-    else in->err[0] = 0;
-    hash_seconds += FtWallTime() - t0;
-    hash_bytes += in->bytes;
-  }
-  PetscFunctionReturn(0);
-}
-
-PetscErrorCode FtProvenanceInputBytes(MPI_Comm comm, const char *role, const char *path, const void *data, size_t len)
-{
-  PetscMPIInt  rank;
-  FtProvInput *in;
-  static char  abs[FT_PROV_PATH_MAX];
-
-  PetscFunctionBeginUser;
-  PetscCallMPI(MPI_Comm_rank(comm, &rank));
-  if (rank || !path || !path[0]) PetscFunctionReturn(0);
-  if ((in = Slot(role, path, abs))) {
-    double        t0 = FtWallTime();
+  if (rank || !path || !path[0] || !(in = Slot(role, path, abs))) PetscFunctionReturn(0);
+  in->err[0] = 0;
+  if (data) {
     unsigned char md[32];
     FtSha256     *h = FtSha256Begin();
     PetscCheck(h, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
     FtSha256Update(h, data, len);
     FtSha256End(h, md, in->sha256);
-    in->bytes  = (long long)len;
-    in->err[0] = 0;
-    hash_seconds += FtWallTime() - t0;
-    hash_bytes += (long long)len;
+    in->bytes = (long long)len;
+  } else {
+    int err = FtSha256File(in->path, -1, in->sha256, &in->bytes);
+    if (err) snprintf(in->err, sizeof in->err, "could not be read back: %s", strerror(err));
   }
+  hash_seconds += FtWallTime() - t0;
+  hash_bytes += in->bytes;
   PetscFunctionReturn(0);
+}
+
+PetscErrorCode FtProvenanceInput(MPI_Comm comm, const char *role, const char *path) { return Input(comm, role, path, NULL, 0); }
+
+PetscErrorCode FtProvenanceInputBytes(MPI_Comm comm, const char *role, const char *path, const void *data, size_t len)
+{
+  return Input(comm, role, path, data ? data : "", len);
 }
 
 int                FtProvenanceInputCount(void) { return ninputs; }

@@ -20,7 +20,7 @@
 
 /* ---------------------------------------------------------------- helpers ------------- */
 static uint64_t g_rng = 0x1234567887654321ull;
-static double   urand(void) /* splitmix64 -> [0, 1) */
+static double   splitmix_urand(void) /* splitmix64 -> [0, 1) */
 {
     uint64_t z = (g_rng += 0x9E3779B97F4A7C15ull);
     z          = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -30,7 +30,7 @@ static double   urand(void) /* splitmix64 -> [0, 1) */
 }
 static double nrand(void) /* standard normal, Box-Muller */
 {
-    double u = urand(), v = urand();
+    double u = splitmix_urand(), v = splitmix_urand();
     if (u < 1e-300) u = 1e-300;
     return sqrt(-2 * log(u)) * cos(6.283185307179586 * v);
 }
@@ -91,7 +91,7 @@ static Model model_random(int ns, int nc, double sscale)
     for (int i = 0; i < ns * nc; i++) M.G[i] = nrand();
     for (int i = 0; i < ns; i++) {
         M.b[i]     = nrand();
-        M.sigma[i] = sscale * (0.5 + 1.5 * urand());
+        M.sigma[i] = sscale * (0.5 + 1.5 * splitmix_urand());
         M.use[i]   = 1;
     }
     M.m = (FtObsModel){ns, nc, M.G, M.b, M.sigma, M.use};
