@@ -592,35 +592,21 @@ def _render(R, out, prog):
     P.add(f'<p data-kind="{R.kind}">This file holds {holds}.</p>')
     prog("summary")
     summary(P, R, case, S)
-    P.section("component", "The component and its hot spots")
-    prog("rendering the component")
-    component(P, R, S)
-    P.section("hotspots", "Hot spots")
-    prog("hot-spot table")
-    hot_spots(P, R, S, case)
-    P.section("life", "Life and its band")
-    prog("life band")
-    life_band(P, R, S)
-    P.section("runs", "Runs and damage over time")
-    prog("run log")
-    runs(P, R, S)
-    P.section("rainflow", "Rainflow matrix at the hot spot")
-    prog("rainflow matrix")
-    rainflow(P, R, S)
-    P.section("sensors", "Sensor fit")
-    prog("sensor fit")
-    sensor_fit(P, R, S, case)
-    P.section("loads", "Identified loads")
-    prog("identified loads")
-    loads(P, R, S)
-    P.section("parameters", "Calibrated parameters and their priors")
-    prog("parameters")
-    parameters(P, R, S)
-    P.section("cleaning", "Data cleaning")
-    prog("cleaning report")
-    cleaning(P, R, S)
-    P.section("provenance", "Settings and provenance")
-    prog("settings and provenance")
-    provenance(P, R, S)
+    sections = [  # anchor, heading, progress line, what draws it
+        ("component", "The component and its hot spots", "rendering the component", lambda: component(P, R, S)),
+        ("hotspots", "Hot spots", "hot-spot table", lambda: hot_spots(P, R, S, case)),
+        ("life", "Life and its band", "life band", lambda: life_band(P, R, S)),
+        ("runs", "Runs and damage over time", "run log", lambda: runs(P, R, S)),
+        ("rainflow", "Rainflow matrix at the hot spot", "rainflow matrix", lambda: rainflow(P, R, S)),
+        ("sensors", "Sensor fit", "sensor fit", lambda: sensor_fit(P, R, S, case)),
+        ("loads", "Identified loads", "identified loads", lambda: loads(P, R, S)),
+        ("parameters", "Calibrated parameters and their priors", "parameters", lambda: parameters(P, R, S)),
+        ("cleaning", "Data cleaning", "cleaning report", lambda: cleaning(P, R, S)),
+        ("provenance", "Settings and provenance", "settings and provenance", lambda: provenance(P, R, S)),
+    ]
+    for anchor, heading, progress, draw in sections:
+        P.section(anchor, heading)
+        prog(progress)
+        draw()
     P.write(out)
     return out
