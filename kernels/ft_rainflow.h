@@ -234,6 +234,21 @@ typedef struct {
     FtRfSpill *sp; /* 0: no spill (bounded count, FT_RF_ERR_OVERFLOW) */
 } FtCycleSink;
 
+/* A sink (cycle array and spill optional: 0). */
+FT_HD FtCycleSink ft__rf_sink(FtDamageAcc *acc, const FtFatigueParams *par, FtCycle *cyc, int cap, int *ncyc,
+                              FtRfSpill *sp)
+{
+    FtCycleSink k;
+    k.acc = acc;
+    k.par = par;
+    k.cyc = cyc;
+    k.cap = cap;
+    k.ncyc = ncyc;
+    k.dropped = 0;
+    k.sp = sp;
+    return k;
+}
+
 /* cycle between reversals a and b: range |a - b|, mean (a + b)/2 */
 FT_HD void ft__rf_emit(FtCycleSink *k, double a, double b, double count)
 {
@@ -384,14 +399,7 @@ FT_HD void ft_rf_init(FtRainflowState *s, double gate)
 FT_HD void ft_rf_push(FtRainflowState *s, double sample, const FtFatigueParams *par,
                       FtDamageAcc *acc)
 {
-    FtCycleSink k;
-    k.acc = acc;
-    k.par = par;
-    k.cyc = 0;
-    k.cap = 0;
-    k.ncyc = 0;
-    k.dropped = 0;
-    k.sp = 0;
+    FtCycleSink k = ft__rf_sink(acc, par, 0, 0, 0, 0);
     ft__rf_push(s, sample, &k);
 }
 
@@ -401,14 +409,7 @@ FT_HD void ft_rf_push(FtRainflowState *s, double sample, const FtFatigueParams *
 FT_HD int ft_rf_push_cycles(FtRainflowState *s, double sample, FtCycle *cyc, int cap,
                             int *ncyc)
 {
-    FtCycleSink k;
-    k.acc = 0;
-    k.par = 0;
-    k.cyc = cyc;
-    k.cap = cap;
-    k.ncyc = ncyc;
-    k.dropped = 0;
-    k.sp = 0;
+    FtCycleSink k = ft__rf_sink(0, 0, cyc, cap, ncyc, 0);
     ft__rf_push(s, sample, &k);
     if (k.dropped) s->flags |= FT_RF_ERR_CYCLES_FULL;
     return k.dropped;
@@ -419,14 +420,7 @@ FT_HD int ft_rf_push_cycles(FtRainflowState *s, double sample, FtCycle *cyc, int
  * pass a copy of the running accumulator to get a snapshot, D_total = running + tail. */
 FT_HD void ft_rf_finish(const FtRainflowState *s, const FtFatigueParams *par, FtDamageAcc *acc)
 {
-    FtCycleSink k;
-    k.acc = acc;
-    k.par = par;
-    k.cyc = 0;
-    k.cap = 0;
-    k.ncyc = 0;
-    k.dropped = 0;
-    k.sp = 0;
+    FtCycleSink k = ft__rf_sink(acc, par, 0, 0, 0, 0);
     ft__rf_finish(s, &k);
 }
 
@@ -435,14 +429,7 @@ FT_HD void ft_rf_finish(const FtRainflowState *s, const FtFatigueParams *par, Ft
  * nothing is flagged). */
 FT_HD int ft_rf_finish_cycles(const FtRainflowState *s, FtCycle *cyc, int cap, int *ncyc)
 {
-    FtCycleSink k;
-    k.acc = 0;
-    k.par = 0;
-    k.cyc = cyc;
-    k.cap = cap;
-    k.ncyc = ncyc;
-    k.dropped = 0;
-    k.sp = 0;
+    FtCycleSink k = ft__rf_sink(0, 0, cyc, cap, ncyc, 0);
     ft__rf_finish(s, &k);
     return k.dropped;
 }
@@ -456,28 +443,14 @@ FT_HD int ft_rf_finish_cycles(const FtRainflowState *s, FtCycle *cyc, int cap, i
 FT_HD void ft_rf_push_spill(FtRainflowState *s, FtRfSpill *sp, double sample,
                             const FtFatigueParams *par, FtDamageAcc *acc)
 {
-    FtCycleSink k;
-    k.acc = acc;
-    k.par = par;
-    k.cyc = 0;
-    k.cap = 0;
-    k.ncyc = 0;
-    k.dropped = 0;
-    k.sp = sp;
+    FtCycleSink k = ft__rf_sink(acc, par, 0, 0, 0, sp);
     ft__rf_push(s, sample, &k);
 }
 
 FT_HD int ft_rf_push_cycles_spill(FtRainflowState *s, FtRfSpill *sp, double sample,
                                   FtCycle *cyc, int cap, int *ncyc)
 {
-    FtCycleSink k;
-    k.acc = 0;
-    k.par = 0;
-    k.cyc = cyc;
-    k.cap = cap;
-    k.ncyc = ncyc;
-    k.dropped = 0;
-    k.sp = sp;
+    FtCycleSink k = ft__rf_sink(0, 0, cyc, cap, ncyc, sp);
     ft__rf_push(s, sample, &k);
     if (k.dropped) s->flags |= FT_RF_ERR_CYCLES_FULL;
     return k.dropped;
@@ -486,28 +459,14 @@ FT_HD int ft_rf_push_cycles_spill(FtRainflowState *s, FtRfSpill *sp, double samp
 FT_HD void ft_rf_finish_spill(const FtRainflowState *s, const FtRfSpill *sp,
                               const FtFatigueParams *par, FtDamageAcc *acc)
 {
-    FtCycleSink k;
-    k.acc = acc;
-    k.par = par;
-    k.cyc = 0;
-    k.cap = 0;
-    k.ncyc = 0;
-    k.dropped = 0;
-    k.sp = (FtRfSpill *)sp; /* read only in ft__rf_finish */
+    FtCycleSink k = ft__rf_sink(acc, par, 0, 0, 0, (FtRfSpill *)sp);
     ft__rf_finish(s, &k);
 }
 
 FT_HD int ft_rf_finish_cycles_spill(const FtRainflowState *s, const FtRfSpill *sp,
                                     FtCycle *cyc, int cap, int *ncyc)
 {
-    FtCycleSink k;
-    k.acc = 0;
-    k.par = 0;
-    k.cyc = cyc;
-    k.cap = cap;
-    k.ncyc = ncyc;
-    k.dropped = 0;
-    k.sp = (FtRfSpill *)sp;
+    FtCycleSink k = ft__rf_sink(0, 0, cyc, cap, ncyc, (FtRfSpill *)sp);
     ft__rf_finish(s, &k);
     return k.dropped;
 }
