@@ -23,11 +23,24 @@ static int CpuStress(int order, int nelem, const double *X, const double *E, con
   return rc;
 }
 
+/* Designated initializers: a family a backend lacks is simply not named (NULL). */
 static const FtBackend ft_backends[] = {
-  {FT_BACKEND_CPU, "cpu", CpuStiffness, CpuStress, ft_cpu_fatigue_init, ft_cpu_fatigue_batch, ft_cpu_fatigue_batch_gemm,
-   ft_cpu_fatigue_damage, ft_cpu_fatigue_batch_spill, ft_cpu_fatigue_batch_gemm_spill, ft_cpu_fatigue_damage_spill},
+  {.kind                     = FT_BACKEND_CPU,
+   .name                     = "cpu",
+   .stiffness_batch          = CpuStiffness,
+   .stress_batch             = CpuStress,
+   .fatigue_init             = ft_cpu_fatigue_init,
+   .fatigue_batch            = ft_cpu_fatigue_batch,
+   .fatigue_batch_gemm       = ft_cpu_fatigue_batch_gemm,
+   .fatigue_damage           = ft_cpu_fatigue_damage,
+   .fatigue_batch_spill      = ft_cpu_fatigue_batch_spill,
+   .fatigue_batch_gemm_spill = ft_cpu_fatigue_batch_gemm_spill,
+   .fatigue_damage_spill     = ft_cpu_fatigue_damage_spill},
   /* no CUDA fatigue engine yet (unfinished: issue 14) */
-  {FT_BACKEND_CUDA, "cuda", ft_cuda_stiffness_batch, ft_cuda_stress_batch, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+  {.kind            = FT_BACKEND_CUDA,
+   .name            = "cuda",
+   .stiffness_batch = ft_cuda_stiffness_batch,
+   .stress_batch    = ft_cuda_stress_batch},
 };
 
 int FtCudaDeviceCount(void) { return ft_cuda_device_count(); }
