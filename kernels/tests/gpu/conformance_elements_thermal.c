@@ -15,7 +15,8 @@
  *     only moves whole elements between copies, never changes the arithmetic: exact equality on
  *     every backend); a malformed FTWIN_CUDA_MAX_CHUNK is refused with a message naming it
  *   - invalid arguments: non-zero return and a message; nelem == 0 a no-op
- *   - emulation only: an injected cudaMalloc failure (each of the three buffers) and an injected
+ *   - emulation only: the number of launches equals the number of chunks the cap implies
+ *     (counted with injected launch failures); an injected cudaMalloc failure (each of the three buffers) and an injected
  *     launch failure return non-zero with a message, and the next call works; chunks sized by a
  *     small emulated device memory give identical results
  *   - ft_cuda_bind_device with local sizes 1..4: device local_rank % ndev, the sharing count, and
@@ -29,10 +30,12 @@
 #include "ft_elasticity.h"
 #include "ft_tet.h"
 #ifdef FT_CUDA_EMULATION
-#include "ft_cuda_emu.h"
+#include "ft_emu_control.h"
+/* the emulated device's default capacity (ft_cuda_emu.h), restored after a test shrinks it */
+#define EMU_DEFAULT_MEMORY ((size_t)16 << 30)
 #endif
 #define CHECK_RNG_SEED 0x7E4A1C0FFEE5EEDull
-#include "check.h"
+#include "../check.h"
 
 /* Real GPU tolerance, relative to the largest entry of the element's matrix: each entry is a sum of
  * at most ~60 rounded products of the gradients (themselves ~20 operations from the coordinates),
@@ -165,6 +168,29 @@ static void chunking(void)
             CHECK(memcmp(Tc, T1, sizeof(double) * NELEM * nt) == 0);
             CHECK(memcmp(Sc, S1, sizeof(double) * NELEM * ns) == 0);
             CHECK(memcmp(Gc, G1, sizeof(double) * NELEM * nsig) == 0);
+#ifdef FT_CUDA_EMULATION
+            {
+                /* the cap is obeyed: exactly ceil(NELEM / cap) launches (one per chunk), counted by
+                 * arming the launch failure at that launch (fails) and one later (never reached) */
+                const int L = (int)((NELEM + caps[k] - 1) / caps[k]);
+                ft_emu_fail_launch(L);
+                CHECK(ft_cuda_thermal_batch(order, NELEM, X, kc, Tc, err, sizeof err) != 0);
+                ft_emu_fail_launch(L);
+                CHECK(ft_cuda_stiffness_batch(order, NELEM, X, E, nu, Sc, err, sizeof err) != 0);
+                ft_emu_fail_launch(L);
+                CHECK(ft_cuda_stress_batch(order, NELEM, X, E, nu, alpha, ncases, ue, dT, npts, lam, Gc, err, sizeof err) != 0);
+                ft_emu_fail_launch(L + 1);
+                CHECKF(ft_cuda_thermal_batch(order, NELEM, X, kc, Tc, err, sizeof err) == 0, "%s", err);
+                ft_emu_fail_launch(0);
+                ft_emu_fail_launch(L + 1);
+                CHECKF(ft_cuda_stiffness_batch(order, NELEM, X, E, nu, Sc, err, sizeof err) == 0, "%s", err);
+                ft_emu_fail_launch(0);
+                ft_emu_fail_launch(L + 1);
+                CHECKF(ft_cuda_stress_batch(order, NELEM, X, E, nu, alpha, ncases, ue, dT, npts, lam, Gc, err, sizeof err) == 0, "%s", err);
+                ft_emu_fail_launch(0);
+                CHECK(memcmp(Tc, T1, sizeof(double) * NELEM * nt) == 0);
+            }
+#endif
         }
         ft_cuda_set_max_chunk(-5); /* negative: no cap */
         CHECK(ft_cuda_max_chunk() == 0);
@@ -181,7 +207,16 @@ static void chunking(void)
         CHECK(memcmp(Tc, T1, sizeof(double) * NELEM * nt) == 0);
         CHECK(memcmp(Sc, S1, sizeof(double) * NELEM * ns) == 0);
         CHECK(memcmp(Gc, G1, sizeof(double) * NELEM * nsig) == 0);
-        ft_emu_set_device_memory(0);
+        /* and it did take more than one chunk: a failure armed at the second launch is reached */
+        ft_emu_fail_launch(2);
+        CHECK(ft_cuda_thermal_batch(order, NELEM, X, kc, Tc, err, sizeof err) != 0);
+        ft_emu_fail_launch(2);
+        CHECK(ft_cuda_stiffness_batch(order, NELEM, X, E, nu, Sc, err, sizeof err) != 0);
+        ft_emu_fail_launch(2);
+        CHECK(ft_cuda_stress_batch(order, NELEM, X, E, nu, alpha, ncases, ue, dT, npts, lam, Gc, err, sizeof err) != 0);
+        ft_emu_fail_launch(0);
+        CHECK(ft_emu_device_memory_used() == 0); /* every failed call freed its buffers */
+        ft_emu_set_device_memory(EMU_DEFAULT_MEMORY);
 #endif
         free(T1); free(Tc); free(S1); free(Sc); free(G1); free(Gc);
     }
@@ -267,6 +302,7 @@ static void injected_failures(void)
     CHECK_CONTEXT("after the failures");
     CHECKF(ft_cuda_thermal_batch(2, NELEM, X, kc, K, err, sizeof err) == 0, "%s", err);
     CHECK(memcmp(K, Kref, sizeof(double) * NELEM * 100) == 0);
+    CHECK(ft_emu_device_memory_used() == 0); /* nothing leaked on the failure paths */
     free(K);
     free(Kref);
 }
@@ -308,7 +344,7 @@ static void binding(void)
         CHECK(ft_cuda_bind_device(0, 4, desc, sizeof desc) == 0);
         CHECK(ft_cuda_stiffness_batch(2, 1, X, E, nu, K, err, sizeof err) != 0);
         CHECK_CONTAINS(err, "4 ranks share the device");
-        ft_emu_set_device_memory(0);
+        ft_emu_set_device_memory(EMU_DEFAULT_MEMORY);
     }
 #endif
     CHECK(ft_cuda_bind_device(0, 1, desc, sizeof desc) == 0); /* back to one rank per device */
