@@ -78,7 +78,7 @@ long ft_cuda_max_chunk(void);
  * Remembers how many local ranks share the chosen device (the exact count of local ranks r
  * with r % ndev == device), and the wrappers size their chunks by free memory / that count, so
  * k ranks on one GPU never ask for more than it has. Writes "rank r -> device d (k ranks share
- * it)" (or why there is no device) into desc[len]. Returns 0 on success or when there is no
+ * it)" ("(1 rank uses it)" when alone; or why there is no device) into desc[len]. Returns 0 on success or when there is no
  * device (nothing bound; the CPU backend is unaffected); 1 on invalid arguments (local_rank
  * outside [0, local_size)) or a failed cudaSetDevice, with the reason in desc. */
 int ft_cuda_bind_device(int local_rank, int local_size, char *desc, size_t len);

@@ -71,8 +71,8 @@ extern "C" int ft_cuda_bind_device(int local_rank, int local_size, char *desc, s
     }
     /* local ranks r with r % ndev == dev: the exact count, not the ceiling */
     g_sharers = local_size / ndev + (dev < local_size % ndev ? 1 : 0);
-    ft__cuda_set_err(desc, len, "rank %d -> device %d (%d rank%s share it)", local_rank, dev, g_sharers,
-                     g_sharers == 1 ? "" : "s");
+    ft__cuda_set_err(desc, len, "rank %d -> device %d (%d %s it)", local_rank, dev, g_sharers,
+                     g_sharers == 1 ? "rank uses" : "ranks share");
     return 0;
 }
 
