@@ -55,7 +55,8 @@ int            FtCudaDeviceCount(void);
 void           FtCudaDescribe(char *buf, size_t len);
 /* Binds this rank to one CUDA device (local rank on its node modulo the device count; the element
  * kernels then size their chunks by the device's free memory / the ranks sharing it). Collective on
- * comm; called once at start-up, after PetscInitialize. Without a device nothing is bound. */
+ * comm; called once at start-up, after PetscInitialize. Without a device, or when binding fails,
+ * nothing is bound and FtBackendBinding says why (not an error: the CPU backend needs no device). */
 PetscErrorCode FtBackendBindDevice(MPI_Comm comm);
 /* This rank's binding, "rank r -> device d (k ranks share it)" or why there is none ("" before
  * FtBackendBindDevice). */

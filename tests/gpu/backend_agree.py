@@ -16,14 +16,16 @@ Tolerance:
     relative; the solves are direct (MUMPS LU), so the fields then differ by ~cond(K) * 1e-15
     relative (cond ~1e6..1e7 for these meshes): tolerance 1e-8 of each field's largest value, as
     for the partition tests (tests/e2e/ranks_agree.py).
-In emulation it also checks that the thermal kernel really runs on the cuda backend: with the
-first kernel launch made to fail (FT_EMU_FAIL_LAUNCH=1: the conductivity kernel comes first), the
-run must fail naming the element conductivity on the cuda backend.
+A malformed FTWIN_CUDA_MAX_CHUNK must stop the run with a message naming it. In emulation it also
+checks, with injected launch failures (FT_EMU_FAIL_LAUNCH), that the conductivity kernel really runs
+on the cuda backend (the first launch is its), that FTWIN_CUDA_MAX_CHUNK=5 splits it into several
+launches, and that `mpirun -n 2 ftwin info` shows both ranks bound to the one device, sharing it.
 
 Exits 77 (skipped) when `ftwin info` shows neither the CUDA emulation nor a CUDA device."""
 import argparse
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -37,6 +39,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--ftwin", required=True)
 ap.add_argument("--source", required=True, help="the source tree (for tests/e2e)")
 ap.add_argument("--out", required=True)
+ap.add_argument("--mpirun", default="mpirun")
 a = ap.parse_args()
 
 info = subprocess.run([a.ftwin, "info"], capture_output=True, text=True)
@@ -98,9 +101,26 @@ for order in (1, 2):
                     diff = "max rel diff %.3e" % (np.abs(v1 - v2).max() / max(scale, 1e-300))
                 check(ok and scale > 0, "P%d %s vs cpu: %s %s (max |value| %.3e)" % (order, what, n, diff, scale))
 
+case = os.path.join(a.out, "block_p1.yaml")
+_, p = run(case, "cuda", "p1_cuda_bad_chunk", {"FTWIN_CUDA_MAX_CHUNK": "five"}, expect_ok=False)
+check(p.returncode != 0 and "FTWIN_CUDA_MAX_CHUNK='five'" in p.stdout + p.stderr,
+      "a malformed FTWIN_CUDA_MAX_CHUNK stops the run with a message naming it")
 if emulated:
-    case = os.path.join(a.out, "block_p1.yaml")
     _, p = run(case, "cuda", "p1_cuda_fail", {"FT_EMU_FAIL_LAUNCH": "1"}, expect_ok=False)
     check(p.returncode != 0 and "element conductivity on the cuda backend failed" in p.stdout + p.stderr,
           "the thermal kernel runs on the cuda backend (an injected launch failure stops the conduction solve)")
+    # the cap reaches the kernels: 254 elements in chunks of 5 make the 2nd launch a conductivity one
+    # (without the cap the conductivity is one launch and the 2nd is the stiffness kernel's)
+    _, p = run(case, "cuda", "p1_cuda_fail2", {"FT_EMU_FAIL_LAUNCH": "2", "FTWIN_CUDA_MAX_CHUNK": "5"}, expect_ok=False)
+    check(p.returncode != 0 and "element conductivity on the cuda backend failed" in p.stdout + p.stderr,
+          "FTWIN_CUDA_MAX_CHUNK=5 splits the conductivity kernel into several launches")
+    _, p = run(case, "cuda", "p1_cuda_fail2_nocap", {"FT_EMU_FAIL_LAUNCH": "2"}, expect_ok=False)
+    check(p.returncode != 0 and "element stiffness on the cuda backend failed" in p.stdout + p.stderr,
+          "without the cap the conductivity kernel is one launch (the 2nd launch is the stiffness kernel's)")
+    # two ranks on the one emulated device: both bound to device 0, sharing it
+    p = subprocess.run(shlex.split(a.mpirun) + ["-n", "2", a.ftwin, "info"], capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0 and "rank 0 -> device 0 (2 ranks share it)" in p.stdout
+          and "rank 1 -> device 0 (2 ranks share it)" in p.stdout, "2 ranks: each bound to device 0, 2 sharing it")
+    if p.returncode != 0 or "rank 1 -> device 0" not in p.stdout:
+        print(p.stdout[-2000:], p.stderr[-2000:])
 check.done()

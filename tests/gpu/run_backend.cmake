@@ -4,5 +4,5 @@
 # solves; tests/gpu/backend_agree.py says why). Skipped (77) where the cuda backend cannot run.
 add_test(NAME gpu.run_backend
   COMMAND ${FTWIN_PYTHON} ${CMAKE_SOURCE_DIR}/tests/gpu/backend_agree.py --ftwin ${FTWIN_BIN}
-          --source ${CMAKE_SOURCE_DIR} --out ${FTWIN_TEST_OUT}/gpu/run_backend)
-set_tests_properties(gpu.run_backend PROPERTIES LABELS "gpu;e2e" SKIP_RETURN_CODE 77 TIMEOUT 900)
+          --source ${CMAKE_SOURCE_DIR} --mpirun "${FTWIN_MPIRUN}" --out ${FTWIN_TEST_OUT}/gpu/run_backend)
+set_tests_properties(gpu.run_backend PROPERTIES LABELS "gpu;e2e;mpi" PROCESSORS 2 SKIP_RETURN_CODE 77 TIMEOUT 900)
