@@ -76,7 +76,7 @@ PetscErrorCode FtBackendBindDevice(MPI_Comm comm)
   if (ft_cuda_bind_device(local_rank, local_size, ft_binding, sizeof ft_binding)) {
     char why[256];
     snprintf(why, sizeof why, "%s", ft_binding);
-    snprintf(ft_binding, sizeof ft_binding, "rank %d: no device bound (%s)", (int)local_rank, why);
+    snprintf(ft_binding, sizeof ft_binding, "rank %d: no device bound (%.200s)", (int)local_rank, why);
   }
   PetscFunctionReturn(0);
 }
