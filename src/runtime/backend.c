@@ -1,6 +1,7 @@
 #include "runtime/backend.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "build_info.h"
@@ -96,6 +97,10 @@ PetscErrorCode FtBackendSelect(const char *request, const FtBackend **backend)
     PetscCheck(ndev > 0, PETSC_COMM_WORLD, PETSC_ERR_SUP, "--backend cuda: no CUDA device is visible (ftwin info lists devices)");
     *backend = &ft_backends[FT_BACKEND_CUDA];
   } else SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "--backend: unknown backend '%s' (known: auto, cpu, cuda)", request);
+  /* a malformed chunk cap is the user's input: refused here, on every rank, before any kernel */
+  PetscCheck((*backend)->kind != FT_BACKEND_CUDA || ft_cuda_max_chunk() >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "FTWIN_CUDA_MAX_CHUNK='%s' is not a non-negative integer (elements per chunk of the cuda kernels; 0 = sized by free device memory)",
+             getenv("FTWIN_CUDA_MAX_CHUNK"));
   if ((*backend)->kind == FT_BACKEND_CUDA && !ft_binding_logged) { /* rank 0's binding, once per process */
     ft_binding_logged = 1;
     PetscCall(FtLogInfo("cuda backend: %s", ft_binding));

@@ -103,8 +103,11 @@ for order in (1, 2):
 
 case = os.path.join(a.out, "block_p1.yaml")
 _, p = run(case, "cuda", "p1_cuda_bad_chunk", {"FTWIN_CUDA_MAX_CHUNK": "five"}, expect_ok=False)
-check(p.returncode != 0 and "FTWIN_CUDA_MAX_CHUNK='five'" in p.stdout + p.stderr,
-      "a malformed FTWIN_CUDA_MAX_CHUNK stops the run with a message naming it")
+check(p.returncode != 0 and "ftwin: error: FTWIN_CUDA_MAX_CHUNK='five' is not a non-negative integer" in p.stderr
+      and "PETSC ERROR" not in p.stdout + p.stderr and not os.path.exists(os.path.join(a.out, "p1_cuda_bad_chunk.h5")),
+      "a malformed FTWIN_CUDA_MAX_CHUNK stops the run before it starts, with one line naming it")
+if "ftwin: error: FTWIN_CUDA_MAX_CHUNK" not in p.stderr:
+    print(p.stdout[-2000:], p.stderr[-2000:])
 if emulated:
     _, p = run(case, "cuda", "p1_cuda_fail", {"FT_EMU_FAIL_LAUNCH": "1"}, expect_ok=False)
     check(p.returncode != 0 and "element conductivity on the cuda backend failed" in p.stdout + p.stderr,
