@@ -13,7 +13,8 @@ int ft_cuda_thermal_batch(int order, int nelem, const double *X, const double *k
   return 1;
 }
 
-/* kept so that ft_cuda_max_chunk reports what was set, as in a CUDA build (no kernel uses it) */
+/* kept so that ft_cuda_max_chunk reports what was set (no kernel uses it; FTWIN_CUDA_MAX_CHUNK is
+ * read by the CUDA builds only) */
 void ft_cuda_set_max_chunk(long elements) { ft_no_cuda_max_chunk = elements > 0 ? elements : 0; }
 long ft_cuda_max_chunk(void) { return ft_no_cuda_max_chunk; }
 
