@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../ft_fatigue_batch.h"
+#include "ft_cpu_simd.h"
 
 #if defined(_OPENMP)
 #define FT_OMP_PARALLEL _Pragma("omp parallel")
@@ -151,28 +152,43 @@ int ft_cpu_fatigue_batch_spill(int nnodes, int ld, int nchan, const double *S, i
     const int nc = ft_equivalent_channels(eq_kind);
     const size_t kstride = (size_t)ld * 6;
     int rc = check_args(nnodes, ld, nchan, S, nsteps, L, eq_kind, par);
-    int out_of_memory = 0;
+    int out_of_memory = 0, block, nblocks;
+    long long nunits;
+    FtCpuFatigueBlockFn block_fn;
     FtFatigueParams pk;
     if (rc) return rc;
     par = prepared(par, &pk);
     if (nnodes == 0 || nsteps == 0) return FT_BATCH_OK;
     if (!rf || !acc) return FT_BATCH_EARGS;
+    /* the vector path (ft_cpu_fatigue_simd.c): blocks of W nodes, then the nnodes % W
+     * nodes left over by the scalar kernel; W = 1, no block function: the scalar kernel */
+    block = ft__cpu_fatigue_simd_choose(eq_kind, &block_fn);
+    nblocks = block_fn ? nnodes / block : 0;
+    nunits = (long long)nblocks + (long long)(nnodes - nblocks * block);
     FT_OMP_PARALLEL
     {
         /* per-thread coefficient scratch of the critical plane (nchan x planes) */
         const int cp = ft_eq_base(eq_kind) == FT_EQ_CRITICAL_PLANE;
         double *C = cp ? (double *)malloc((size_t)nchan * (size_t)nc * sizeof *C) : NULL;
-        long long i;
+        long long u;
         FT_OMP_FOR_NODES
-        for (i = 0; i < (long long)nnodes; i++) {
+        for (u = 0; u < nunits; u++) {
+            size_t i;
             if (cp && !C) {
                 FT_OMP_ATOMIC_WRITE
                 out_of_memory = 1; /* every thread still runs the loop (omp for rule) */
                 continue;
             }
-            fatigue_node(nchan, nsteps, S + 6 * (size_t)i, kstride, L, eq_kind, par, C,
-                         rf + (size_t)i * (size_t)nc, SP_AT(spill, (size_t)i * (size_t)nc),
-                         acc + (size_t)i * (size_t)nc);
+            if (u < nblocks) { /* one signal per node (nc == 1) */
+                i = (size_t)u * (size_t)block;
+                block_fn(nchan, nsteps, S + 6 * i, kstride, L, eq_kind, par, rf + i,
+                         SP_AT(spill, i), acc + i);
+                continue;
+            }
+            i = (size_t)nblocks * (size_t)block + (size_t)(u - nblocks);
+            fatigue_node(nchan, nsteps, S + 6 * i, kstride, L, eq_kind, par, C,
+                         rf + i * (size_t)nc, SP_AT(spill, i * (size_t)nc),
+                         acc + i * (size_t)nc);
         }
         free(C);
     }
