@@ -40,14 +40,21 @@ static void ftv_reserve(FtRainflowState *s, FtRfSpill *sp)
         (void)ft_rf_spill_reserve(sp);
 }
 
-static __attribute__((noinline)) void ftv_reversal(FtRainflowState *s, FtRfSpill *sp, double r,
-                                                   const FtFatigueParams *par, FtDamageAcc *acc)
+/* The queued reversals r[0..n) of one signal through the residue, in order. */
+static __attribute__((noinline)) void ftv_flush(FtRainflowState *s, FtRfSpill *sp,
+                                                const double *r, int n,
+                                                const FtFatigueParams *par, FtDamageAcc *acc)
 {
     FtCycleSink k = ft__rf_sink(acc, par, 0, 0, 0, sp);
-    ftv_reserve(s, sp);
-    ft__rf_reversal(s, r, &k);
+    int i;
+    for (i = 0; i < n; i++) {
+        ftv_reserve(s, sp);
+        ft__rf_reversal(s, r[i], &k);
+    }
 }
 
+/* steps per queue flush (a lane queues at most one reversal per step) */
+#define FTV_CHUNK 64
 
 typedef double ftv_v2d __attribute__((vector_size(16)));
 typedef long long ftv_v2l __attribute__((vector_size(16)));
