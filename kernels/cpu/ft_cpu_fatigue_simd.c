@@ -40,20 +40,38 @@ static void ftv_reserve(FtRainflowState *s, FtRfSpill *sp)
         (void)ft_rf_spill_reserve(sp);
 }
 
-/* The queued reversals r[0..n) of one signal through the residue, in order. */
+/* The queued reversals of one signal through the residue, in step order: the reversal of
+ * step i (bit i of bits) is v[i * stride]. */
 static __attribute__((noinline)) void ftv_flush(FtRainflowState *s, FtRfSpill *sp,
-                                                const double *r, int n,
+                                                const double *v, int stride,
+                                                unsigned long long bits,
                                                 const FtFatigueParams *par, FtDamageAcc *acc)
 {
     FtCycleSink k = ft__rf_sink(acc, par, 0, 0, 0, sp);
-    int i;
-    for (i = 0; i < n; i++) {
+    while (bits) {
+        const int i = __builtin_ctzll(bits);
+        bits &= bits - 1;
         ftv_reserve(s, sp);
-        ft__rf_reversal(s, r[i], &k);
+        ft__rf_reversal(s, v[(size_t)i * (size_t)stride], &k);
     }
 }
 
-/* steps per queue flush (a lane queues at most one reversal per step) */
+/* 8 x 8 bit matrix transpose (Hacker's Delight, transpose8): bit j of byte i <-> bit i of
+ * byte j (here: byte = step, bit = lane  ->  byte = lane, bit = step) */
+static inline unsigned long long ftv_transpose8(unsigned long long x)
+{
+    unsigned long long t;
+    t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAull;
+    x = x ^ t ^ (t << 7);
+    t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCull;
+    x = x ^ t ^ (t << 14);
+    t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0ull;
+    x = x ^ t ^ (t << 28);
+    return x;
+}
+
+/* steps per queue flush (a lane queues at most one reversal per step; the lane masks of a
+ * chunk are 64-bit words) */
 #define FTV_CHUNK 64
 
 typedef double ftv_v2d __attribute__((vector_size(16)));
