@@ -17,6 +17,10 @@
  * the compiler to contract a * b + c into an FMA). Checked by kernels/tests/
  * test_fatigue_simd.c. The critical plane stays on the scalar by-coefficient path.
  *
+ * Built only where the compiler targets x86-64 with GNU C vector extensions (GCC, clang) and
+ * FT_NO_SIMD is not defined (-DFT_NO_SIMD: the portable build, as on other architectures:
+ * the scalar kernel only, every request of a vector path answered "scalar").
+ *
  * Choice: FTWIN_SIMD (environment, read once, at the first call) = off | scalar | auto | sse2
  * | avx2 | avx512 (a path the CPU lacks falls back to the best it has; unset or unknown:
  * auto), or ft_cpu_fatigue_set_simd / ft_cpu_fatigue_set_simd_path, which override it. */
@@ -26,7 +30,7 @@
 #include "../ft_fatigue_batch.h"
 #include "ft_cpu_simd.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(FT_NO_SIMD)
 #include <immintrin.h>
 #define FTV_HAVE_X86 1
 

@@ -3,7 +3,7 @@
  *
  * Build and run (from the repository root):
  *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_fatigue.c \
- *       kernels/cpu/ft_cpu_fatigue.c -lblas -lm -o /tmp/test_fatigue && /tmp/test_fatigue
+ *       kernels/cpu/ft_cpu_fatigue.c kernels/cpu/ft_cpu_fatigue_simd.c -lblas -lm -o /tmp/test_fatigue && /tmp/test_fatigue
  *
  * Every failed CHECK prints file:line and the values; the last line is exactly
  * "N passed, N failed" and the exit status is non-zero if anything failed.
