@@ -217,7 +217,7 @@ int ft__cpu_fatigue_simd_choose(int eq_kind, FtCpuFatigueBlockFn *fn)
     const int path = ftv_current();
     *fn = NULL;
     if (eq_kind != FT_EQ_SIGNED_VON_MISES && eq_kind != FT_EQ_SIGNED_VON_MISES_TRACE &&
-        eq_kind != FT_EQ_MAX_ABS_PRINCIPAL)
+        eq_kind != FT_EQ_MAX_ABS_PRINCIPAL && ft_eq_planes(eq_kind) == 0)
         return 1;
 #if defined(FTV_HAVE_X86)
     switch (path) {

@@ -3,8 +3,8 @@
  * ft_cpu_fatigue_batch / _spill): every vector path the CPU has (sse2, avx2, avx512) must
  * leave bit-identical rainflow states, spills, damage accumulators (damage, cycles, flags)
  * and per-node damage, on random inputs: all equivalent kinds that have a vector path (signed
- * von Mises, its trace variant, max |principal|; the critical plane is checked to stay on the
- * scalar path), all mean-stress corrections x both compressive-mean conventions x all S-N
+ * von Mises, its trace variant, max |principal|, the critical plane with 3..64 planes, whose
+ * lanes are planes), all mean-stress corrections x both compressive-mean conventions x all S-N
  * forms, node counts that are not multiples of the width (1, 3, 5, 7, 9, 37), the same
  * history in 1, 2 and odd chunks (states compared after every chunk), hysteresis gates,
  * NaN samples (a whole step) and lane-specific infinities (overflowing nodes), and ring-up +
@@ -28,14 +28,14 @@
 #include "ft_fatigue_batch.h"
 #include "check.h"
 
-enum { MAXN = 40, MAXCH = 4, MAXT = 1400 };
+enum { MAXN = 40, MAXCH = 4, MAXT = 1400, MAXNC = 64, MAXSIG = MAXN * MAXNC };
 
 static double S_in[MAXCH * MAXN * 6], L_in[MAXT * MAXCH];
 
 typedef struct {
-    FtRainflowState rf[MAXN];
-    FtRfSpill sp[MAXN];
-    FtDamageAcc acc[MAXN];
+    FtRainflowState rf[MAXSIG]; /* [node][channel] */
+    FtRfSpill sp[MAXSIG];
+    FtDamageAcc acc[MAXSIG];
     double D[MAXN];
     int worst[MAXN];
 } Run;
@@ -71,21 +71,27 @@ static int run_chunk(Run *r, int nn, int ld, int nch, int t0, int t1, int kind,
                      const FtFatigueParams *p, int spill, int split)
 {
     const double *L = L_in + (size_t)t0 * nch;
+    const int o = split * ft_equivalent_channels(kind);
     int rc = ft_cpu_fatigue_batch_spill(split, ld, nch, S_in, t1 - t0, L, kind, p, r->rf,
                                         spill ? r->sp : NULL, r->acc);
     rc |= ft_cpu_fatigue_batch_spill(nn - split, ld, nch, S_in + 6 * split, t1 - t0, L, kind, p,
-                                     r->rf + split, spill ? r->sp + split : NULL,
-                                     r->acc + split);
+                                     r->rf + o, spill ? r->sp + o : NULL, r->acc + o);
     return rc;
 }
 
-/* bit-identical results of two runs (states incl. the unused residue slots, spills, accs;
- * with_D: the per-node damage too) */
-static int same_runs(const Run *a, const Run *b, int nn, int spill, int with_D, char *why,
-                     size_t len)
+/* bit-identical results of two runs (states incl. the unused residue slots, spills, accs of
+ * the nsig signals; with_D: the per-node damage of the nn nodes too) */
+static int same_runs(const Run *a, const Run *b, int nn, int nsig, int spill, int with_D,
+                     char *why, size_t len)
 {
     int i;
-    for (i = 0; i < nn; i++) {
+    for (i = 0; i < nn; i++)
+        if (with_D &&
+            (memcmp(a->D + i, b->D + i, sizeof a->D[i]) || a->worst[i] != b->worst[i])) {
+            snprintf(why, len, "node %d: damage %.17g/%.17g", i, a->D[i], b->D[i]);
+            return 0;
+        }
+    for (i = 0; i < nsig; i++) {
         if (memcmp(a->rf + i, b->rf + i, sizeof a->rf[i])) {
             snprintf(why, len, "node %d: rainflow state (n %d/%d, nrev %lld/%lld, flags %u/%u, "
                      "dir %d/%d, cand %.17g/%.17g)", i, a->rf[i].n, b->rf[i].n, a->rf[i].nrev,
@@ -96,10 +102,6 @@ static int same_runs(const Run *a, const Run *b, int nn, int spill, int with_D, 
         if (memcmp(a->acc + i, b->acc + i, sizeof a->acc[i])) {
             snprintf(why, len, "node %d: damage accumulator (damage %.17g/%.17g, cycles %g/%g)",
                      i, a->acc[i].damage, b->acc[i].damage, a->acc[i].cycles, b->acc[i].cycles);
-            return 0;
-        }
-        if (with_D && (memcmp(a->D + i, b->D + i, sizeof a->D[i]) || a->worst[i] != b->worst[i])) {
-            snprintf(why, len, "node %d: damage %.17g/%.17g", i, a->D[i], b->D[i]);
             return 0;
         }
         if (spill && (a->sp[i].n != b->sp[i].n || a->sp[i].cap != b->sp[i].cap ||
@@ -125,11 +127,12 @@ static void compare(const char *what, int nn, int ld, int nch, int nt, int kind,
                     const FtFatigueParams *p, double gate, int spill, const int *cuts,
                     int ncuts, int split)
 {
+    const int nc = ft_equivalent_channels(kind), nsig = nn * nc;
     int q, i, c, ok = 1, rc = 0, t0 = 0;
     char why[256] = "";
     const char *bad = "";
     memset(&run_ref, 0, sizeof run_ref);
-    ft_cpu_fatigue_init(nn, gate, run_ref.rf, run_ref.acc);
+    ft_cpu_fatigue_init(nsig, gate, run_ref.rf, run_ref.acc);
     for (q = 0; q < npaths_run; q++) run_vec[q] = run_ref;
     for (c = 0; c < ncuts && ok; c++) {
         CHECK(ft_cpu_fatigue_set_simd(0) == 0);
@@ -137,21 +140,21 @@ static void compare(const char *what, int nn, int ld, int nch, int nt, int kind,
         for (q = 0; q < npaths_run && ok; q++) {
             ft_cpu_fatigue_set_simd_path(run_paths[q]);
             rc |= run_chunk(run_vec + q, nn, ld, nch, t0, cuts[c], kind, p, spill, split);
-            ok = same_runs(&run_ref, run_vec + q, nn, spill, 0, why, sizeof why);
+            ok = same_runs(&run_ref, run_vec + q, nn, nsig, spill, 0, why, sizeof why);
             if (!ok) bad = run_paths[q];
         }
         t0 = cuts[c];
     }
     CHECK(rc == 0);
-    rc = ft_cpu_fatigue_damage_spill(nn, 1, run_ref.rf, spill ? run_ref.sp : NULL, run_ref.acc,
+    rc = ft_cpu_fatigue_damage_spill(nn, nc, run_ref.rf, spill ? run_ref.sp : NULL, run_ref.acc,
                                      p, run_ref.D, run_ref.worst);
     for (q = 0; q < npaths_run; q++) {
         CHECK_STR(ft_cpu_fatigue_set_simd_path(run_paths[q]) == 0 ? ft_cpu_fatigue_simd_name()
                                                                   : "?",
                   run_paths[q]);
-        rc |= ft_cpu_fatigue_damage_spill(nn, 1, run_vec[q].rf, spill ? run_vec[q].sp : NULL,
+        rc |= ft_cpu_fatigue_damage_spill(nn, nc, run_vec[q].rf, spill ? run_vec[q].sp : NULL,
                                           run_vec[q].acc, p, run_vec[q].D, run_vec[q].worst);
-        if (ok && !same_runs(&run_ref, run_vec + q, nn, spill, 1, why, sizeof why)) {
+        if (ok && !same_runs(&run_ref, run_vec + q, nn, nsig, spill, 1, why, sizeof why)) {
             ok = 0;
             bad = run_paths[q];
         }
@@ -163,14 +166,14 @@ static void compare(const char *what, int nn, int ld, int nch, int nt, int kind,
            p->mean_compr, why);
     ncases++;
     nsteps_total += (long long)nn * nt;
-    for (i = 0; i < nn; i++) {
+    for (i = 0; i < nsig; i++) {
         nrev_total += run_ref.rf[i].nrev;
         if (spill && run_ref.sp[i].cap > 0) nspilled++;
         if (run_ref.rf[i].flags & FT_RF_ERR_OVERFLOW) noverflow++;
         if (run_ref.rf[i].flags & FT_RF_ERR_NAN) nnan++;
     }
-    free_spills(&run_ref, nn);
-    for (q = 0; q < npaths_run; q++) free_spills(run_vec + q, nn);
+    free_spills(&run_ref, nsig);
+    for (q = 0; q < npaths_run; q++) free_spills(run_vec + q, nsig);
 }
 
 /* chunk ends for a history of nt steps: pattern 0 whole, 1 two, 2 random odd lengths, 3
@@ -324,33 +327,43 @@ static void test_plateaus(void)
         }
 }
 
-/* the critical plane has no vector path: the choice must say so, and the kernel agree */
-static void test_critical_plane_scalar(void)
+/* the critical plane: lanes are the planes of a node (W at a time, the np % W left over by
+ * the scalar loop): plane counts below, at and above the widths, random inputs with NaN /
+ * overflowing nodes, gates, chunks, spills, every S-N form */
+static void test_critical_plane(void)
 {
-    int cuts[1] = {200};
-    FtFatigueParams p;
-    params(&p, 0, FT_MSC_GOODMAN, 0);
-    fill_S(9, 9, 3, 0);
-    fill_L(200, 3, 0);
+    static const int nps[7] = {3, 7, 9, 16, 25, 40, 64};
+    int r, cuts[MAXT];
+    for (r = 0; r < 28; r++) {
+        FtFatigueParams p;
+        const int np = nps[r % 7];
+        const int kind = np == 25 ? FT_EQ_CRITICAL_PLANE : ft_eq_critical_plane(np);
+        const int nn = irand(1, 9), nch = irand(1, MAXCH), nt = irand(100, 400);
+        const int nan = r % 3 == 0, ncuts = make_cuts(nt, r % 4, cuts);
+        params(&p, r % 4, r % 7, r % 2);
+        fill_S(nn, nn, nch, nan);
+        fill_L(nt, nch, nan);
+        compare("critical plane", nn, nn, nch, nt, kind, &p, r % 5 == 1 ? 10.0 : 0.0, r % 2,
+                cuts, ncuts, irand(0, nn));
+    }
+    /* the ring-down on every plane of 13 nodes (spill and bounded overflow) */
     {
-        /* compare() works on one signal per node; the critical plane has 25: the scalar and
-         * vector choices both run the same scalar code, checked on the damage per node */
-        const int nc = ft_equivalent_channels(FT_EQ_CRITICAL_PLANE);
-        FtRainflowState *rf = calloc((size_t)9 * nc, sizeof *rf);
-        FtDamageAcc *acc = calloc((size_t)9 * nc, sizeof *acc);
-        double D0[9], D1[9];
-        int w[9], pass;
-        for (pass = 0; pass < 2; pass++) {
-            if (pass == 0) ft_cpu_fatigue_set_simd(0);
-            else ft_cpu_fatigue_set_simd_path(npaths_run ? run_paths[npaths_run - 1] : "off");
-            ft_cpu_fatigue_init(9 * nc, 0.0, rf, acc);
-            CHECK(ft_cpu_fatigue_batch(9, 9, 3, S_in, cuts[0], L_in, FT_EQ_CRITICAL_PLANE, &p, rf,
-                                       acc) == 0);
-            CHECK(ft_cpu_fatigue_damage(9, nc, rf, acc, &p, pass ? D1 : D0, w) == 0);
+        const int nrev = 5 * FT_RF_MAX_RESIDUE + 200, nt = 2 * nrev;
+        int t, spill;
+        FtFatigueParams p;
+        params(&p, 0, FT_MSC_NONE, FT_MEAN_COMPR_ZERO);
+        for (t = 0; t < nt; t++) {
+            const int rr = t / 2;
+            const double a = 1.0 - 0.0025 * rr / 2.5;
+            L_in[(size_t)t * 2] = (t % 2) ? 0.3 : (rr % 2 ? -1.0 : 1.0) * a + 0.3;
+            L_in[(size_t)t * 2 + 1] = 1e-4 * sin(0.37 * t);
         }
-        CHECK(memcmp(D0, D1, sizeof D0) == 0);
-        free(rf);
-        free(acc);
+        for (spill = 0; spill < 2; spill++) {
+            const int ncuts = make_cuts(nt, 2, cuts);
+            fill_S(13, 13, 2, 0);
+            compare("critical plane ring-down", 13, 13, 2, nt, FT_EQ_CRITICAL_PLANE, &p, 0.0,
+                    spill, cuts, ncuts, 6);
+        }
     }
 }
 
@@ -393,7 +406,7 @@ int main(void)
     test_node_counts();
     test_ring();
     test_plateaus();
-    test_critical_plane_scalar();
+    test_critical_plane();
     printf("  %lld cases, %lld node-steps, %lld reversals, %lld signals spilled, %lld with "
            "bounded overflow, %lld with NaN samples\n",
            ncases, nsteps_total, nrev_total, nspilled, noverflow, nnan);
