@@ -5,7 +5,7 @@
  * and per-node damage, on random inputs: all equivalent kinds that have a vector path (signed
  * von Mises, its trace variant, max |principal|, the critical plane with 3..64 planes, whose
  * lanes are planes), all mean-stress corrections x both compressive-mean conventions x all S-N
- * forms, node counts that are not multiples of the width (1, 3, 5, 7, 9, 37), the same
+ * forms, 1..64 load channels, node counts that are not multiples of the width (1..40), the same
  * history in 1, 2 and odd chunks (states compared after every chunk), hysteresis gates,
  * NaN samples (a whole step) and lane-specific infinities (overflowing nodes), and ring-up +
  * ring-down histories of more than 2 FT_RF_MAX_RESIDUE reversals with and without spills.
@@ -28,7 +28,7 @@
 #include "ft_fatigue_batch.h"
 #include "check.h"
 
-enum { MAXN = 40, MAXCH = 4, MAXT = 1400, MAXNC = 64, MAXSIG = MAXN * MAXNC };
+enum { MAXN = 40, MAXCH = FT_FATIGUE_MAX_CHANNELS, MAXT = 1400, MAXNC = 64, MAXSIG = MAXN * MAXNC };
 
 static double S_in[MAXCH * MAXN * 6], L_in[MAXT * MAXCH];
 
@@ -245,7 +245,7 @@ static void test_random(void)
                 for (q = 0; q < 3; q++) {
                     FtFatigueParams p;
                     const int nn = nns[irand(0, 5)], ld = nn + irand(0, 3);
-                    const int nch = irand(1, MAXCH), nt = irand(200, 700);
+                    const int nch = irand(1, 6), nt = irand(200, 700);
                     const int nan = irand(0, 2) == 0, pattern = irand(0, 2);
                     const double gate = irand(0, 2) == 0 ? 30.0 * urand() : 0.0;
                     const int ncuts = make_cuts(nt, pattern, cuts);
@@ -338,7 +338,7 @@ static void test_critical_plane(void)
         FtFatigueParams p;
         const int np = nps[r % 7];
         const int kind = np == 25 ? FT_EQ_CRITICAL_PLANE : ft_eq_critical_plane(np);
-        const int nn = irand(1, 9), nch = irand(1, MAXCH), nt = irand(100, 400);
+        const int nn = irand(1, 9), nch = irand(1, 6), nt = irand(100, 400);
         const int nan = r % 3 == 0, ncuts = make_cuts(nt, r % 4, cuts);
         params(&p, r % 4, r % 7, r % 2);
         fill_S(nn, nn, nch, nan);
@@ -365,6 +365,22 @@ static void test_critical_plane(void)
                     spill, cuts, ncuts, 6);
         }
     }
+}
+
+/* many load channels (up to FT_FATIGUE_MAX_CHANNELS: the block's transposed unit stresses) */
+static void test_many_channels(void)
+{
+    static const int nchs[3] = {7, 17, FT_FATIGUE_MAX_CHANNELS};
+    int r, q, cuts[MAXT];
+    FtFatigueParams p;
+    params(&p, 1, FT_MSC_SWT, FT_MEAN_COMPR_ZERO);
+    for (r = 0; r < 3; r++)
+        for (q = 0; q < 4; q++) {
+            const int nn = 11, nt = 250, ncuts = make_cuts(nt, 2, cuts);
+            fill_S(nn, nn, nchs[r], 0);
+            fill_L(nt, nchs[r], 1);
+            compare("many channels", nn, nn, nchs[r], nt, q, &p, 0.0, 1, cuts, ncuts, 5);
+        }
 }
 
 int main(void)
@@ -407,6 +423,7 @@ int main(void)
     test_ring();
     test_plateaus();
     test_critical_plane();
+    test_many_channels();
     printf("  %lld cases, %lld node-steps, %lld reversals, %lld signals spilled, %lld with "
            "bounded overflow, %lld with NaN samples\n",
            ncases, nsteps_total, nrev_total, nspilled, noverflow, nnan);
