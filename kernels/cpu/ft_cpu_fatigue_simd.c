@@ -45,19 +45,51 @@ static void ftv_reserve(FtRainflowState *s, FtRfSpill *sp)
 }
 
 /* The queued reversals of one signal through the residue, in step order: the reversal of
- * step i (bit i of bits) is v[i * stride]. */
+ * step i (bit i of bits) is v[i * stride]. Each is ft__rf_reversal with the spill growth of
+ * cpu_push before it (ftv_reserve); while the spill is empty and the inline residue not full
+ * (all but ring-downs), that is exactly the loop below (steps 2-5, the retained point pushed;
+ * ftv_reserve does nothing there), with the residue length and the reversal count kept in
+ * registers across the queue; otherwise the call itself. */
 static __attribute__((noinline)) void ftv_flush(FtRainflowState *s, FtRfSpill *sp,
                                                 const double *v, int stride,
                                                 unsigned long long bits,
                                                 const FtFatigueParams *par, FtDamageAcc *acc)
 {
     FtCycleSink k = ft__rf_sink(acc, par, 0, 0, 0, sp);
+    double *res = s->res;
+    int n = s->n;
+    long long nrev = s->nrev;
     while (bits) {
         const int i = __builtin_ctzll(bits);
+        const double r = v[(size_t)i * (size_t)stride];
         bits &= bits - 1;
-        ftv_reserve(s, sp);
-        ft__rf_reversal(s, v[(size_t)i * (size_t)stride], &k);
+        if (n == FT_RF_MAX_RESIDUE || (sp && sp->n > 0)) { /* full residue or a spill */
+            s->n = n;
+            s->nrev = nrev;
+            ftv_reserve(s, sp);
+            ft__rf_reversal(s, r, &k);
+            n = s->n;
+            nrev = s->nrev;
+            continue;
+        }
+        nrev++;
+        while (n >= 2) {
+            const double X = fabs(r - res[n - 1]);
+            const double Y = fabs(res[n - 1] - res[n - 2]);
+            if (X < Y) break;
+            if (n == 2) { /* Y contains S (the spill is empty) */
+                ft__rf_emit(&k, res[0], res[1], 0.5);
+                res[0] = res[1];
+                n = 1;
+            } else {
+                ft__rf_emit(&k, res[n - 2], res[n - 1], 1.0);
+                n -= 2;
+            }
+        }
+        res[n++] = r;
     }
+    s->n = n;
+    s->nrev = nrev;
 }
 
 /* 8 x 8 bit matrix transpose (Hacker's Delight, transpose8): bit j of byte i <-> bit i of

@@ -7,8 +7,9 @@
  * lanes are planes), all mean-stress corrections x both compressive-mean conventions x all S-N
  * forms, 1..64 load channels, node counts that are not multiples of the width (1..40), the same
  * history in 1, 2 and odd chunks (states compared after every chunk), hysteresis gates,
- * NaN samples (a whole step) and lane-specific infinities (overflowing nodes), and ring-up +
- * ring-down histories of more than 2 FT_RF_MAX_RESIDUE reversals with and without spills.
+ * NaN samples (a whole step) and lane-specific infinities (overflowing nodes), and ring-up,
+ * ring-down (400 > 2 FT_RF_MAX_RESIDUE reversals), ring-up histories with and without spills
+ * (the spill filled, then drained back by the growing ranges).
  * Identity is exact (memcmp), since every lane does the scalar kernel's operations in its
  * order; no tolerance is involved.
  *
@@ -274,21 +275,32 @@ static void test_node_counts(void)
             }
 }
 
-/* ring-up then ring-down of the equivalent (> 2 FT_RF_MAX_RESIDUE reversals of decreasing
- * range: the residue grows by one per reversal), with a spill (exact) and without (bounded,
- * FT_RF_ERR_OVERFLOW), in one, odd and length-1/2 chunks (a call may end between the
- * reversal that fills the residue and the next sample, where the scalar push grows the
+/* Amplitude of reversal r of the ring histories: ring-up (100 reversals), ring-down (400 >
+ * 2 FT_RF_MAX_RESIDUE reversals of decreasing range: the residue grows by one per reversal
+ * and spills), ring-up again (180: the growing ranges close the residue down to the spill and
+ * refill it from there, again and again) */
+enum { RING_NREV = 680 };
+static double ring_amp(int r)
+{
+    if (r < 100) return 0.2 + 0.008 * r;
+    if (r < 500) return 1.0 - 0.001 * (r - 100);
+    return 0.6 + 0.005 * (r - 500);
+}
+
+/* ring-up, ring-down, ring-up (ring_amp) of the equivalent, with a spill (exact) and without
+ * (bounded, FT_RF_ERR_OVERFLOW), in one, odd and length-1/2 chunks (a call may end between
+ * the reversal that fills the residue and the next sample, where the scalar push grows the
  * spill); a sample half way between extremes (no reversal), a small second channel varies
  * the lanes */
 static void test_ring(void)
 {
-    const int nrev = 5 * FT_RF_MAX_RESIDUE + 200, up = 100, nch = 2, nt = 2 * nrev;
+    const int nrev = RING_NREV, nch = 2, nt = 2 * nrev;
     int t, q, spill, pat, cuts[MAXT];
     FtFatigueParams p;
     params(&p, 0, FT_MSC_NONE, FT_MEAN_COMPR_ZERO);
     for (t = 0; t < nt; t++) {
         const int r = t / 2;
-        const double a = r < up ? 0.2 + 0.008 * r : 1.0 - 0.0025 * (r - up) / 2.5;
+        const double a = ring_amp(r);
         const double peak = (r % 2 ? -1.0 : 1.0) * a + 0.3;
         L_in[(size_t)t * nch] = (t % 2) ? 0.3 : peak;
         L_in[(size_t)t * nch + 1] = 1e-4 * sin(0.37 * t);
@@ -346,22 +358,22 @@ static void test_critical_plane(void)
         compare("critical plane", nn, nn, nch, nt, kind, &p, r % 5 == 1 ? 10.0 : 0.0, r % 2,
                 cuts, ncuts, irand(0, nn));
     }
-    /* the ring-down on every plane of 13 nodes (spill and bounded overflow) */
+    /* the ring histories on every plane of 13 nodes (spill and bounded overflow) */
     {
-        const int nrev = 5 * FT_RF_MAX_RESIDUE + 200, nt = 2 * nrev;
+        const int nrev = RING_NREV, nt = 2 * nrev;
         int t, spill;
         FtFatigueParams p;
         params(&p, 0, FT_MSC_NONE, FT_MEAN_COMPR_ZERO);
         for (t = 0; t < nt; t++) {
             const int rr = t / 2;
-            const double a = 1.0 - 0.0025 * rr / 2.5;
+            const double a = ring_amp(rr);
             L_in[(size_t)t * 2] = (t % 2) ? 0.3 : (rr % 2 ? -1.0 : 1.0) * a + 0.3;
             L_in[(size_t)t * 2 + 1] = 1e-4 * sin(0.37 * t);
         }
         for (spill = 0; spill < 2; spill++) {
             const int ncuts = make_cuts(nt, 2, cuts);
             fill_S(13, 13, 2, 0);
-            compare("critical plane ring-down", 13, 13, 2, nt, FT_EQ_CRITICAL_PLANE, &p, 0.0,
+            compare("critical plane ring", 13, 13, 2, nt, FT_EQ_CRITICAL_PLANE, &p, 0.0,
                     spill, cuts, ncuts, 6);
         }
     }
