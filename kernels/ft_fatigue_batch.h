@@ -50,8 +50,9 @@ enum { FT_BATCH_OK = 0, FT_BATCH_EARGS = 1, FT_BATCH_EPARAMS = 2 };
 /* The vector path of ft_cpu_fatigue_batch / _spill (kernels/cpu/ft_cpu_fatigue_simd.c):
  * blocks of W nodes in the lanes of a vector (superposition, equivalent stress and reversal
  * test in lanes, the residue per lane), for signed von Mises, its trace variant and max
- * |principal| (the critical plane stays scalar). Bit-identical to the scalar kernel (states,
- * spills, damage, cycles, flags), so the choice only changes the speed. Chosen once at run
+ * |principal|, and the planes of the critical plane (W planes of a node in the lanes;
+ * ft_cpu_fatigue_batch_gemm keeps its scalar counting). Bit-identical to the scalar kernel
+ * (states, spills, damage, cycles, flags), so the choice only changes the speed. Chosen once at run
  * time from the CPU: "avx512" (8 lanes, AVX-512F), "avx2" (4), "sse2" (2, any x86-64),
  * "scalar" (the scalar reference kernel; the only path of a non-x86 build). The environment
  * variable FTWIN_SIMD = off | scalar | auto | sse2 | avx2 | avx512, read at the first batch
