@@ -11,12 +11,16 @@
  *    whose idle threads return early still synchronise the others;
  *  - static `__shared__` arrays are function-static storage shared by the block's threads
  *    (blocks run in turn, so one copy serves them all; like shared memory it is not
- *    cleared between blocks); dynamic shared memory is one buffer per launch;
+ *    cleared between blocks); dynamic shared memory is one buffer per launch, poisoned
+ *    (0xff bytes) before every block and limited to the 48 KiB a GPU allows without an
+ *    opt-in (the static part is not counted: nvcc -Xptxas -v prints it);
+ *  - one launch at a time in the process (a mutex): concurrent host threads are serialised;
  *  - __syncwarp(mask) synchronises the live threads of the calling thread's warp (32
  *    consecutive threads); the mask is not checked. No warp shuffles or votes.
  *  - device memory is host memory from malloc, registered, so that cudaMemcpy checks the
- *    copy direction and bounds against the allocations (a wrong kind is
- *    cudaErrorInvalidValue) and cudaMemGetInfo reports an emulated capacity;
+ *    copy direction and bounds against the allocations (a wrong kind, a range partly in an
+ *    allocation, overlapping device ranges: cudaErrorInvalidValue) and cudaMemGetInfo
+ *    reports an emulated capacity;
  *  - failures can be injected: the nth next cudaMalloc or launch fails
  *    (ft_emu_fail_malloc, ft_emu_fail_launch of ft_emu_control.h, env FT_EMU_FAIL_MALLOC /
  *    FT_EMU_FAIL_LAUNCH),
@@ -44,6 +48,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 /* ---- language ------------------------------------------------------------------------------ */
@@ -169,15 +174,22 @@ inline cudaError_t fail(cudaError_t e)
     state().last = e;
     return e;
 }
-/* true when [p, p + n) lies inside one allocation (caller holds the lock) */
-inline bool on_device(const void *p, size_t n)
+/* Where [p, p + n) lies (caller holds the lock; n > 0): 1 inside one allocation (device), 0 touching
+ * none (host), -1 partly in an allocation (over its end, or straddling: always an error). */
+inline int where(const void *p, size_t n)
 {
     State &S = state();
     const uintptr_t a = (uintptr_t)p;
+    if (n > UINTPTR_MAX - a) return -1;
+    const uintptr_t e = a + n; /* one past the end */
     auto it = S.allocs.upper_bound(a);
-    if (it == S.allocs.begin()) return false;
-    --it;
-    return a >= it->first && a - it->first + n <= it->second && (n > 0 || a < it->first + it->second);
+    if (it != S.allocs.begin()) {
+        auto b = std::prev(it);
+        const uintptr_t off = a - b->first;
+        if (off < b->second) return n <= b->second - off ? 1 : -1; /* starts inside b */
+    }
+    /* starts outside every allocation: host, unless it runs into the next one */
+    return (it != S.allocs.end() && it->first < e) ? -1 : 0;
 }
 inline bool countdown(int &c)
 {
@@ -186,8 +198,22 @@ inline bool countdown(int &c)
 }
 
 /* ---- launch ---------------------------------------------------------------------------------- */
+inline std::mutex &launch_mutex()
+{
+    static std::mutex m;
+    return m;
+}
+/* Dynamic shared memory a kernel may use without cudaFuncSetAttribute on a GPU. */
+constexpr size_t kSharedLimit = 48 * 1024;
+
 inline void launch(dim3 grid, dim3 block, size_t shmem, const std::function<void()> &body)
 {
+    if (t_sync) { /* a launch from inside a kernel (dynamic parallelism) is not emulated */
+        fprintf(stderr, "CUDA emulation: kernel launch from device code is not supported\n");
+        abort();
+    }
+    /* one launch at a time: the launch's globals and every __shared__ array are process-wide */
+    std::lock_guard<std::mutex> serial(launch_mutex());
     State &S = state();
     {
         std::lock_guard<std::mutex> l(S.m);
@@ -198,13 +224,16 @@ inline void launch(dim3 grid, dim3 block, size_t shmem, const std::function<void
     }
     const unsigned long long nthreads = (unsigned long long)block.x * block.y * block.z;
     const unsigned long long nblocks = (unsigned long long)grid.x * grid.y * grid.z;
-    if (nthreads == 0 || nthreads > 1024 || block.z > 64 || nblocks == 0 || grid.y > 65535 ||
-        grid.z > 65535 || shmem > (size_t)227 * 1024) {
-        fail(cudaErrorInvalidConfiguration);
+    if (nthreads == 0 || nthreads > 1024 || block.z > 64 || nblocks == 0 || grid.x > 0x7fffffffu ||
+        grid.y > 65535 || grid.z > 65535 || shmem > kSharedLimit) {
+        std::lock_guard<std::mutex> l(S.m);
+        S.last = cudaErrorInvalidConfiguration;
         return;
     }
     const unsigned nt = (unsigned)nthreads, nwarps = (nt + 31) / 32;
-    std::vector<unsigned char> dyn(shmem + 16);
+    /* exactly shmem bytes (ASan sees an overrun), poisoned (0xff: NaN doubles, -1 integers)
+     * before every block, so a read before a write does not see convenient zeros */
+    std::vector<unsigned char> dyn(shmem ? shmem : 1);
     g_blockDim = block;
     g_gridDim = grid;
     g_dynamic_shared = dyn.data();
@@ -212,6 +241,7 @@ inline void launch(dim3 grid, dim3 block, size_t shmem, const std::function<void
     sync.warps = std::vector<Barrier>(nwarps);
     Barrier end; /* all threads, after the block's body: resets the block's barriers */
     auto reset = [&] {
+        memset(dyn.data(), 0xff, dyn.size());
         sync.block.reset((int)nt);
         for (unsigned w = 0; w < nwarps; w++) sync.warps[w].reset((int)(w + 1 < nwarps ? 32 : nt - 32 * w));
     };
@@ -245,8 +275,15 @@ inline void launch(dim3 grid, dim3 block, size_t shmem, const std::function<void
 #define blockIdx (::ft_emu::t_blockIdx)
 #define blockDim (::ft_emu::g_blockDim)
 #define gridDim (::ft_emu::g_gridDim)
+/* the arguments are evaluated once, at the launch, and every thread gets its copy (as on a GPU) */
 #define FT_LAUNCH(kernel, grid, block, shmem, ...)                                                 \
-    ::ft_emu::launch(dim3(grid), dim3(block), (size_t)(shmem), [&]() { kernel(__VA_ARGS__); })
+    do {                                                                                           \
+        auto ft_launch_args_ = std::make_tuple(__VA_ARGS__);                                       \
+        ::ft_emu::launch(dim3(grid), dim3(block), (size_t)(shmem), [&]() {                         \
+            auto ft_a_ = ft_launch_args_;                                                          \
+            std::apply(kernel, ft_a_);                                                             \
+        });                                                                                        \
+    } while (0)
 #define FT_DYNAMIC_SHARED(type, name) type *name = reinterpret_cast<type *>(::ft_emu::g_dynamic_shared)
 
 /* ---- device-side intrinsics ------------------------------------------------------------------ */
@@ -322,7 +359,8 @@ inline cudaError_t cudaMalloc(void **p, size_t n)
     std::lock_guard<std::mutex> l(S.m);
     if (!p) return ft_emu::fail(cudaErrorInvalidValue);
     *p = nullptr;
-    if (ft_emu::countdown(S.fail_malloc) || n > S.capacity - S.used) return ft_emu::fail(cudaErrorMemoryAllocation);
+    if (ft_emu::countdown(S.fail_malloc) || S.used >= S.capacity || n > S.capacity - S.used)
+        return ft_emu::fail(cudaErrorMemoryAllocation);
     void *q = malloc(n ? n : 1);
     if (!q) return ft_emu::fail(cudaErrorMemoryAllocation);
     S.allocs[(uintptr_t)q] = n;
@@ -349,19 +387,23 @@ inline cudaError_t cudaMemcpy(void *dst, const void *src, size_t n, cudaMemcpyKi
     std::lock_guard<std::mutex> l(S.m);
     if (n == 0) return cudaSuccess;
     if (!dst || !src) return ft_emu::fail(cudaErrorInvalidValue);
-    const bool dd = ft_emu::on_device(dst, n), sd = ft_emu::on_device(src, n);
-    bool ok;
+    const int dw = ft_emu::where(dst, n), sw = ft_emu::where(src, n);
+    const bool dd = dw == 1, sd = sw == 1;
+    const uintptr_t d0 = (uintptr_t)dst, s0 = (uintptr_t)src;
+    const bool overlap = d0 < s0 + n && s0 < d0 + n;
+    bool ok = dw >= 0 && sw >= 0 && !(overlap && dd && sd);
     switch (kind) {
-    case cudaMemcpyHostToHost: ok = !dd && !sd; break;
-    case cudaMemcpyHostToDevice: ok = dd && !sd; break;
-    case cudaMemcpyDeviceToHost: ok = !dd && sd; break;
-    case cudaMemcpyDeviceToDevice: ok = dd && sd; break;
-    case cudaMemcpyDefault: ok = true; break;
+    case cudaMemcpyHostToHost: ok = ok && !dd && !sd; break;
+    case cudaMemcpyHostToDevice: ok = ok && dd && !sd; break;
+    case cudaMemcpyDeviceToHost: ok = ok && !dd && sd; break;
+    case cudaMemcpyDeviceToDevice: ok = ok && dd && sd; break;
+    case cudaMemcpyDefault: break;
     default: ok = false;
     }
     if (!ok) {
-        fprintf(stderr, "CUDA emulation: cudaMemcpy of %zu bytes with kind %d: destination %s, source %s\n", n,
-                (int)kind, dd ? "device" : "host (or beyond an allocation)", sd ? "device" : "host (or beyond an allocation)");
+        static const char *what[3] = {"partly inside an allocation", "host", "device"};
+        fprintf(stderr, "CUDA emulation: cudaMemcpy of %zu bytes with kind %d: destination %s, source %s%s\n", n, (int)kind,
+                what[dw + 1], what[sw + 1], overlap && dd && sd ? " (overlapping)" : "");
         return ft_emu::fail(cudaErrorInvalidValue);
     }
     memmove(dst, src, n);
@@ -376,7 +418,7 @@ inline cudaError_t cudaMemset(void *p, int v, size_t n)
     ft_emu::State &S = ft_emu::state();
     std::lock_guard<std::mutex> l(S.m);
     if (n == 0) return cudaSuccess;
-    if (!ft_emu::on_device(p, n)) return ft_emu::fail(cudaErrorInvalidValue);
+    if (ft_emu::where(p, n) != 1) return ft_emu::fail(cudaErrorInvalidValue);
     memset(p, v, n);
     return cudaSuccess;
 }
@@ -386,7 +428,7 @@ inline cudaError_t cudaMemGetInfo(size_t *freeb, size_t *totalb)
     std::lock_guard<std::mutex> l(S.m);
     if (!freeb || !totalb) return ft_emu::fail(cudaErrorInvalidValue);
     *totalb = S.capacity;
-    *freeb = S.capacity - S.used;
+    *freeb = S.used >= S.capacity ? 0 : S.capacity - S.used;
     return cudaSuccess;
 }
 inline cudaError_t cudaGetDeviceCount(int *n)

@@ -46,6 +46,15 @@ __global__ void k_warp_reverse(const int *in, int *out)
     out[blockIdx.x * 64 + t] = sh[w * 32 + 31 - l];
 }
 
+/* dynamic shared memory is poisoned before every block: a read before any write sees 0xff bytes */
+__global__ void k_dyn_poison(int *out)
+{
+    FT_DYNAMIC_SHARED(int, buf);
+    if (threadIdx.x == 0) out[blockIdx.x] = buf[blockIdx.x]; /* unwritten */
+    __syncthreads();
+    buf[threadIdx.x] = 7; /* the next block must not see this */
+}
+
 /* dynamic shared memory: a block-local reversal */
 __global__ void k_dyn_reverse(const float *in, float *out)
 {
@@ -143,6 +152,14 @@ int main(void)
         cudaFree(di);
         cudaFree(dout);
     }
+    {
+        int *d = nullptr, h[3] = {0, 0, 0};
+        cudaMalloc(&d, sizeof h);
+        FT_LAUNCH(k_dyn_poison, 3, 4, 4 * sizeof(int), d);
+        cudaMemcpy(h, d, sizeof h, cudaMemcpyDeviceToHost);
+        CHECK(h[0] == -1 && h[1] == -1 && h[2] == -1);
+        cudaFree(d);
+    }
     /* ---- atomics: 4 x 256 threads ---- */
     {
         double *ds = nullptr, zero = 0, sum = -1;
@@ -173,6 +190,8 @@ int main(void)
         CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
         FT_LAUNCH(k_dyn_reverse, 1, 32, (size_t)300 * 1024, (const float *)nullptr, (float *)nullptr);
         CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
+        FT_LAUNCH(k_dyn_reverse, 1, 32, (size_t)49 * 1024, (const float *)nullptr, (float *)nullptr); /* > 48 KiB */
+        CHECK(cudaGetLastError() == cudaErrorInvalidConfiguration);
         cudaMemcpy(back.data(), d, sizeof(int) * 2048, cudaMemcpyDeviceToHost);
         for (int i = 0; i < 2048; i++) h += back[i];
         CHECKF(h == 0, "a refused launch ran (%d writes)", h);
@@ -196,6 +215,9 @@ int main(void)
         CHECK(cudaGetLastError() == cudaErrorInvalidValue);
         CHECK(cudaMemcpy(d, h, sizeof h, cudaMemcpyDeviceToHost) == cudaErrorInvalidValue);          /* reversed */
         CHECK(cudaMemcpy(h, d + 1, sizeof h, cudaMemcpyDeviceToHost) == cudaErrorInvalidValue);      /* past the end */
+        CHECK(cudaMemcpy(d + 1, h, sizeof h, cudaMemcpyHostToHost) == cudaErrorInvalidValue);        /* partly device */
+        CHECK(cudaMemcpy(d + 1, d, 4 * sizeof(double), cudaMemcpyDeviceToDevice) == cudaErrorInvalidValue); /* overlap */
+        CHECK(cudaMemcpy(h, d, (size_t)-8, cudaMemcpyDeviceToHost) == cudaErrorInvalidValue);     /* huge size */
         CHECK(cudaMemcpy(d, h, sizeof h, cudaMemcpyHostToDevice) == cudaSuccess);
         CHECK(cudaMemcpy(d + 4, d, 4 * sizeof(double), cudaMemcpyDeviceToDevice) == cudaSuccess);
         CHECK(cudaMemcpy(h2, h, sizeof h, cudaMemcpyHostToHost) == cudaSuccess);
@@ -224,6 +246,10 @@ int main(void)
         CHECK(cudaMemGetInfo(&fr, &tot) == cudaSuccess);
         CHECK_LONG((long)fr, 400);
         CHECK(cudaMalloc(&b, 600) == cudaErrorMemoryAllocation);
+        ft_emu_set_device_memory(100); /* below what is allocated: no free memory, no wrap-around */
+        CHECK(cudaMemGetInfo(&fr, &tot) == cudaSuccess);
+        CHECK_LONG((long)fr, 0);
+        CHECK(cudaMalloc(&b, 1) == cudaErrorMemoryAllocation);
         cudaFree(a);
         (void)cudaGetLastError();
         CHECK_LONG((long)ft_emu_device_memory_used(), 0);
