@@ -46,7 +46,7 @@
 #include "../check.h"
 
 #ifdef FT_CUDA_EMULATION
-#include "ft_cuda_emu.h" /* ft_emu_fail_malloc, ft_emu_fail_launch, ft_emu_set_device_memory */
+#include "ft_cuda_emu.h" /* from C: ft_emu_control.h (fail_malloc/launch, device memory) */
 #endif
 
 #if defined(FT_CUDA_EMULATION) && defined(__x86_64__) && !defined(__FMA__)
@@ -364,12 +364,14 @@ static void check_injected_failures(void)
         ft_emu_fail_malloc(k);
         CHECK(ft_cuda_stiffness_batch(2, NE, b.X, b.E, b.nu, K, err, sizeof err) != 0);
         CHECK_CONTAINS(err, "cudaMalloc");
+        CHECK_LONG(ft_emu_device_memory_used(), 0); /* what was allocated before is freed */
     }
     CHECK_CONTEXT("stiffness, launch fails");
     err[0] = '\0';
     ft_emu_fail_launch(1);
     CHECK(ft_cuda_stiffness_batch(2, NE, b.X, b.E, b.nu, K, err, sizeof err) != 0);
     CHECKF(err[0] != '\0', "no message");
+    CHECK_LONG(ft_emu_device_memory_used(), 0);
     CHECK_CONTEXT("stiffness after the injected failures");
     CHECKF(ft_cuda_stiffness_batch(2, NE, b.X, b.E, b.nu, K, err, sizeof err) == 0, "%s", err);
     compare("stiffness after failures", K, Kc, (size_t)900 * NE, &one, (size_t)900 * NE * 2);
@@ -382,12 +384,14 @@ static void check_injected_failures(void)
             CHECK(ft_cuda_stress_batch(2, NE, b.X, b.E, b.nu, b.alpha, NC, b.ue, thermal ? b.dTe : NULL, NP,
                                        &lam[0][0], sig, err, sizeof err) != 0);
             CHECK_CONTAINS(err, "cudaMalloc");
+            CHECK_LONG(ft_emu_device_memory_used(), 0);
         }
     CHECK_CONTEXT("stress, launch fails");
     err[0] = '\0';
     ft_emu_fail_launch(1);
     CHECK(ft_cuda_stress_batch(2, NE, b.X, b.E, b.nu, b.alpha, NC, b.ue, b.dTe, NP, &lam[0][0], sig, err, sizeof err) != 0);
     CHECKF(err[0] != '\0', "no message");
+    CHECK_LONG(ft_emu_device_memory_used(), 0);
     CHECK_CONTEXT("stress after the injected failures");
     CHECKF(ft_cuda_stress_batch(2, NE, b.X, b.E, b.nu, b.alpha, NC, b.ue, b.dTe, NP, &lam[0][0], sig, err, sizeof err) == 0,
            "%s", err);
@@ -428,7 +432,8 @@ static void check_chunking(void)
     CHECKF(ft_cuda_stress_batch(2, NE, b.X, b.E, b.nu, b.alpha, NC, b.ue, b.dTe, NPTS_MAX, &lam[0][0], sig, err, sizeof err) == 0,
            "%s", err);
     if (EXPECT_BITWISE) compare("chunked stress", sig, sigc, (size_t)NC * NE * NPTS_MAX * 6, &huge, (size_t)NC * NE * NPTS_MAX * 6 * 2);
-    ft_emu_set_device_memory(4096); /* less than one P2 element's 7.3 kB */
+    /* less than one element: P2 stiffness needs 7.3 kB, the stress here 2.2 kB per element */
+    ft_emu_set_device_memory(1024);
     CHECK_CONTEXT("too little device memory");
     err[0] = '\0';
     CHECK(ft_cuda_stiffness_batch(2, NE, b.X, b.E, b.nu, K, err, sizeof err) != 0);
