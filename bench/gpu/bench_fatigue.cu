@@ -33,8 +33,6 @@
 #define FT_HAVE_CUDA_FATIGUE 0
 #endif
 
-static const double kTargetNodeStepsPerS = 1e11; /* issue 14: fused fatigue, signed von Mises, 6 channels, H100 */
-
 #if !FT_HAVE_CUDA_FATIGUE
 int main()
 {
@@ -46,6 +44,7 @@ int main()
 #else
 
 enum { NCHAN = 6 };
+static const double kTargetNodeStepsPerS = 1e11; /* issue 14: fused fatigue, signed von Mises, 6 channels, H100 */
 
 struct ModeResult {
     double node_steps_per_s = 0, t_open = 0, t_chunks = 0, t_sync = 0;
