@@ -22,7 +22,7 @@
 
 #ifdef FT_CUDA_EMULATION
 static const bool kEmulated = true;
-#define FT_BENCH_LABEL "CPU emulation - not a GPU measurement"
+#define FT_BENCH_LABEL "CPU emulation — not a GPU measurement"
 #else
 static const bool kEmulated = false;
 #define FT_BENCH_LABEL "GPU measurement"
