@@ -127,17 +127,24 @@ else
 fi
 
 # ---- 2. resources --------------------------------------------------------------------------
-say "step 2: per-kernel resources (nvcc -Xptxas -v)"
-t=$(date +%s)
-if [ "$emulate" = 1 ]; then
-  record resources SKIPPED 0 "EMULATE=1: no nvcc run (CI prints them with scripts/cuda-resources.sh where nvcc exists)"
-elif timeout 240 bash "$root/scripts/cuda-resources.sh" sm_90 > "$work/resources.txt" 2>&1; then
-  sed -n '1,40p' "$work/resources.txt" | grep -v "^  ptxas\|^      " 
-  record resources PASSED $(( $(date +%s) - t )) "$(grep -c '\.cu ' "$work/resources.txt") kernels listed (resources.txt)"
-else
-  cat "$work/resources.txt"
-  record resources FAILED $(( $(date +%s) - t )) "a .cu file did not compile for sm_90"
+say "step 2: per-kernel resources (nvcc -Xptxas -v), in the background during steps 3-4 (CPU only)"
+t2=$(date +%s)
+res_pid=""
+if [ "$emulate" != 1 ]; then
+  timeout 240 bash "$root/scripts/cuda-resources.sh" sm_90 > "$work/resources.txt" 2>&1 &
+  res_pid=$!
 fi
+finish_resources() {
+  if [ "$emulate" = 1 ]; then
+    record resources SKIPPED 0 "EMULATE=1: no nvcc run (CI prints them with scripts/cuda-resources.sh where nvcc exists)"
+  elif wait "$res_pid"; then
+    grep -v "^  ptxas\|^      " "$work/resources.txt" | head -40
+    record resources PASSED $(( $(date +%s) - t2 )) "$(grep -c '\.cu ' "$work/resources.txt") kernels listed (resources.txt)"
+  else
+    cat "$work/resources.txt"
+    record resources FAILED $(( $(date +%s) - t2 )) "a .cu file did not compile for sm_90 (or took over 240 s)"
+  fi
+}
 
 # ---- 3. conformance ------------------------------------------------------------------------
 say "step 3: conformance suite (ctest -L gpu)"
@@ -187,8 +194,24 @@ bins=()
 if [ "$emulate" != 1 ]; then
   for b in "$build"/kernels/tests/gpu/gpu_*_cuda; do [ -x "$b" ] && bins+=("$b"); done
 fi
+# every (tool, program) pair at once (one GPU hosts several processes): the step takes as long as
+# the slowest pair, at most 150 s, whatever the number of families
+t=$(date +%s)
+pids=()
+if [ "$emulate" != 1 ] && [ -n "$cs" ]; then
+  for tool in memcheck racecheck synccheck; do
+    for b in "${bins[@]}"; do
+      extra=()
+      [ "$tool" = memcheck ] && extra=(--leak-check full)
+      f=$work/sanitizer-$tool-$(basename "$b").txt
+      ( FT_CONFORMANCE_SMALL=1 timeout 150 "$cs" --tool "$tool" "${extra[@]}" --error-exitcode 86 "$b" > "$f" 2>&1
+        echo $? > "$f.rc" ) &
+      pids+=($!)
+    done
+  done
+  for p in "${pids[@]}"; do wait "$p"; done
+fi
 for tool in memcheck racecheck synccheck; do
-  t=$(date +%s)
   if [ "$emulate" = 1 ]; then
     record "sanitizer.$tool" "NOT AVAILABLE" 0 "not available here (no device)"
     continue
@@ -199,17 +222,14 @@ for tool in memcheck racecheck synccheck; do
   for b in "${bins[@]}"; do
     name=$(basename "$b")
     f=$work/sanitizer-$tool-$name.txt
-    extra=()
-    [ "$tool" = memcheck ] && extra=(--leak-check full)
-    FT_CONFORMANCE_SMALL=1 timeout 150 "$cs" --tool "$tool" "${extra[@]}" --error-exitcode 86 "$b" > "$f" 2>&1
-    rc=$?
+    rc=$(cat "$f.rc" 2>/dev/null || echo 255)
     tail -4 "$f" | sed "s/^/  [$tool $name] /"
-    if [ $rc = 124 ]; then s="FAILED TO RUN"; d="timeout (150 s)"
+    if [ "$rc" = 124 ]; then s="FAILED TO RUN"; d="timeout (150 s)"
     elif grep -qiE "device not supported|no kernels were profiled|unable to (find|load|initialize)|error 999|CUDA_ERROR_NOT_SUPPORTED" "$f"; then
       s="FAILED TO RUN"; d="$(grep -iE -m1 "device not supported|no kernels were profiled|unable to|error 999|NOT_SUPPORTED" "$f")"
-    elif [ $rc = 77 ] || grep -q "no CUDA device visible" "$f"; then s="FAILED TO RUN"; d="the program saw no device (exit 77)"
-    elif [ $rc = 86 ] || grep -qE "ERROR SUMMARY: [1-9]|[1-9][0-9]* (errors|hazards)" "$f"; then s=FAILED; d="$(grep -E -m1 "ERROR SUMMARY|SUMMARY" "$f")"
-    elif [ $rc != 0 ]; then s=FAILED; d="the program failed under the tool (exit $rc)"
+    elif [ "$rc" = 77 ] || grep -q "no CUDA device visible" "$f"; then s="FAILED TO RUN"; d="the program saw no device (exit 77)"
+    elif [ "$rc" = 86 ] || grep -qE "ERROR SUMMARY: [1-9]|[1-9][0-9]* (errors|hazards)" "$f"; then s=FAILED; d="$(grep -E -m1 "ERROR SUMMARY|SUMMARY" "$f")"
+    elif [ "$rc" != 0 ]; then s=FAILED; d="the program failed under the tool (exit $rc)"
     elif ! grep -q "ERROR SUMMARY: 0 errors\|SUMMARY: 0 hazards" "$f"; then s="FAILED TO RUN"; d="no sanitizer summary in the output"
     else s=PASSED; d="$(grep -E -m1 "ERROR SUMMARY|SUMMARY" "$f" | sed 's/=* *//')"
     fi
@@ -220,6 +240,7 @@ for tool in memcheck racecheck synccheck; do
   done
   record "sanitizer.$tool" "$st" $(( $(date +%s) - t )) "${det# }"
 done
+finish_resources
 
 # ---- 5. benchmarks -------------------------------------------------------------------------
 say "step 5: benchmarks (GPU and the CPU baseline of this machine)$label"
