@@ -21,7 +21,7 @@
 # emulation (no nvcc run, no GPU): the conformance suite's .emulated tests, compute-sanitizer
 # "not available here (no device)", every figure labelled "CPU emulation — not a GPU measurement",
 # verdict REHEARSAL. Environment: OUT, BUILD (build folder, default /tmp/ftwin-prove-build[-emu]),
-# JOBS (default nproc), BENCH_ARGS_ELEMENTS / BENCH_ARGS_FATIGUE (extra benchmark arguments),
+# JOBS (default nproc), DEADLINE (seconds for the whole script, default 540), BENCH_ARGS_ELEMENTS / BENCH_ARGS_FATIGUE (extra benchmark arguments),
 # FORCE_FALLBACK_BLAS=1 (test the no-BLAS path).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,6 +36,14 @@ if [ "$emulate" = 1 ]; then build=${BUILD:-/tmp/ftwin-prove-build-emu}; else bui
 work=$build/prove-work
 jobs=${JOBS:-$(nproc)}
 t_all=$(date +%s)
+# the whole script ends within DEADLINE seconds (default 540: the device tool's commands stop at
+# 600 s), so prove.json is always written; each step's limit is cut to what is left
+deadline=${DEADLINE:-540}
+budget() { # budget N: N seconds, or what is left before the deadline less 15 s for the report (at least 5)
+  local left=$(( deadline - ($(date +%s) - t_all) - 15 ))
+  [ "$left" -lt 5 ] && left=5
+  [ "$1" -lt "$left" ] && echo "$1" || echo "$left"
+}
 
 main() {
 rm -rf "$work"
@@ -113,7 +121,7 @@ if [ -f "$build/CMakeCache.txt" ] && grep -q "^FTWIN_CUDA:BOOL=" "$build/CMakeCa
   if [ "$emulate" != 1 ] && ! grep -q "^FTWIN_CUDA:BOOL=ON" "$build/CMakeCache.txt"; then
     cat "$work/configure.txt"
     record build FAILED $(( $(date +%s) - t )) "CMake did not enable CUDA (nvcc not found?)"
-  elif timeout 300 cmake --build "$build" -j "$jobs" > "$work/build.txt" 2>&1; then
+  elif timeout "$(budget 300)" cmake --build "$build" -j "$jobs" > "$work/build.txt" 2>&1; then
     build_ok=1
     grep -E "warning|ptxas (info|warning)" "$work/build.txt" | grep -v "Compile time" | head -60
     record build PASSED $(( $(date +%s) - t )) "$( [ "$emulate" = 1 ] && echo "FTWIN_CUDA=OFF: the .cu files as C++ against the emulation" || echo "FTWIN_CUDA=ON, sm_90")"
@@ -131,7 +139,7 @@ say "step 2: per-kernel resources (nvcc -Xptxas -v), in the background during st
 t2=$(date +%s)
 res_pid=""
 if [ "$emulate" != 1 ]; then
-  timeout 240 bash "$root/scripts/cuda-resources.sh" sm_90 > "$work/resources.txt" 2>&1 &
+  timeout "$(budget 240)" bash "$root/scripts/cuda-resources.sh" sm_90 > "$work/resources.txt" 2>&1 &
   res_pid=$!
 fi
 finish_resources() {
@@ -150,7 +158,7 @@ finish_resources() {
 say "step 3: conformance suite (ctest -L gpu)"
 t=$(date +%s)
 if [ "$build_ok" = 1 ]; then
-  (cd "$build" && timeout 420 ctest -L gpu --output-on-failure -j "$jobs" --timeout 300 --output-junit "$work/ctest.xml") > "$work/ctest.txt" 2>&1
+  (cd "$build" && timeout "$(budget 300)" ctest -L gpu --output-on-failure -j "$jobs" --timeout 240 --output-junit "$work/ctest.xml") > "$work/ctest.txt" 2>&1
   rc=$?
   cat "$work/ctest.txt" | tail -40
   # per test: name and status from the JUnit file (run / fail / skipped / notrun)
@@ -204,7 +212,7 @@ if [ "$emulate" != 1 ] && [ -n "$cs" ]; then
       extra=()
       [ "$tool" = memcheck ] && extra=(--leak-check full)
       f=$work/sanitizer-$tool-$(basename "$b").txt
-      ( FT_CONFORMANCE_SMALL=1 timeout 150 "$cs" --tool "$tool" "${extra[@]}" --error-exitcode 86 "$b" > "$f" 2>&1
+      ( FT_CONFORMANCE_SMALL=1 timeout "$(budget 150)" "$cs" --tool "$tool" "${extra[@]}" --error-exitcode 86 "$b" > "$f" 2>&1
         echo $? > "$f.rc" ) &
       pids+=($!)
     done
@@ -224,7 +232,7 @@ for tool in memcheck racecheck synccheck; do
     f=$work/sanitizer-$tool-$name.txt
     rc=$(cat "$f.rc" 2>/dev/null || echo 255)
     tail -4 "$f" | sed "s/^/  [$tool $name] /"
-    if [ "$rc" = 124 ]; then s="FAILED TO RUN"; d="timeout (150 s)"
+    if [ "$rc" = 124 ]; then s="FAILED TO RUN"; d="timeout"
     elif grep -qiE "device not supported|no kernels were profiled|unable to (find|load|initialize)|error 999|CUDA_ERROR_NOT_SUPPORTED" "$f"; then
       s="FAILED TO RUN"; d="$(grep -iE -m1 "device not supported|no kernels were profiled|unable to|error 999|NOT_SUPPORTED" "$f")"
     elif [ "$rc" = 77 ] || grep -q "no CUDA device visible" "$f"; then s="FAILED TO RUN"; d="the program saw no device (exit 77)"
@@ -250,7 +258,8 @@ for b in elements fatigue; do
   f=$work/bench_$b.txt
   if [ "$build_ok" != 1 ] || [ ! -x "$exe" ]; then record "bench.$b" "FAILED TO RUN" 0 "not built"; continue; fi
   args=BENCH_ARGS_${b^^}
-  timeout 240 "$exe" ${!args:-} > "$f" 2>&1
+  lim=$(budget 180)
+  timeout "$lim" "$exe" ${!args:-} > "$f" 2>&1
   rc=$?
   cat "$f"
   grep '^JSON ' "$f" | tail -1 | sed 's/^JSON //' > "$work/.bench_$b.json"
@@ -259,7 +268,7 @@ for b in elements fatigue; do
   elif grep -q "no CUDA device visible" "$f"; then
     record "bench.$b" "FAILED TO RUN" $(( $(date +%s) - t )) "no CUDA device visible"
   elif [ $rc != 0 ] || [ ! -s "$work/.bench_$b.json" ]; then
-    record "bench.$b" FAILED $(( $(date +%s) - t )) "exit $rc$( [ $rc = 124 ] && echo ' (timeout 240 s)')"
+    record "bench.$b" FAILED $(( $(date +%s) - t )) "exit $rc$( [ $rc = 124 ] && echo " (timeout $lim s)")"
   else
     record "bench.$b" PASSED $(( $(date +%s) - t )) "$(grep -E '^  (device kernel alone|GPU exact|GPU fast|CPU (loop|engine), all)' "$f" | sed -E 's/ +/ /g; s/\[.*\]//' | tr '\n' ';')$label"
   fi
