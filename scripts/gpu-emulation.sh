@@ -45,7 +45,11 @@ if [ "$steps" = all ] || [ "$steps" = emu ]; then
   echo "gpu-emulation.sh: [emu] ctest -L gpu passed ($(elapsed "$t"))"
 fi
 
-# kernels/ alone (no PETSc/MPI/HDF5): quick to build, the conformance programs and the emulation
+# kernels/ alone (no PETSc/MPI/HDF5): quick to build, the conformance programs and the emulation.
+# Under the sanitizers every emulated CUDA thread costs 5-50x more (TSan most), so the conformance
+# programs run their small case (FT_CONFORMANCE_SMALL=1: the warp and block edges, the error paths,
+# without the large batches; the emulated build above runs the full case).
+export FT_CONFORMANCE_SMALL=1
 sanitized_kernels() {
   local name=$1 flags=$2 build=$root/build-gpu-$1
   cmake -S "$root/kernels" -B "$build" -DFTWIN_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
