@@ -77,9 +77,16 @@ if [ "$steps" = all ] || [ "$steps" = tsan ]; then
   # ("FATAL: ThreadSanitizer: unexpected memory mapping"); harmless otherwise
   noaslr=()
   if command -v setarch >/dev/null && setarch "$(uname -m)" -R true 2>/dev/null; then noaslr=(setarch "$(uname -m)" -R); fi
+  # Families whose kernels use no shared memory and no barrier (one thread per element writing its
+  # own output) give TSan nothing that ASan does not check, at 10-20x its cost: the thermal family
+  # (826 s under TSan on 2 cores, against 42 s for the elements). FT_TSAN_EXCLUDE= (empty) runs
+  # all; remove a family from the list as soon as its kernel gains __shared__ or a barrier.
+  tsan_exclude=${FT_TSAN_EXCLUDE-'^gpu\.elements_thermal\.'}
+  exclude=()
+  [ -n "$tsan_exclude" ] && exclude=(-E "$tsan_exclude") && echo "gpu-emulation.sh: [tsan] not run (no shared memory, no barriers): $tsan_exclude"
   (cd "$root/build-gpu-tsan" &&
      TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1" \
-     "${noaslr[@]}" ctest --output-on-failure -j "$jobs" -L gpu --timeout 900)
+     "${noaslr[@]}" ctest --output-on-failure -j "$jobs" -L gpu "${exclude[@]}" --timeout 900)
   no_sanitizer_reports "$root/build-gpu-tsan"
   echo "gpu-emulation.sh: [tsan] ctest -L gpu passed ($(elapsed "$t"))"
 fi
