@@ -18,7 +18,7 @@ function(ftwin_cuda_emulated_library target)
   target_compile_definitions(${target} PUBLIC FT_CUDA_EMULATION)
   target_compile_features(${target} PUBLIC cxx_std_17)
   # no FMA contraction: the exact mode counts as the CPU loops do
-  target_compile_options(${target} PRIVATE -ffp-contract=off)
+  target_compile_options(${target} PRIVATE -ffp-contract=off -Wno-unknown-pragmas)
   target_link_libraries(${target} PUBLIC ftwin_kernels Threads::Threads)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON LINKER_LANGUAGE CXX)
 endfunction()

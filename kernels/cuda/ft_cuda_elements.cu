@@ -4,10 +4,9 @@
  * kernels/cpu/ft_cpu_elements.c (which the unit tests check). Build:
  *   nvcc -std=c++17 -O3 -arch=sm_90 -Ikernels -c kernels/cuda/ft_cuda_elements.cu
  *
- * NOTE: written and compiled (nvcc 13, -std=c++17) on a machine WITHOUT a GPU: the kernels
- * and wrappers have not been run here. The per-thread element math they call is exercised
- * by kernels/tests/test_kernels.c on the CPU, including ft_tet_stiffness_rows (the staged
- * stiffness path used below) against ft_tet_stiffness.
+ * Also compiled as C++ in CUDA emulation on the CPU (ft_cuda_compat.h, ft_cuda_emu.h), where
+ * the GPU conformance suite (kernels/tests/gpu) runs these very kernels against the CPU loops;
+ * not yet run on a GPU (bench/gpu/prove.sh is the prepared proof).
  *
  * Host wrappers take HOST pointers, copy to the device in chunks that fit the free device
  * memory, launch, check every CUDA call and cudaGetLastError() after each launch, copy back,
@@ -21,7 +20,7 @@
  *
  * Stress kernel: one thread per (element, case) pair, t = case * nelem + element.
  */
-#include <cuda_runtime.h>
+#include "ft_cuda_compat.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -111,7 +110,7 @@ __global__ void __launch_bounds__(kStressThreads)
         for (int c = 0; c < 3; c++) Xl[a][c] = xe[3 * a + c];
     ft_tet_geometry((const double(*)[3])Xl, G);
     for (int p = 0; p < npts; p++) {
-        double s[6];
+        double s[6] = {0, 0, 0, 0, 0, 0}; /* set by ft_tet_stress_at_geom (order checked by the wrapper) */
         const double l4[4] = {lam[4 * p], lam[4 * p + 1], lam[4 * p + 2], lam[4 * p + 3]};
         ft_tet_stress_at_geom(order, (const double(*)[3])G, E[e], nu[e], alpha[e],
                               ue + (size_t)t * 3 * n, dTe ? dTe + (size_t)t * n : nullptr, l4, s);
@@ -183,6 +182,11 @@ extern "C" int ft_cuda_device_count(void)
 extern "C" void ft_cuda_describe(char *buf, size_t len)
 {
     if (!buf || len == 0) return;
+#if defined(FT_CUDA_EMULATION)
+    snprintf(buf, len, "1 CUDA device: [0] CUDA emulation on the CPU (not a GPU: the .cu kernels compiled as C++, "
+                       "each CUDA thread a CPU thread)");
+    return;
+#endif
     int n = 0;
     cudaError_t ce = cudaGetDeviceCount(&n);
     if (ce != cudaSuccess || n <= 0) {
@@ -226,9 +230,9 @@ extern "C" int ft_cuda_stiffness_batch_device(int order, int nelem, const double
     if (nelem == 0) return 0;
     const unsigned blocks = (unsigned)((nelem + kStiffThreads - 1) / kStiffThreads);
     if (order == 1)
-        ft_stiffness_kernel<1><<<blocks, kStiffThreads>>>(nelem, dX, dE, dnu, dKe);
+        FT_LAUNCH(ft_stiffness_kernel<1>, blocks, kStiffThreads, 0, nelem, dX, dE, dnu, dKe);
     else
-        ft_stiffness_kernel<2><<<blocks, kStiffThreads>>>(nelem, dX, dE, dnu, dKe);
+        FT_LAUNCH(ft_stiffness_kernel<2>, blocks, kStiffThreads, 0, nelem, dX, dE, dnu, dKe);
     cudaError_t ce = cudaGetLastError();
     if (ce != cudaSuccess) {
         set_err(err, errlen, "ft_stiffness_kernel launch failed: %s", cudaGetErrorString(ce));
@@ -330,8 +334,8 @@ extern "C" int ft_cuda_stress_batch(int order, int nelem, const double *X, const
         }
         {
             const unsigned blocks = (unsigned)((nthreads + kStressThreads - 1) / kStressThreads);
-            ft_stress_kernel<<<blocks, kStressThreads>>>(order, cnt, ncases, dX, dE, dnu, dal, due,
-                                                         ddT, npts, dlam, dsig);
+            FT_LAUNCH(ft_stress_kernel, blocks, kStressThreads, 0, order, cnt, ncases, dX, dE, dnu, dal,
+                      due, ddT, npts, dlam, dsig);
             FT_CU(cudaGetLastError());
             FT_CU(cudaDeviceSynchronize());
         }

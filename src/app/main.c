@@ -104,7 +104,7 @@ static PetscErrorCode Info(void)
   PetscCall(PetscPrintf(PETSC_COMM_WORLD,
                         "ftwin %s\n  build:    %s, %s\n  CUDA:     %s (archs %s)\n  PETSc:    %s\n  HDF5:     %s (parallel)\n"
                         "  MPI:      %d rank%s\n  devices:  %s\n",
-                        FTWIN_VERSION, FTWIN_BUILD_TYPE, FTWIN_C_COMPILER, FTWIN_BUILD_CUDA ? "on" : "off", FTWIN_CUDA_ARCHS, petsc,
+                        FTWIN_VERSION, FTWIN_BUILD_TYPE, FTWIN_C_COMPILER, FTWIN_BUILD_CUDA_EMULATION ? "CUDA emulation on the CPU" : FTWIN_BUILD_CUDA ? "on" : "off", FTWIN_CUDA_ARCHS, petsc,
                         FTWIN_HDF5_VERSION, size, size == 1 ? "" : "s", dev));
   PetscFunctionReturn(0);
 }

@@ -128,7 +128,7 @@ static PetscErrorCode WriteH5(const FtSpace *s, const FtCase *c, const FtResults
     char build[512], regions[2048] = "";
     int  ranks = size, order = s->order;
     snprintf(build, sizeof build, "ftwin %s; %s; C %s; CUDA %s (archs %s); PETSc %s; HDF5 %s", FTWIN_VERSION, FTWIN_BUILD_TYPE,
-             FTWIN_C_COMPILER, FTWIN_BUILD_CUDA ? "on" : "off", FTWIN_CUDA_ARCHS, FTWIN_PETSC_VERSION, FTWIN_HDF5_VERSION);
+             FTWIN_C_COMPILER, FTWIN_BUILD_CUDA_EMULATION ? "emulation" : FTWIN_BUILD_CUDA ? "on" : "off", FTWIN_CUDA_ARCHS, FTWIN_PETSC_VERSION, FTWIN_HDF5_VERSION);
     for (int m = 0; m < c->nmaterials; m++) {
       size_t used = strlen(regions);
       snprintf(regions + used, sizeof regions - used, "%s%s", m ? "," : "", c->materials[m].region);

@@ -373,7 +373,7 @@ static char *Record(int run, const char *date, int ranks, const char *final_path
   Put(&t, "run: %d\n", run);
   Put(&t, "date: %s\n", date);
   Put(&t, "ftwin: %s; %s; C %s; CUDA %s (archs %s); PETSc %s; HDF5 %s\n", FTWIN_VERSION, FTWIN_BUILD_TYPE, FTWIN_C_COMPILER,
-      FTWIN_BUILD_CUDA ? "on" : "off", FTWIN_CUDA_ARCHS, FTWIN_PETSC_VERSION, FTWIN_HDF5_VERSION);
+      FTWIN_BUILD_CUDA_EMULATION ? "emulation" : FTWIN_BUILD_CUDA ? "on" : "off", FTWIN_CUDA_ARCHS, FTWIN_PETSC_VERSION, FTWIN_HDF5_VERSION);
   Put(&t, "command: %s\n", cmd);
   Put(&t, "cwd: %s\n", cwd);
   Put(&t, "host: %s\n", host);

@@ -52,7 +52,8 @@ PetscErrorCode FtBackendSelect(const char *request, const FtBackend **backend)
   int ndev = FtCudaDeviceCount();
 
   PetscFunctionBeginUser;
-  if (!request || !strcmp(request, "auto")) *backend = &ft_backends[ndev > 0 ? FT_BACKEND_CUDA : FT_BACKEND_CPU];
+  /* auto never takes the emulation: it is for tests, asked for by name (--backend cuda) */
+  if (!request || !strcmp(request, "auto")) *backend = &ft_backends[ndev > 0 && !FTWIN_BUILD_CUDA_EMULATION ? FT_BACKEND_CUDA : FT_BACKEND_CPU];
   else if (!strcmp(request, "cpu")) *backend = &ft_backends[FT_BACKEND_CPU];
   else if (!strcmp(request, "cuda")) {
     PetscCheck(FTWIN_BUILD_CUDA, PETSC_COMM_WORLD, PETSC_ERR_SUP, "--backend cuda: this ftwin was built without CUDA (-DFTWIN_CUDA=OFF)");

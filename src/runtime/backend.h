@@ -2,7 +2,9 @@
  * stiffness and stress, the fatigue engine).
  *
  * `--backend auto|cpu|cuda`: auto takes CUDA when this binary was built with CUDA and a device
- * is visible, else the CPU; cuda without a device (or without a CUDA build) is an error. A
+ * is visible, else the CPU; cuda without a device (or without a CUDA build) is an error. In a
+ * build with -DFTWIN_CUDA_EMULATION=ON the cuda backend is CUDA emulation on the CPU (the .cu
+ * kernels compiled as C++, kernels/cuda/ft_cuda_emu.h): taken by --backend cuda only, never by auto. A
  * family a backend does not have is NULL in its table: FtBackendSelectFatigue then takes the
  * CPU for auto and refuses an explicit cuda. Everything else calls through the table, never
  * `#if CUDA`. Every kernel returns 0 or a code; the caller reports it with its message. */
