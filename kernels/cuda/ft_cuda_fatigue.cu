@@ -704,8 +704,9 @@ static int cf_one_shot(int nnodes, int ld, int nchan, const double *S, int nstep
                        const FtFatigueParams *par, FtRainflowState *rf, FtRfSpill *spill, FtDamageAcc *acc)
 {
     FtCudaFatigue *s = NULL;
-    int rc = cf_check_args(nnodes, ld, nchan, S, eq_kind, par, NULL, 0);
+    int rc;
     ft_cf_last_err[0] = '\0';
+    rc = cf_check_args(nnodes, ld, nchan, S, eq_kind, par, NULL, 0);
     if (rc) return rc;
     if (nsteps < 0) {
         cf_err(NULL, 0, "CUDA fatigue engine: invalid arguments (%d steps)", nsteps);
