@@ -18,7 +18,7 @@ harnesses=(case expr mesh mesh_stream sensor_csv history_csv h5_readers manifest
 [ $# -eq 0 ] || harnesses=("$@")
 build=${FTWIN_FUZZ_DIR:-$root/build-fuzz}
 "$root/scripts/setup-debian.sh" --with-fuzz >/dev/null
-CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFTWIN_FUZZ=ON >/dev/null
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DFTWIN_FUZZ=ON >/dev/null
 cmake --build "$build" --target fuzzers replay_mesh_isolated ftwin-read-mesh -j "$(nproc)" >/dev/null
 export LSAN_OPTIONS="suppressions=$root/tests/fuzz/lsan.supp"
 export ASAN_OPTIONS="allocator_may_return_null=1:detect_leaks=1"

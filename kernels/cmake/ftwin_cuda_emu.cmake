@@ -3,7 +3,7 @@
 # .cpp in the build tree, so no compiler needs to know the .cu extension. Needs a C++ compiler and
 # threads only: no nvcc, no driver. Sanitizer flags of the build apply as to any other target.
 include_guard(GLOBAL)
-enable_language(CXX)
+# (CXX is enabled by the project() of the top level and of kernels/ alone)
 find_package(Threads REQUIRED)
 function(ftwin_cuda_emulated_library target)
   set(wrappers "")
@@ -16,9 +16,8 @@ function(ftwin_cuda_emulated_library target)
   add_library(${target} STATIC ${wrappers})
   target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/cuda)
   target_compile_definitions(${target} PUBLIC FT_CUDA_EMULATION)
-  target_compile_features(${target} PUBLIC cxx_std_17)
   # no FMA contraction: the exact mode counts as the CPU loops do
   target_compile_options(${target} PRIVATE -ffp-contract=off -Wno-unknown-pragmas)
   target_link_libraries(${target} PUBLIC ftwin_kernels Threads::Threads)
-  set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON LINKER_LANGUAGE CXX)
+  set_target_properties(${target} PROPERTIES CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON POSITION_INDEPENDENT_CODE ON LINKER_LANGUAGE CXX)
 endfunction()
