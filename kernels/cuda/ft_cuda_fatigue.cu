@@ -49,9 +49,10 @@
  * ft_cpu_fatigue_batch (FT_RF_ERR_OVERFLOW).
  *
  * Exact vs fast: the exact kernel is compiled without FMA contraction, so on a GPU its
- * superposition and critical-plane sums round as the CPU's; the remaining differences on a
- * real GPU are libdevice's sqrt-free transcendental functions (pow in the S-N curve, cbrt /
- * acos / cos in the principal stresses) against glibc's: the cycles are expected identical
+ * superposition and critical-plane sums round as the CPU's (sqrt and division are correctly
+ * rounded on both); the remaining differences on a real GPU are libdevice's transcendental
+ * functions (pow in the S-N curve and the corrections, cbrt / acos / cos in the principal
+ * stresses) against glibc's, 1-2 ulp each: the cycles are expected identical
  * on non-degenerate histories and the damage within a few ulp (the GPU conformance test
  * states its tolerance). The fast kernel lets nvcc contract a*b + c into FMA (faster, and it
  * may flip near-tie reversal decisions); its differences are measured on a real GPU only. In

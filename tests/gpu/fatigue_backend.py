@@ -14,7 +14,10 @@ Skipped (exit 77) unless `ftwin info` reports "CUDA emulation on the CPU" (a bui
      (bit for bit in emulation) and = one CPU run over the whole history (< 1e-12, as
      tests/fatigue/incremental.py);
   4. superposition: gemm with --backend cuda: one clear message, non-zero exit;
-  5. `ftwin asset` from a design basis (tests/assim/twin.yaml): the damage of the fatigue stage
+  5. a ring-down of 200 reversals (residues longer than the 64 inline points; the fixture design
+     of tests/fatigue/approximate_count.py): on cuda exact (no flag) and equal to the CPU, in one
+     run and in two (--incremental, the spills carried into the second run's session);
+  6. `ftwin asset` from a design basis (tests/assim/twin.yaml): the damage of the fatigue stage
      and the life band with --backend cuda equal to --backend cpu.
 usage: fatigue_backend.py FTWIN MPIRUN OUTDIR"""
 import os
@@ -155,7 +158,50 @@ msg = r.stdout + r.stderr
 check(r.returncode != 0 and "superposition: gemm has no cuda backend" in msg and not os.path.exists(os.path.join(out, "gemm_cuda.h5")),
       f"superposition: gemm with --backend cuda refused (exit {r.returncode}): {msg.strip().splitlines()[-1] if msg.strip() else ''}")
 
-# ---- 5: ftwin asset from a design basis, cuda vs cpu ------------------------------------------
+# ---- 5: a ring-down longer than the device residue (tests/fatigue/approximate_count.py's) ----
+# pull rings down over 200 reversals of decreasing range then up: residues of ~200 points, more than
+# the 64 inline ones; on cuda those signals are handed to the host with their spills (exact), in one
+# run and in two (--incremental after 150 samples: spills non-empty when the session opens)
+FIX = os.path.join(ROOT, "tests", "assim", "state_fixture")
+r5 = os.path.join(out, "ring")
+os.makedirs(r5)
+with open(os.path.join(FIX, "case.yaml")) as f:
+    ring_case = yaml.safe_load(f)
+ring_case["mesh"]["file"] = os.path.normpath(os.path.join(FIX, ring_case["mesh"]["file"]))
+ring_case["output"]["file"] = ring_case["fatigue"]["basis"] = os.path.join(r5, "unit.h5")
+for k in ("sensors", "calibration"):
+    ring_case.pop(k, None)
+amp = np.concatenate([np.linspace(1.0, 0.5, 200), np.linspace(0.5, 1.0, 200)[1:]])
+pull = 1.0 + amp * (-1.0) ** np.arange(amp.size)
+ring_rows = [f"{float(i)},{float(v)!r},0.5\n" for i, v in enumerate(pull)]
+for name, rws in (("ring", ring_rows), ("ring_first", ring_rows[:150])):
+    with open(os.path.join(r5, name + ".csv"), "w") as f:
+        f.write("time,pull_MN,heat\n")
+        f.writelines(rws)
+
+
+def ring_yaml(history, output):
+    c = dict(ring_case, fatigue=dict(ring_case["fatigue"], history=os.path.join(r5, history), output=os.path.join(r5, output)))
+    p = os.path.join(r5, output.replace(".h5", "") + "_" + history.replace(".csv", "") + ".yaml")
+    with open(p, "w") as f:
+        yaml.safe_dump(c, f, sort_keys=False)
+    return p
+
+
+run([ftwin, "run", ring_yaml("ring.csv", "unused.h5"), "-q", "-ksp_rtol", "1e-10", "-thermal_ksp_rtol", "1e-10"])
+for be in ("cpu", "cuda"):
+    run([ftwin, "fatigue", ring_yaml("ring.csv", f"ring_{be}.h5"), "--backend", be, "-q"])
+    run([ftwin, "fatigue", ring_yaml("ring_first.csv", f"ring_inc_{be}.h5"), "--backend", be, "-q"])
+    run([ftwin, "fatigue", ring_yaml("ring.csv", f"ring_inc_{be}.h5"), "--incremental", "--backend", be, "-q"])
+with h5py.File(os.path.join(r5, "ring_cuda.h5")) as h:
+    g = h["/fatigue"]
+    approx, flags, dmax = int(g.attrs["approximate_nodes"]), g["counting_flags"][...], float(np.nanmax(g["damage"][...]))
+check(approx == 0 and not np.any(flags) and dmax > 0, f"ring-down on cuda: exact (approximate_nodes {approx}, no counting flag), damage max {dmax:.4g}")
+same(os.path.join(r5, "ring_cuda.h5"), os.path.join(r5, "ring_cpu.h5"), "ring-down: cuda vs cpu")
+same(os.path.join(r5, "ring_inc_cuda.h5"), os.path.join(r5, "ring_inc_cpu.h5"), "ring-down in two runs (spills carried): cuda vs cpu")
+same(os.path.join(r5, "ring_inc_cuda.h5"), os.path.join(r5, "ring_cpu.h5"), "ring-down in two runs on cuda vs one CPU run", only=["damage"])
+
+# ---- 6: ftwin asset from a design basis, cuda vs cpu ------------------------------------------
 with open(os.path.join(ROOT, "tests", "assim", "twin.yaml")) as f:
     design = yaml.safe_load(f)
 a = os.path.join(out, "asset")
