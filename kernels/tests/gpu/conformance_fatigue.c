@@ -14,7 +14,7 @@
  * critical plane with 25 and with 7 planes), every mean-stress correction with both
  * compressive-mean conventions, the S-N forms (Basquin with endurance limit and Marin factors,
  * knee with Haibach and with a given m2, table), several chunkings (one chunk, 1-step chunks,
- * odd sizes), NaN samples (in the loads and in one node's unit stress), a ring-down then
+ * odd sizes), several shared-memory tiles of loads per launch (up to 64 load channels), NaN samples (in the loads and in one node's unit stress), a ring-down then
  * ring-up history longer than FT_RF_MAX_RESIDUE (exact: equal to the CPU's spill count; the
  * bounded form equal to the CPU's bounded count), a sync in the middle, spills non-empty at
  * open, forced node blocks and load sub-chunks (little device memory), the fast mode, bad
@@ -247,6 +247,30 @@ static void test_kinds_and_params(void)
     }
     free(S);
     free(L);
+}
+
+/* several tiles of loads per launch (FT_CF_TILE = 2048 doubles of L staged in shared memory per
+ * tile: 2048 / nchan steps), up to the most load channels (FT_FATIGUE_MAX_CHANNELS = 64: tiles of
+ * 32 steps) */
+static void test_tiles(void)
+{
+    const int nnodes = 7, nsteps = 700;
+    const int nchans[2] = {FT_FATIGUE_MAX_CHANNELS, 5};
+    FtFatigueParams p;
+    char what[120];
+    params_base(&p);
+    p.msc = FT_MSC_GERBER;
+    for (int q = 0; q < 2; q++) {
+        const int nchan = nchans[q];
+        double *S = random_field(nnodes, nchan, 200.0 / nchan), *L = random_loads(nsteps, nchan);
+        CHECK_CONTEXT("tiles, %d channels", nchan);
+        snprintf(what, sizeof what, "%d channels, von Mises, whole (tiles of %d steps)", nchan, 2048 / nchan);
+        run_case(what, nnodes, nchan, S, nsteps, L, FT_EQ_SIGNED_VON_MISES, &p, whole, 1, 0);
+        snprintf(what, sizeof what, "%d channels, critical plane, odd chunks", nchan);
+        run_case(what, nnodes, nchan, S, nsteps, L, ft_eq_critical_plane(25), &p, odd, 1, 0);
+        free(S);
+        free(L);
+    }
 }
 
 /* NaN samples: one node's unit stress of channel 1 and two load steps */
@@ -561,6 +585,7 @@ int main(void)
 #endif
     test_errors();
     test_kinds_and_params();
+    test_tiles();
     test_nan();
     test_ring_down();
     test_sync_and_fast();
