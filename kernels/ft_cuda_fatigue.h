@@ -30,7 +30,8 @@
  * E1049 and, in exact mode, equal to ft_cpu_fatigue_batch_spill's.
  *
  * Device memory: the budget is the free memory (cudaMemGetInfo) divided by the sharing
- * factor (ft_cuda_fatigue_set_memory_share, default 1) less 10%. When all nodes fit, they
+ * factor less 10%: the local ranks sharing the device (ft_cuda_device_sharers, ft_batch.h),
+ * or the factor set with ft_cuda_fatigue_set_memory_share. When all nodes fit, they
  * stay resident for the session (one block); otherwise the nodes are processed in blocks
  * that fit, each block's S and states uploaded and downloaded per chunk (the host arrays are
  * then always current and sync is a no-op).
@@ -78,7 +79,8 @@ int ft_cuda_fatigue_batch_spill(int nnodes, int ld, int nchan, const double *S, 
 const char *ft_cuda_fatigue_last_error(void);
 
 /* Sharing factor of the device memory (>= 1; e.g. 2 when another engine needs half of it):
- * the budget of sessions opened afterwards is free / share. Process-wide. */
+ * the budget of sessions opened afterwards is free / share. Process-wide; 1 (the default)
+ * means: the local ranks sharing the device (ft_cuda_device_sharers). */
 void ft_cuda_fatigue_set_memory_share(int share);
 
 /* About a session (for tests and logs): signals counted on the host (see above), node blocks

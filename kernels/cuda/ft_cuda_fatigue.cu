@@ -60,8 +60,9 @@
  * equal to the CPU loops (the plane normals are computed on the host and uploaded, so the
  * kernel does not depend on the device's cos / sin either).
  *
- * Device memory: the budget is cudaMemGetInfo's free memory / share (ft_cuda_fatigue_set_
- * memory_share) less 10%. If all nodes fit, S, the states and the bookkeeping of all nodes
+ * Device memory: the budget is cudaMemGetInfo's free memory / share less 10%; share = the
+ * local ranks bound to this device (ft_cuda_device_sharers, ft_cuda_bind_device) unless
+ * ft_cuda_fatigue_set_memory_share set another factor. If all nodes fit, S, the states and the bookkeeping of all nodes
  * stay resident for the session and only the chunk of L goes up per chunk. Otherwise the
  * nodes are processed in blocks that fit: per chunk, each block's S and states are uploaded,
  * counted and downloaded (re-upload per block; the host arrays are then current after every
@@ -78,6 +79,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ft_batch.h" /* ft_cuda_device_sharers */
 #include "../ft_cuda_fatigue.h"
 #include "../ft_planes.h"
 
@@ -489,7 +491,8 @@ extern "C" int ft_cuda_fatigue_open(int nnodes, int ld, int nchan, const double 
             ft_cuda_fatigue_close(s);
             return FT_BATCH_ECUDA;
         }
-        budget = freeb / (size_t)ft_cf_share;
+        const int share = ft_cf_share > 1 ? ft_cf_share : ft_cuda_device_sharers();
+        budget = freeb / (size_t)(share > 0 ? share : 1);
         budget -= budget / 10;
         lbytes = budget / 8;
         s->Lmax = (long long)(lbytes / ((size_t)nchan * sizeof(double)));
@@ -498,7 +501,7 @@ extern "C" int ft_cuda_fatigue_open(int nnodes, int ld, int nchan, const double 
             cf_err(err, errlen,
                    "CUDA fatigue engine: not enough device memory for one node: %zu bytes free (share 1/%d), %zu bytes per node "
                    "and %zu per load step needed",
-                   freeb, ft_cf_share, per_node, (size_t)nchan * sizeof(double));
+                   freeb, ft_cf_share > 1 ? ft_cf_share : ft_cuda_device_sharers(), per_node, (size_t)nchan * sizeof(double));
             ft_cuda_fatigue_close(s);
             return FT_BATCH_ECUDA;
         }
