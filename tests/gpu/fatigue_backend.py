@@ -12,7 +12,8 @@ Skipped (exit 77) unless `ftwin info` reports "CUDA emulation on the CPU" (a bui
   2. fatigue.cuda_mode: fast runs (in emulation the same as exact: no FMA on the host);
   3. two runs over the halves of the history with --incremental on cuda = the same on the CPU
      (bit for bit in emulation) and = one CPU run over the whole history (< 1e-12, as
-     tests/fatigue/incremental.py);
+     tests/fatigue/incremental.py); a SIGTERM during a cuda run (the session synced, the state
+     saved, exit 75) continued on cuda = one uninterrupted CPU run;
   4. superposition: gemm with --backend cuda: one clear message, non-zero exit;
   5. a ring-down of 200 reversals (residues longer than the 64 inline points; the fixture design
      of tests/fatigue/approximate_count.py): on cuda exact (no flag) and equal to the CPU, in one
@@ -24,6 +25,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -151,6 +153,31 @@ for be in ("cpu", "cuda"):
 same(os.path.join(out, "inc_cuda.h5"), os.path.join(out, "inc_cpu.h5"), "two increments: cuda vs cpu")
 same(os.path.join(out, "inc_cuda.h5"), os.path.join(out, "maxp_cpu.h5"), "two increments on cuda vs one CPU run over the whole", rel=1e-12,
      only=["damage", "life_hours", "cycles", "worst_range"])
+
+# 3b. a stop signal (SIGTERM) during a cuda run: the session syncs, the state is saved (exit 75), and
+# the continued run (--incremental, cuda) ends equal to one uninterrupted CPU run. A history of twice
+# the example's 4 h (28 800 steps: more than 10 chunks, so progress lines are printed; the signal
+# goes after the first)
+twice = write_hist("twice.csv", rows + [f"{float(l.split(',', 1)[0]) + 14400:.0f},{l.split(',', 1)[1]}" for l in rows])
+run([ftwin, "fatigue", make_case("twice_cpu.yaml", twice, "twice_cpu.h5"), "--backend", "cpu", "-q"])
+stop_case = make_case("twice_stop.yaml", twice, "twice_stop.h5")
+p = subprocess.Popen([ftwin, "fatigue", stop_case, "--incremental", "--backend", "cuda"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                     text=True)
+while True:
+    line = p.stdout.readline()
+    if not line or ("fatigue:" in line and "% of" in line):
+        break
+p.send_signal(signal.SIGTERM)
+p.communicate(timeout=600)
+with h5py.File(os.path.join(out, "twice_stop.h5")) as h:
+    at = dict(h["/fatigue"].attrs)
+check(p.returncode == 75 and at.get("interrupted") == 1 and 0 < at["samples_counted"] < 2 * len(rows),
+      f"SIGTERM during a cuda run: exit {p.returncode} (75), state saved after {at.get('samples_counted')} of {2 * len(rows)} samples")
+run([ftwin, "fatigue", stop_case, "--incremental", "--backend", "cuda", "-q"])
+same(os.path.join(out, "twice_stop.h5"), os.path.join(out, "twice_cpu.h5"), "stopped + continued on cuda vs one CPU run: damage, cycles",
+     only=["damage", "cycles"])
+same(os.path.join(out, "twice_stop.h5"), os.path.join(out, "twice_cpu.h5"), "stopped + continued on cuda vs one CPU run: life, range",
+     rel=1e-12, only=["life_hours", "worst_range"])
 
 # 4. the GEMM superposition has no cuda backend: refused with one message
 r = run([ftwin, "fatigue", make_case("gemm_cuda.yaml", full, "gemm_cuda.h5", superposition="gemm"), "--backend", "cuda", "-q"], rc=None)
