@@ -47,6 +47,26 @@ extern "C" {
 #define FT_FATIGUE_MAX_CHANNELS 64
 enum { FT_BATCH_OK = 0, FT_BATCH_EARGS = 1, FT_BATCH_EPARAMS = 2 };
 
+/* The vector path of ft_cpu_fatigue_batch / _spill (kernels/cpu/ft_cpu_fatigue_simd.c):
+ * blocks of W nodes in the lanes of a vector (superposition, equivalent stress and reversal
+ * test in lanes, the residue per lane), for signed von Mises, its trace variant and max
+ * |principal|, and the planes of the critical plane (W planes of a node in the lanes;
+ * ft_cpu_fatigue_batch_gemm keeps its scalar counting). Bit-identical to the scalar kernel
+ * (states, spills, damage, cycles, flags), so the choice only changes the speed. Chosen once at run
+ * time from the CPU: "avx512" (8 lanes, AVX-512F), "avx2" (4), "sse2" (2, any x86-64),
+ * "scalar" (the scalar reference kernel; the only path of a non-x86 build). The environment
+ * variable FTWIN_SIMD = off | scalar | auto | sse2 | avx2 | avx512, read at the first batch
+ * call, overrides the automatic choice (a path the CPU lacks: the best it has; off: scalar).
+ * Not thread-safe: set before the batch calls, outside parallel regions. */
+/* on = 0: the scalar kernel; else the best vector path of the CPU. Returns 1 if a vector
+ * path is now used, 0 if scalar. */
+int ft_cpu_fatigue_set_simd(int on);
+/* name = off | scalar | auto | sse2 | avx2 | avx512 (as FTWIN_SIMD). Returns 0, or -1 for an
+ * unknown name (nothing changed). */
+int ft_cpu_fatigue_set_simd_path(const char *name);
+/* The path the batch calls use now: "avx512", "avx2", "sse2" or "scalar" (for the log). */
+const char *ft_cpu_fatigue_simd_name(void);
+
 /* rf[m] = empty state with hysteresis gate, acc[m] = 0, m < n (n = nnodes * nc).
  * Returns 0, or FT_BATCH_EARGS (n < 0, NULL pointers with n > 0). */
 int ft_cpu_fatigue_init(int n, double gate, FtRainflowState *rf, FtDamageAcc *acc);

@@ -1,7 +1,7 @@
 /* ftwin fatigue benchmark: rainflow counting alone (kernels/ft_rainflow.h) on one history.
  *
  *   gcc -O2 -std=c11 -I/work/main/kernels bench/fatigue/count_bench.c \
- *       /work/main/kernels/cpu/ft_cpu_fatigue.c -lm -o count_bench
+ *       /work/main/kernels/cpu/ft_cpu_fatigue.c /work/main/kernels/cpu/ft_cpu_fatigue_simd.c -lblas -lm -o count_bench
  *   count_bench HISTORY.f64 [REPEATS] [PKG_EXTRACT.txt PKG_COUNT.txt]
  *
  * HISTORY.f64: raw little-endian float64 samples. Timed (best of REPEATS, default 5):

@@ -1,7 +1,7 @@
 /* ftwin fatigue benchmark: the critical plane (25 planes) by coefficients (today's
  * ft_cpu_fatigue_batch) against the former direct loop, in the same run, one core.
  *
- *   gcc -O2 -std=c11 -Ikernels bench/fatigue/cp_bench.c kernels/cpu/ft_cpu_fatigue.c \
+ *   gcc -O2 -std=c11 -Ikernels bench/fatigue/cp_bench.c kernels/cpu/ft_cpu_fatigue.c kernels/cpu/ft_cpu_fatigue_simd.c \
  *       -lblas -lm -o /tmp/cp_bench && /tmp/cp_bench [NODES] [STEPS] [NCHAN] [REPEATS] [PLANES]
  *
  * With the former kernel itself (ft_cpu_fatigue.c of a commit before the coefficients, its
@@ -11,7 +11,7 @@
  *   nm --defined-only -g old.o | awk '{print $3" old_"$3}' > redef.txt
  *   objcopy --redefine-syms=redef.txt old.o old_renamed.o
  *   gcc -O2 -std=c11 -DCP_BENCH_OLD_KERNEL -Ikernels bench/fatigue/cp_bench.c \
- *       kernels/cpu/ft_cpu_fatigue.c /tmp/cp_old/old_renamed.o -lblas -lm -o /tmp/cp_bench
+ *       kernels/cpu/ft_cpu_fatigue.c kernels/cpu/ft_cpu_fatigue_simd.c /tmp/cp_old/old_renamed.o -lblas -lm -o /tmp/cp_bench
  *
  * Inputs (synthetic, deterministic): unit stresses uniform in [-100, 100] MPa per component,
  * NCHAN load channels (default 6, as the end-to-end benchmark), each a sine, a faster sine

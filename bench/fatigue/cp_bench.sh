@@ -13,5 +13,5 @@ gcc -O2 -std=c11 -c -I"$work/kernels" "$work/kernels/cpu/ft_cpu_fatigue.c" -o "$
 nm --defined-only -g "$work/old.o" | awk '{print $3" old_"$3}' > "$work/redef.txt"
 objcopy --redefine-syms="$work/redef.txt" "$work/old.o" "$work/old_renamed.o"
 gcc -O2 -std=c11 -Wall -Wextra -DCP_BENCH_OLD_KERNEL -Ikernels bench/fatigue/cp_bench.c \
-    kernels/cpu/ft_cpu_fatigue.c "$work/old_renamed.o" -lblas -lm -o "$work/cp_bench"
+    kernels/cpu/ft_cpu_fatigue.c kernels/cpu/ft_cpu_fatigue_simd.c "$work/old_renamed.o" -lblas -lm -o "$work/cp_bench"
 "$work/cp_bench" "${1:-200}" "${2:-20000}" "${3:-6}" "${4:-3}"

@@ -2,7 +2,7 @@
  * (ft_cpu_fatigue_batch_gemm, BLAS dgemm / sgemm), node-steps per second on one core.
  *
  *   gcc -O2 -std=c11 [-DFT_GEMM_BLOCK_NODES=NB -DFT_GEMM_TCHUNK=TC] -I/work/main/kernels \
- *       bench/fatigue/gemm_bench.c /work/main/kernels/cpu/ft_cpu_fatigue.c -lblas -lm -o gemm_bench
+ *       bench/fatigue/gemm_bench.c /work/main/kernels/cpu/ft_cpu_fatigue.c /work/main/kernels/cpu/ft_cpu_fatigue_simd.c -lblas -lm -o gemm_bench
  *   gemm_bench S.f64 NODES HISTORY.csv [REPEATS [KINDS [NCHANS [PATHS]]]]
  *
  * S.f64: unit stresses [6][NODES][6] float64 (gen_inputs.py sdump); HISTORY.csv: the

@@ -119,8 +119,8 @@ if has count; then
     $PY -m venv "$work/venv"
     "$work/venv/bin/pip" install -q rainflow numpy
   fi
-  echo "# $(gcc --version | head -1); gcc -O2 -std=c11 -I$root/kernels $here/count_bench.c $root/kernels/cpu/ft_cpu_fatigue.c -lm"
-  gcc -O2 -std=c11 -I"$root/kernels" "$here/count_bench.c" "$root/kernels/cpu/ft_cpu_fatigue.c" -lm -o "$work/count_bench"
+  echo "# $(gcc --version | head -1); gcc -O2 -std=c11 -I$root/kernels $here/count_bench.c $root/kernels/cpu/ft_cpu_fatigue.c $root/kernels/cpu/ft_cpu_fatigue_simd.c -lblas -lm"
+  gcc -O2 -std=c11 -I"$root/kernels" "$here/count_bench.c" "$root/kernels/cpu/ft_cpu_fatigue.c" "$root/kernels/cpu/ft_cpu_fatigue_simd.c" -lblas -lm -o "$work/count_bench"
   echo "# load before: $(load1)"
   "$work/venv/bin/python" "$here/rainflow_bench.py" "$sig" "$work/pkg_extract.txt" "$work/pkg_count.txt" 3 \
     | tee "$work/count_pkg.txt"
@@ -141,7 +141,7 @@ if has stages; then
   $GEN sdump "$work/S200.f64" "$work/basis_200.h5" 200 6
   for flags in "-O2" "-O3 -march=native"; do
     # shellcheck disable=SC2086
-    gcc $flags -std=c11 -I"$root/kernels" "$here/stage_bench.c" "$root/kernels/cpu/ft_cpu_fatigue.c" -lblas -lm -o "$work/stage_bench"
+    gcc $flags -std=c11 -I"$root/kernels" "$here/stage_bench.c" "$root/kernels/cpu/ft_cpu_fatigue.c" "$root/kernels/cpu/ft_cpu_fatigue_simd.c" -lblas -lm -o "$work/stage_bench"
     echo "# gcc $flags (ftwin itself is built with -O2); load before: $(load1)"
     "$work/stage_bench" "$work/S200.f64" 200 "$hist" 3
   done
@@ -173,7 +173,7 @@ if has gemm; then
   echo "# BLAS: -lblas -> $blas ($(dpkg -S "$blas" 2>/dev/null | cut -d: -f1 || echo '?'))"
   [ -s "$work/basis_2000.h5" ] || $GEN basis "$work/basis_2000.h5" 2000 6
   $GEN sdump "$work/S$NODES_GEMM.f64" "$work/basis_2000.h5" "$NODES_GEMM" 6
-  gb=(gcc -O2 -std=c11 -I"$root/kernels" "$here/gemm_bench.c" "$root/kernels/cpu/ft_cpu_fatigue.c" -lblas -lm)
+  gb=(gcc -O2 -std=c11 -I"$root/kernels" "$here/gemm_bench.c" "$root/kernels/cpu/ft_cpu_fatigue.c" "$root/kernels/cpu/ft_cpu_fatigue_simd.c" -lblas -lm)
   "${gb[@]}" -o "$work/gemm_bench"
   blas_dirs=("")
   [ -n "${BLAS_DIR:-}" ] && blas_dirs+=("$BLAS_DIR")

@@ -1,7 +1,7 @@
 /* ftwin fatigue benchmark: where the time of the node x step loop goes, stage by stage.
  *
  *   gcc -O2 -std=c11 -I/work/main/kernels bench/fatigue/stage_bench.c \
- *       /work/main/kernels/cpu/ft_cpu_fatigue.c -lblas -lm -o stage_bench
+ *       /work/main/kernels/cpu/ft_cpu_fatigue.c /work/main/kernels/cpu/ft_cpu_fatigue_simd.c -lblas -lm -o stage_bench
  *   stage_bench S.f64 NODES HISTORY.csv [REPEATS]
  *
  * S.f64: unit stresses [nchan][NODES][6] float64 (gen_inputs.py sdump writes the first NODES

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../ft_fatigue_batch.h"
+#include "ft_cpu_simd.h"
 
 #if defined(_OPENMP)
 #define FT_OMP_PARALLEL _Pragma("omp parallel")
@@ -82,19 +83,29 @@ static inline void cpu_push(FtRainflowState *s, FtRfSpill *sp, double x,
  * coefficient C[k][j] = n_j^T S_k n_j of the node, computed once before its time loop; a
  * step is then e[j] = sum_k C[k][j] L_k(t) for all np planes in lockstep (the inner loop
  * over planes vectorises) and one ft_rf_push per plane. Equals the direct
- * n_j^T (sum_k S_k L_k) n_j up to rounding (bound in ft_planes.h). C: nchan x np scratch. */
+ * n_j^T (sum_k S_k L_k) n_j up to rounding (bound in ft_planes.h). C: nchan x np scratch.
+ * With a vector path (block_fn, width W; ft_cpu_fatigue_simd.c) the planes go W at a time
+ * through it (the lanes are planes of this node: the same sums per plane, the same
+ * counting), the np % W planes left over through the loop below. */
 static void critical_plane_node(int nchan, int nsteps, const double (*Sk)[6], const double *L,
                                 int np, const FtFatigueParams *par, double *C,
-                                FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc)
+                                FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc,
+                                FtCpuFatigueBlockFn block_fn, int W)
 {
     double nrm[FT_CP_MAX_PLANES][3], e[FT_CP_MAX_PLANES];
-    int j, k, t;
+    int j, k, t, j0 = 0;
     for (j = 0; j < np; j++) ft_cp_normal(np, j, nrm[j]);
     for (k = 0; k < nchan; k++)
         ft_cp_coefficients(Sk[k], np, (const double(*)[3])nrm, C + (size_t)k * (size_t)np);
+    if (block_fn)
+        for (; j0 + W <= np; j0 += W)
+            block_fn(nchan, nsteps, C + j0, (size_t)np, L, FT_EQ_CRITICAL_PLANE, par, rf + j0,
+                     SP_AT(sp, j0), acc + j0);
+    if (j0 == np) return;
     for (t = 0; t < nsteps; t++) {
-        ft_cp_normal_stresses(nchan, np, C, np, L + (size_t)t * (size_t)nchan, e);
-        for (j = 0; j < np; j++) cpu_push(rf + j, SP_AT(sp, j), e[j], par, acc + j);
+        ft_cp_normal_stresses(nchan, np - j0, C + j0, np, L + (size_t)t * (size_t)nchan, e);
+        for (j = 0; j < np - j0; j++)
+            cpu_push(rf + j0 + j, SP_AT(sp, j0 + j), e[j], par, acc + j0 + j);
     }
 }
 
@@ -105,7 +116,8 @@ static void critical_plane_node(int nchan, int nsteps, const double (*Sk)[6], co
  * (nchan x planes). */
 static void fatigue_node(int nchan, int nsteps, const double *S, size_t kstride,
                          const double *L, int eq_kind, const FtFatigueParams *par, double *C,
-                         FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc)
+                         FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc,
+                         FtCpuFatigueBlockFn block_fn, int W)
 {
     double Sk[FT_FATIGUE_MAX_CHANNELS][6], sig[6];
     int k, c, t;
@@ -128,7 +140,7 @@ static void fatigue_node(int nchan, int nsteps, const double *S, size_t kstride,
         break;
     case FT_EQ_CRITICAL_PLANE:
         critical_plane_node(nchan, nsteps, (const double(*)[6])Sk, L, ft_eq_planes(eq_kind),
-                            par, C, rf, sp, acc);
+                            par, C, rf, sp, acc, block_fn, W);
         break;
     default:
         break;
@@ -151,28 +163,44 @@ int ft_cpu_fatigue_batch_spill(int nnodes, int ld, int nchan, const double *S, i
     const int nc = ft_equivalent_channels(eq_kind);
     const size_t kstride = (size_t)ld * 6;
     int rc = check_args(nnodes, ld, nchan, S, nsteps, L, eq_kind, par);
-    int out_of_memory = 0;
+    int out_of_memory = 0, block, nblocks;
+    long long nunits;
+    FtCpuFatigueBlockFn block_fn;
     FtFatigueParams pk;
     if (rc) return rc;
     par = prepared(par, &pk);
     if (nnodes == 0 || nsteps == 0) return FT_BATCH_OK;
     if (!rf || !acc) return FT_BATCH_EARGS;
+    /* the vector path (ft_cpu_fatigue_simd.c): blocks of W nodes, then the nnodes % W
+     * nodes left over by the scalar kernel; W = 1, no block function: the scalar kernel.
+     * The critical plane: node by node, its planes W at a time (critical_plane_node) */
+    block = ft__cpu_fatigue_simd_choose(eq_kind, &block_fn);
+    nblocks = (block_fn && nc == 1) ? nnodes / block : 0;
+    nunits = (long long)nblocks + (long long)(nnodes - nblocks * block);
     FT_OMP_PARALLEL
     {
         /* per-thread coefficient scratch of the critical plane (nchan x planes) */
         const int cp = ft_eq_base(eq_kind) == FT_EQ_CRITICAL_PLANE;
         double *C = cp ? (double *)malloc((size_t)nchan * (size_t)nc * sizeof *C) : NULL;
-        long long i;
+        long long u;
         FT_OMP_FOR_NODES
-        for (i = 0; i < (long long)nnodes; i++) {
+        for (u = 0; u < nunits; u++) {
+            size_t i;
             if (cp && !C) {
                 FT_OMP_ATOMIC_WRITE
                 out_of_memory = 1; /* every thread still runs the loop (omp for rule) */
                 continue;
             }
-            fatigue_node(nchan, nsteps, S + 6 * (size_t)i, kstride, L, eq_kind, par, C,
-                         rf + (size_t)i * (size_t)nc, SP_AT(spill, (size_t)i * (size_t)nc),
-                         acc + (size_t)i * (size_t)nc);
+            if (u < nblocks) { /* one signal per node (nc == 1) */
+                i = (size_t)u * (size_t)block;
+                block_fn(nchan, nsteps, S + 6 * i, kstride, L, eq_kind, par, rf + i,
+                         SP_AT(spill, i), acc + i);
+                continue;
+            }
+            i = (size_t)nblocks * (size_t)block + (size_t)(u - nblocks);
+            fatigue_node(nchan, nsteps, S + 6 * i, kstride, L, eq_kind, par, C,
+                         rf + i * (size_t)nc, SP_AT(spill, i * (size_t)nc),
+                         acc + i * (size_t)nc, block_fn, block);
         }
         free(C);
     }

@@ -3,7 +3,7 @@
  *
  * Build and run (from the repository root):
  *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_fatigue.c \
- *       kernels/cpu/ft_cpu_fatigue.c -lblas -lm -o /tmp/test_fatigue && /tmp/test_fatigue
+ *       kernels/cpu/ft_cpu_fatigue.c kernels/cpu/ft_cpu_fatigue_simd.c -lblas -lm -o /tmp/test_fatigue && /tmp/test_fatigue
  *
  * Every failed CHECK prints file:line and the values; the last line is exactly
  * "N passed, N failed" and the exit status is non-zero if anything failed.
@@ -1671,7 +1671,13 @@ static void throughput(void)
 
 int main(void)
 {
+    const char *simd_env = getenv("FTWIN_SIMD");
     printf("test_fatigue: ASTM E1049 rainflow, S-N curves, mean stress, Miner, batch\n");
+    /* the batch kernel's path (ft_cpu_fatigue_simd.c); ctest unit.fatigue_scalar forces the
+     * scalar reference kernel with FTWIN_SIMD=off: check that it is the one that runs */
+    printf("  batch kernel path: %s (FTWIN_SIMD=%s)\n", ft_cpu_fatigue_simd_name(),
+           simd_env ? simd_env : "(unset)");
+    if (simd_env && !strcmp(simd_env, "off")) CHECK_STR(ft_cpu_fatigue_simd_name(), "scalar");
     test_astm_example();
     test_rainflow_properties();
     test_residue_overflow();

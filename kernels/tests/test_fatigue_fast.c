@@ -11,7 +11,8 @@
  * (fixed xorshift seed).
  *
  *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Ikernels/tests \
- *       kernels/tests/test_fatigue_fast.c kernels/cpu/ft_cpu_fatigue.c -lblas -lm
+ *       kernels/tests/test_fatigue_fast.c kernels/cpu/ft_cpu_fatigue.c \
+ *       kernels/cpu/ft_cpu_fatigue_simd.c -lblas -lm
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>

@@ -4,7 +4,7 @@
  *
  * Build and run (from the repository root):
  *   gcc -std=c11 -O2 -Wall -Wextra -Werror -Ikernels -Itests/unit kernels/tests/test_fatigue_gemm.c \
- *       kernels/cpu/ft_cpu_fatigue.c -lblas -lm -o /tmp/test_fatigue_gemm && /tmp/test_fatigue_gemm
+ *       kernels/cpu/ft_cpu_fatigue.c kernels/cpu/ft_cpu_fatigue_simd.c -lblas -lm -o /tmp/test_fatigue_gemm && /tmp/test_fatigue_gemm
  *
  * What is checked:
  *  1. dgemm vs fused, random S and L (3 and 6 channels, all four equivalent kinds, a node
