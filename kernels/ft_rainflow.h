@@ -86,12 +86,13 @@
  *   6) is counted as a half cycle at once and S moves to the next point; later full
  *   cycles of the next-oldest range may then be counted as halves instead, so the count
  *   is no longer exact ASTM and FT_RF_ERR_OVERFLOW is set: the caller must report it.
- *   How a bounded (GPU) counter stays exact: the flag marks the signals concerned (rare:
- *   ring-downs of more than FT_RF_MAX_RESIDUE reversals); the host recounts those signals
- *   from the start with a spill (ft_rf_push_spill) and replaces their state, damage and
- *   flag; the other signals keep the GPU's count, which is exact for them. (Documented
- *   path; the fatigue engine's GPU backend does not do this recount yet: it reports the
- *   flagged nodes as approximate.)
+ *   How a bounded (GPU) counter stays exact (kernels/cuda/ft_cuda_fatigue.cu): before a
+ *   sample, a signal whose inline residue is full (n == FT_RF_MAX_RESIDUE, where the CPU
+ *   loop would grow its spill) is stopped on the device; the host continues it from that
+ *   sample with its spill (ft_rf_push_spill) and keeps it host-counted. Pushes with
+ *   n < FT_RF_MAX_RESIDUE never touch an empty spill, so the device's part of the count is
+ *   the CPU's, and the count stays exact ASTM (rare: ring-downs of more than
+ *   FT_RF_MAX_RESIDUE reversals).
  *   Nothing is ever written out of bounds. FT_RF_MAX_RESIDUE may be raised at compile
  *   time (the same value everywhere: it changes the struct layout).
  */

@@ -131,6 +131,10 @@ PetscErrorCode FtFatigueRun(MPI_Comm comm, const FtFatigueOptions *opt)
   if (opt->output) snprintf(f->output, sizeof f->output, "%s", opt->output);
   PetscCall(FtFatigueCheckCase(comm, &c, f->basis, f->output, &par));
   PetscCall(FtBackendSelectFatigue(opt->backend, &be)); /* refused before the history is read */
+  PetscCheck(!f->superposition || be->fatigue_batch_gemm, comm, PETSC_ERR_SUP,
+             "%s: fatigue.superposition: gemm has no %s backend (its fatigue kernel forms the stress history itself, fused); use "
+             "superposition: fused or --backend cpu",
+             c.path, be->name);
   ierr = ReadHistory(comm, &c, &hist);
   if (!ierr && opt->resume_counting) ierr = PlanResume(comm, &c, opt->accept_unsealed, &hist, &res, &nh, &resume, &up_to_date);
   if (!ierr && !up_to_date) {

@@ -125,6 +125,8 @@ typedef struct {
   int    superposition;          /* stress history formed per node in registers (0, `fused`, default) or
                                     as a GEMM per chunk of nodes and time steps (1, `gemm`, BLAS dgemm/sgemm) */
   int    single_precision;       /* `precision: single`: the gemm superposition in float (default double) */
+  int    cuda_fast;              /* `cuda_mode`: the CUDA fatigue kernel exact (0, default: no FMA, counts as the CPU)
+                                    or fast (1: FMA allowed); only with --backend cuda */
   int    line;
 } FtFatigueCase;
 

@@ -29,6 +29,8 @@ static const EnumName sn_names[]    = {{"basquin", FT_SN_BASQUIN}, {"knee", FT_S
 /* fatigue.superposition: FtFatigueCase.superposition; fatigue.precision: FtFatigueCase.single_precision */
 static const EnumName superposition_names[] = {{"fused", 0}, {"gemm", 1}, {NULL, 0}};
 static const EnumName precision_names[]     = {{"double", 0}, {"single", 1}, {NULL, 0}};
+/* fatigue.cuda_mode: FtFatigueCase.cuda_fast (kernels/ft_cuda_fatigue.h) */
+static const EnumName cuda_mode_names[] = {{"exact", 0}, {"fast", 1}, {NULL, 0}};
 
 
 /* A slope of an S-N curve: N = N_ref (S/S_ref)^-m needs m > 0. */
@@ -260,7 +262,7 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
 {
   static const char *const keys[] = {"basis",  "history", "time_column",  "channels", "material", "library", "equivalent_stress",
                                      "mean_stress", "compressive_mean", "gate", "hot_spots", "prior_damage", "output", "superposition",
-                                     "precision", "critical_plane_planes", NULL};
+                                     "precision", "critical_plane_planes", "cuda_mode", NULL};
   FtFatigueCase *fat = &c->fatigue;
   char           cp[KEY_PATH_MAX], b[80];
   yaml_node_t   *v;
@@ -319,6 +321,7 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
       return yr_error(reader, v, cp, "single needs superposition: gemm (the fused superposition is double precision only), got %s",
                       yr_describe(v, b, sizeof b));
   }
+  if ((v = yr_lookup(reader, m, "fatigue", "cuda_mode", cp)) && yr_read_enum(reader, v, cp, cuda_mode_names, &fat->cuda_fast)) return -1;
   if ((v = yr_lookup(reader, m, "fatigue", "prior_damage", cp))) {
     if (yr_read_number(reader, v, cp, &fat->prior_damage)) return -1;
     if (!(fat->prior_damage >= 0 && fat->prior_damage < 1))

@@ -28,9 +28,25 @@ PetscErrorCode FtFatigueKernelCheck(const FtFatigueWork *W, int rc, const char *
           FtBackendFatigueError(rc), rc, why);
 }
 
+/* A session call's return code: on failure the session is closed, then the error as FtFatigueKernelCheck's (the message of the
+ * CUDA engine's last error: FtBackendFatigueError). */
+static PetscErrorCode SessionCheck(FtFatigueWork *W, FtCudaFatigue **s, int rc, const char *what)
+{
+  PetscFunctionBeginUser;
+  if (rc && *s) {
+    W->be->fatigue_close(*s);
+    *s = NULL;
+  }
+  PetscCall(FtFatigueKernelCheck(W, rc, what));
+  PetscFunctionReturn(0);
+}
+
 /* Counts W->hist chunk by chunk (fatigue.superposition: fused, the stress history formed per node
  * in registers, or gemm, per block of nodes and time steps by BLAS; precision single rounds S and
- * L to float). A stop signal ends it at the next chunk: W->hist.nsteps then says how far. */
+ * L to float). A backend with a counting session (cuda) keeps the states on its device: opened
+ * once (S and the states uploaded), one chunk call per chunk, synced back into W->rf / W->acc at a
+ * stop signal and at the end (the damage, the hot spots and the state file read the host arrays),
+ * closed. A stop signal ends it at the next chunk: W->hist.nsteps then says how far. */
 static PetscErrorCode Count(FtFatigueWork *W)
 {
   const FtFatigueCase *f      = W->f;
@@ -39,12 +55,19 @@ static PetscErrorCode Count(FtFatigueWork *W)
   const int            nchan  = W->nchan, n = (int)W->n;
   const double         tc     = FtWallTime();
   long                 next   = nsteps / 10;
+  FtCudaFatigue       *session = NULL;
+  char                 err[512];
 
   PetscFunctionBeginUser;
+  if (W->be->fatigue_open)
+    PetscCall(SessionCheck(W, &session,
+                           W->be->fatigue_open(n, n, nchan, W->S, W->eq, &W->par, f->cuda_fast, W->rf, W->spill, W->acc, &session, err, sizeof err),
+                           "fatigue_open"));
   for (long t = 0; t < nsteps; t += FT_FATIGUE_CHUNK) {
     const int     nt = (int)PetscMin(FT_FATIGUE_CHUNK, nsteps - t);
     const double *L  = &h->L[(size_t)t * nchan];
-    if (W->spill && f->superposition)
+    if (session) PetscCall(SessionCheck(W, &session, W->be->fatigue_chunk(session, nt, L, err, sizeof err), "fatigue_chunk"));
+    else if (W->spill && f->superposition)
       PetscCall(FtFatigueKernelCheck(W,
                                      W->be->fatigue_batch_gemm_spill(n, n, nchan, W->S, nt, L, W->eq, &W->par, f->single_precision, W->rf,
                                                                      W->spill, W->acc),
@@ -58,6 +81,7 @@ static PetscErrorCode Count(FtFatigueWork *W)
     else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(n, n, nchan, W->S, nt, L, W->eq, &W->par, W->rf, W->acc), "fatigue_batch"));
     PetscCall(FtStopRequested(W->comm, &W->interrupted)); /* a safe point: the state is complete up to t + nt */
     if (W->interrupted && t + nt < nsteps) {
+      if (session) PetscCall(SessionCheck(W, &session, W->be->fatigue_sync(session, err, sizeof err), "fatigue_sync"));
       h->nsteps = t + nt;
       PetscCall(FtLogInfo("fatigue: stop requested (signal): counted up to step %ld of %ld (t = %.9g s); saving the state", h->nsteps,
                           W->nsteps_in, h->time[h->nsteps - 1]));
@@ -70,6 +94,10 @@ static PetscErrorCode Count(FtFatigueWork *W)
                           el > 0 ? (double)W->N * (t + nt) / el : 0));
       next += nsteps / 10;
     }
+  }
+  if (session) {
+    if (!W->interrupted) PetscCall(SessionCheck(W, &session, W->be->fatigue_sync(session, err, sizeof err), "fatigue_sync"));
+    W->be->fatigue_close(session);
   }
   PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)", W->N, h->nsteps, FtWallTime() - tc,
                       (double)W->N * h->nsteps / PetscMax(FtWallTime() - tc, 1e-9)));
@@ -196,6 +224,10 @@ PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory 
              "%s: a history of %ld steps with %d channels for a fatigue section with %d channels (at least 2 steps)", c->path, hist->nsteps,
              hist->nchan, W.f->nchannels);
   PetscCall(FtBackendSelectFatigue(hooks ? hooks->backend : NULL, &W.be));
+  PetscCheck(!W.f->superposition || W.be->fatigue_batch_gemm, comm, PETSC_ERR_SUP,
+             "%s: fatigue.superposition: gemm has no %s backend (its fatigue kernel forms the stress history itself, fused); use "
+             "superposition: fused or --backend cpu",
+             c->path, W.be->name);
   W.eq             = W.f->equivalent;
   W.nc             = ft_equivalent_channels(W.eq);
   W.nchan          = W.f->nchannels;
@@ -212,7 +244,7 @@ PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory 
   PetscCall(PetscMalloc2((size_t)W.n * W.nc + 1, &W.rf, (size_t)W.n * W.nc + 1, &W.acc));
   PetscCall(FtFatigueKernelCheck(&W, W.be->fatigue_init((int)(W.n * W.nc), W.f->gate, W.rf, W.acc), "fatigue_init"));
   /* the spills: empty until a residue outgrows FT_RF_MAX_RESIDUE points (then the count stays exact) */
-  if (W.be->fatigue_batch_spill && W.be->fatigue_batch_gemm_spill && W.be->fatigue_damage_spill)
+  if (W.be->fatigue_batch_spill && W.be->fatigue_damage_spill && (!W.f->superposition || W.be->fatigue_batch_gemm_spill))
     PetscCall(PetscCalloc1((size_t)W.n * W.nc + 1, &W.spill));
   if (resume) PetscCall(FtFatigueStateRead(&W, resume));
   PetscCall(Count(&W));

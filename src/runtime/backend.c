@@ -46,12 +46,23 @@ static const FtBackend ft_backends[] = {
    .fatigue_batch_spill      = ft_cpu_fatigue_batch_spill,
    .fatigue_batch_gemm_spill = ft_cpu_fatigue_batch_gemm_spill,
    .fatigue_damage_spill     = ft_cpu_fatigue_damage_spill},
-  /* no CUDA fatigue engine yet (unfinished: issue 14) */
-  {.kind            = FT_BACKEND_CUDA,
-   .name            = "cuda",
-   .stiffness_batch = ft_cuda_stiffness_batch,
-   .stress_batch    = ft_cuda_stress_batch,
-   .thermal_batch   = ft_cuda_thermal_batch},
+  /* The CUDA fatigue engine (kernels/cuda/ft_cuda_fatigue.cu): the session and the one-shot batch forms count on the device.
+   * init and damage are the CPU functions: they work on the host arrays, which the session uploads at open and syncs back
+   * (the damage snapshot reads the synced state). No GEMM superposition (the kernel fuses it): those entries stay NULL. */
+  {.kind                 = FT_BACKEND_CUDA,
+   .name                 = "cuda",
+   .stiffness_batch      = ft_cuda_stiffness_batch,
+   .stress_batch         = ft_cuda_stress_batch,
+   .thermal_batch        = ft_cuda_thermal_batch,
+   .fatigue_init         = ft_cpu_fatigue_init,
+   .fatigue_batch        = ft_cuda_fatigue_batch,
+   .fatigue_damage       = ft_cpu_fatigue_damage,
+   .fatigue_batch_spill  = ft_cuda_fatigue_batch_spill,
+   .fatigue_damage_spill = ft_cpu_fatigue_damage_spill,
+   .fatigue_open         = ft_cuda_fatigue_open,
+   .fatigue_chunk        = ft_cuda_fatigue_chunk,
+   .fatigue_sync         = ft_cuda_fatigue_sync,
+   .fatigue_close        = ft_cuda_fatigue_close},
 };
 
 int FtCudaDeviceCount(void) { return ft_cuda_device_count(); }
@@ -127,6 +138,8 @@ const char *FtBackendFatigueError(int code)
   case FT_BATCH_EARGS: return "invalid arguments";
   case FT_BATCH_EPARAMS: return "invalid fatigue parameters";
   case 3: return "out of memory";
+  case FT_BATCH_ECUDA:
+  case FT_BATCH_ENODEV: return ft_cuda_fatigue_last_error()[0] ? ft_cuda_fatigue_last_error() : "CUDA error";
   default: return "unknown error";
   }
 }

@@ -13,6 +13,7 @@
 #include <petscsys.h>
 #include <stddef.h>
 
+#include "ft_cuda_fatigue.h"
 #include "ft_fatigue_batch.h"
 
 typedef enum { FT_BACKEND_CPU = 0, FT_BACKEND_CUDA = 1 } FtBackendKind;
@@ -47,6 +48,15 @@ typedef struct {
                                   FtDamageAcc *acc);
   int (*fatigue_damage_spill)(int nnodes, int nc, const FtRainflowState *rf, const FtRfSpill *spill, const FtDamageAcc *acc,
                               const FtFatigueParams *par, double *D, int *worst);
+  /* A counting session that keeps the states on the device across time chunks (kernels/ft_cuda_fatigue.h): open uploads S and
+   * the host states rf / acc (spill != NULL: the exact count), chunk counts the next steps, sync copies the device state back
+   * into rf / acc (before they are read or saved), close frees it. fast: the FMA kernel (fatigue.cuda_mode). NULL on the CPU,
+   * whose fatigue_batch* work on the host arrays directly. */
+  int (*fatigue_open)(int nnodes, int ld, int nchan, const double *S, int eq_kind, const FtFatigueParams *par, int fast, FtRainflowState *rf,
+                      FtRfSpill *spill, FtDamageAcc *acc, FtCudaFatigue **session, char *err, size_t errlen);
+  int (*fatigue_chunk)(FtCudaFatigue *session, int nsteps, const double *L, char *err, size_t errlen);
+  int (*fatigue_sync)(FtCudaFatigue *session, char *err, size_t errlen);
+  void (*fatigue_close)(FtCudaFatigue *session);
 } FtBackend;
 
 /* Number of visible CUDA devices (0 without a CUDA build, a driver or a device). */
@@ -64,7 +74,8 @@ const char    *FtBackendBinding(void);
 /* The element kernels' backend for `--backend request` (NULL: auto). */
 PetscErrorCode FtBackendSelect(const char *request, const FtBackend **backend);
 /* The fatigue engine's backend: as FtBackendSelect, but auto falls back to the CPU while the
- * chosen backend has no fatigue engine, and an explicit one without it is an error. */
+ * chosen backend has no fatigue engine, and an explicit one without it is an error. The cuda backend has one (fused
+ * superposition only: its fatigue_batch_gemm* are NULL, so the engine refuses `fatigue.superposition: gemm` with it). */
 PetscErrorCode FtBackendSelectFatigue(const char *request, const FtBackend **backend);
 /* The message of a fatigue kernel's return code (FT_BATCH_*), for an error line. */
 const char    *FtBackendFatigueError(int code);

@@ -761,7 +761,8 @@ static void test_fatigue_example(void)
     CHECK_NEAR(f->prior_damage, 0, 0);
     snprintf(want, sizeof want, "%s/results/bracket_fatigue.h5", dir);
     CHECK_STR(f->output, want);
-    CHECKF(f->superposition == 0 && f->single_precision == 0, "superposition %d single_precision %d", f->superposition, f->single_precision);
+    CHECKF(f->superposition == 0 && f->single_precision == 0 && f->cuda_fast == 0, "superposition %d single_precision %d cuda_fast %d",
+           f->superposition, f->single_precision, f->cuda_fast);
 
     FtFatigueParams p;
     CHECKF(FtFatigueParamsFromCase(f, &p) == FT_FAT_OK, "params rejected");
@@ -1610,6 +1611,7 @@ static void test_sensors_defaults(void)
          "  output: fat.h5\n"
          "  superposition: fused\n"
          "  precision: double\n"
+         "  cuda_mode: fast\n"
          "sensors:\n"
          "calibration: ~\n";
   rc = FtCaseParse("case.yaml", text, &c, err, sizeof err);
@@ -1617,7 +1619,7 @@ static void test_sensors_defaults(void)
   if (rc == 0) {
     CHECKF(c.sensors.enabled == 0 && c.sensors.sensors == NULL && c.sensors.nsensors == 0, "empty sensors: enabled %d", c.sensors.enabled);
     CHECKF(c.calibration.enabled == 0 && c.calibration.params == NULL, "empty calibration: enabled %d", c.calibration.enabled);
-    CHECKF(c.fatigue.superposition == 0 && c.fatigue.single_precision == 0, "fused double");
+    CHECKF(c.fatigue.superposition == 0 && c.fatigue.single_precision == 0 && c.fatigue.cuda_fast == 1, "fused double, cuda_mode fast");
     FtCaseFree(&c);
   }
   /* absent sections */
@@ -1694,6 +1696,8 @@ static void test_sensors_bad(void)
 
   /* fatigue.superposition and precision */
   sbad("unknown superposition", 11, "  output: fat.h5\n  superposition: blas", 12, "fatigue.superposition: must be one of fused, gemm, got 'blas'",
+       NULL, NULL);
+  sbad("unknown cuda_mode", 11, "  output: fat.h5\n  cuda_mode: fastest", 12, "fatigue.cuda_mode: must be one of exact, fast, got 'fastest'",
        NULL, NULL);
   sbad("unknown precision", 11, "  output: fat.h5\n  superposition: gemm\n  precision: half", 13,
        "fatigue.precision: must be one of double, single, got 'half'", NULL, NULL);
