@@ -60,3 +60,22 @@ int ft_cpu_stress_batch(int order, int nelem, const double *X, const double *E,
     }
     return 0;
 }
+
+/* Kc[e] = ft_tet_conductivity(order, X[e], kcond[e]) for every element e:
+ *   Kc[a][b] = int_T k grad N_a . grad N_b dV   (exact: closed form per order, ft_elasticity.h)
+ * (layouts in ft_batch.h). Returns 0, or 1 on invalid arguments. */
+int ft_cpu_thermal_batch(int order, int nelem, const double *X, const double *kcond, double *Ke)
+{
+    const int n = ft_tet_num_nodes(order);
+    const size_t nk = (size_t)n * (size_t)n;
+    long long e;
+    if (n == 0 || nelem < 0) return 1;
+    if (nelem == 0) return 0;
+    if (!X || !kcond || !Ke) return 1;
+    FT_OMP_FOR
+    for (e = 0; e < (long long)nelem; e++) {
+        ft_tet_conductivity(order, (const double(*)[3])(X + 12 * (size_t)e), kcond[e],
+                            Ke + nk * (size_t)e);
+    }
+    return 0;
+}

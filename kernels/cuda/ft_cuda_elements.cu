@@ -9,7 +9,8 @@
  * not yet run on a GPU (bench/gpu/prove.sh is the prepared proof).
  *
  * Host wrappers take HOST pointers, copy to the device in chunks that fit the free device
- * memory, launch, check every CUDA call and cudaGetLastError() after each launch, copy back,
+ * memory (shared among the ranks bound to the device; capped by ft_cuda_set_max_chunk),
+ * launch, check every CUDA call and cudaGetLastError() after each launch, copy back,
  * and return 0 on success or 1 with a message in err[errlen].
  *
  * Stiffness kernel: one thread per element. Each warp handles 32 elements; for every node
@@ -29,6 +30,7 @@
 #include "../ft_batch.h"
 #include "../ft_elasticity.h"
 #include "../ft_tet.h"
+#include "ft_cuda_chunk.h"
 
 namespace {
 
@@ -119,25 +121,12 @@ __global__ void __launch_bounds__(kStressThreads)
     }
 }
 
-/* Elements per chunk so that `per_elem` bytes each (plus `fixed`) fit in ~80% of the free
- * device memory; at least 1, at most nelem. */
-int chunk_elems(int nelem, size_t per_elem, size_t fixed, char *err, size_t errlen, int *chunk)
+/* Elements per chunk: the one sizing rule of kernels/cuda (ft_cuda_chunk.h): ~80% of the free
+ * device memory divided among the ranks sharing the device (ft_cuda_bind_device), capped by
+ * ft_cuda_set_max_chunk / FTWIN_CUDA_MAX_CHUNK; at least 1, at most nelem. */
+int chunk_elems(const char *who, int nelem, size_t per_elem, size_t fixed, char *err, size_t errlen, int *chunk)
 {
-    size_t freeb = 0, totalb = 0;
-    cudaError_t ce = cudaMemGetInfo(&freeb, &totalb);
-    if (ce != cudaSuccess) {
-        set_err(err, errlen, "cudaMemGetInfo failed: %s", cudaGetErrorString(ce));
-        return 1;
-    }
-    size_t avail = freeb / 10 * 8;
-    if (avail <= fixed + per_elem) {
-        set_err(err, errlen, "not enough free device memory (%zu bytes free)", freeb);
-        return 1;
-    }
-    size_t c = (avail - fixed) / per_elem;
-    if (c > (size_t)nelem) c = (size_t)nelem;
-    *chunk = (int)c;
-    return 0;
+    return ft__cuda_chunk_elems(who, nelem, per_elem, fixed, err, errlen, chunk);
 }
 
 } /* namespace */
@@ -258,7 +247,7 @@ extern "C" int ft_cuda_stiffness_batch(int order, int nelem, const double *X, co
         set_err(err, errlen, "ft_cuda_stiffness_batch: NULL array");
         return 1;
     }
-    if (chunk_elems(nelem, sizeof(double) * (12 + 2 + nk), 0, err, errlen, &chunk)) return 1;
+    if (chunk_elems("ft_cuda_stiffness_batch", nelem, sizeof(double) * (12 + 2 + nk), 0, err, errlen, &chunk)) return 1;
     FT_CU(cudaMalloc((void **)&dX, sizeof(double) * 12 * (size_t)chunk));
     FT_CU(cudaMalloc((void **)&dE, sizeof(double) * (size_t)chunk));
     FT_CU(cudaMalloc((void **)&dnu, sizeof(double) * (size_t)chunk));
@@ -305,7 +294,7 @@ extern "C" int ft_cuda_stress_batch(int order, int nelem, const double *X, const
         return 1;
     }
     per = sizeof(double) * (12 + 3 + (size_t)ncases * ((size_t)3 * n + (dTe ? (size_t)n : 0) + (size_t)npts * 6));
-    if (chunk_elems(nelem, per, sizeof(double) * 4 * (size_t)npts, err, errlen, &chunk)) return 1;
+    if (chunk_elems("ft_cuda_stress_batch", nelem, per, sizeof(double) * 4 * (size_t)npts, err, errlen, &chunk)) return 1;
     if ((long long)chunk * ncases > 0x7fffffffLL) chunk = (int)(0x7fffffffLL / ncases);
     FT_CU(cudaMalloc((void **)&dX, sizeof(double) * 12 * (size_t)chunk));
     FT_CU(cudaMalloc((void **)&dE, sizeof(double) * (size_t)chunk));

@@ -106,6 +106,9 @@ static PetscErrorCode Info(void)
                         "  MPI:      %d rank%s\n  devices:  %s\n",
                         FTWIN_VERSION, FTWIN_BUILD_TYPE, FTWIN_C_COMPILER, FTWIN_BUILD_CUDA_EMULATION ? "CUDA emulation on the CPU" : FTWIN_BUILD_CUDA ? "on" : "off", FTWIN_CUDA_ARCHS, petsc,
                         FTWIN_HDF5_VERSION, size, size == 1 ? "" : "s", dev));
+  /* every rank's device binding (FtBackendBindDevice), in rank order */
+  PetscCall(PetscSynchronizedPrintf(PETSC_COMM_WORLD, "  binding:  %s\n", FtBackendBinding()));
+  PetscCall(PetscSynchronizedFlush(PETSC_COMM_WORLD, PETSC_STDOUT));
   PetscFunctionReturn(0);
 }
 
@@ -240,6 +243,7 @@ int main(int argc, char **argv)
   FtLogSetQuiet(quiet);
   (void)FtWallTime();
   ierr = FtLogRegisterEvents();
+  if (!ierr) ierr = FtBackendBindDevice(PETSC_COMM_WORLD); /* one GPU per rank, before any kernel */
   if (!ierr) {
     if (!strcmp(command, "info")) ierr = Info();
     else if (!strcmp(command, "verify")) ierr = FtVerifyRun(PETSC_COMM_WORLD, casePath, inputs, &verify_code);

@@ -71,7 +71,7 @@ PetscErrorCode FtRun(MPI_Comm comm, const FtRunOptions *opt)
 
   PetscCall(PetscCalloc2(c.nthermal + 1, &T, c.nthermal + 1, &tinfo));
   PetscCall(PetscLogEventBegin(FT_EV_THERMAL, 0, 0, 0, 0));
-  for (int t = 0; t < c.nthermal; t++) PetscCall(FtThermalSolve(&s, &c, t, &T[t], &tinfo[t]));
+  for (int t = 0; t < c.nthermal; t++) PetscCall(FtThermalSolve(&s, &c, be, t, &T[t], &tinfo[t]));
   PetscCall(PetscLogEventEnd(FT_EV_THERMAL, 0, 0, 0, 0));
 
   PetscCall(PetscCalloc4(c.nloads, &u, c.nloads, &info, c.nloads, &ns, c.nloads, &cs));

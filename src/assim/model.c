@@ -64,7 +64,7 @@ PetscErrorCode FtModelSolveAt(FtCalibration *calib, const double *theta, FtModel
   PetscFunctionBeginUser;
   FtModelApplyParams(calib, theta);
   PetscCall(PetscCalloc2(calib->nth + 1, &solve->T, calib->nth + 1, &solve->tinfo));
-  for (int t = 0; t < calib->nth; t++) PetscCall(FtThermalSolve(calib->s, c, t, &solve->T[t], &solve->tinfo[t]));
+  for (int t = 0; t < calib->nth; t++) PetscCall(FtThermalSolve(calib->s, c, calib->be, t, &solve->T[t], &solve->tinfo[t]));
   PetscCall(PetscCalloc4(calib->nl, &solve->u, calib->nl, &solve->info, calib->nl, &solve->nst, calib->nl, &solve->cst));
   PetscCall(FtElasticitySolve(calib->s, c, calib->be, solve->T, solve->u, solve->info));
   for (int l = 0; l < calib->nl; l++) {

@@ -15,9 +15,10 @@ typedef struct {
   double   l2_exact;    /* ||u_exact||_L2 */
 } FtSolveInfo;
 
-/* Temperature of thermal case t: a steady solve (KSP prefix thermal_, CG + GAMG by default) or
- * the prescribed field evaluated at the nodes. T is created here. */
-PetscErrorCode FtThermalSolve(const FtSpace *s, const FtCase *c, int t, Vec *T, FtSolveInfo *info);
+/* Temperature of thermal case t: a steady solve (KSP prefix thermal_, CG + GAMG by default; the
+ * element conductivity matrices from the backend `be`, convection faces on the CPU) or the
+ * prescribed field evaluated at the nodes. T is created here. */
+PetscErrorCode FtThermalSolve(const FtSpace *s, const FtCase *c, const FtBackend *be, int t, Vec *T, FtSolveInfo *info);
 
 /* Displacements of every load case with one operator and one preconditioner (CG + GAMG with the
  * rigid-body near null space, block size 3). T[t] is thermal case t's temperature (or NULL when

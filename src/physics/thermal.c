@@ -41,7 +41,7 @@ static PetscErrorCode PrescribedTemperature(const FtSpace *s, const FtThermalCas
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode FtThermalSolve(const FtSpace *s, const FtCase *c, int t, Vec *T, FtSolveInfo *info)
+PetscErrorCode FtThermalSolve(const FtSpace *s, const FtCase *c, const FtBackend *be, int t, Vec *T, FtSolveInfo *info)
 {
   const FtThermalCase *tc  = &c->thermal[t];
   const int            nen = s->nen, order = s->order, nfn = order == 2 ? 6 : 3;
@@ -91,8 +91,15 @@ PetscErrorCode FtThermalSolve(const FtSpace *s, const FtCase *c, int t, Vec *T, 
   sets[1].nblocks = nconv;     sets[1].nodes_per_block = nfn; sets[1].nodes = conv_nodes;
   PetscCall(FtMatCreateCOO(s, 1, 2, sets, &K));
   PetscCall(PetscMalloc1((size_t)s->ncells * nen * nen + (size_t)nconv * nfn * nfn, &vals));
-  for (PetscInt e = 0; e < s->ncells; e++)
-    ft_tet_conductivity(order, (const double(*)[3]) & s->X[12 * e], c->materials[s->cell_material[e]].k, &vals[(size_t)e * nen * nen]);
+  { /* element conductivity matrices from the backend (kernels/ft_batch.h), the first ncells blocks of vals */
+    double *kcond;
+    char    err[256] = "";
+    PetscCall(PetscMalloc1(s->ncells + 1, &kcond));
+    for (PetscInt e = 0; e < s->ncells; e++) kcond[e] = c->materials[s->cell_material[e]].k;
+    PetscCheck(!be->thermal_batch(order, (int)s->ncells, s->X, kcond, vals, err, sizeof err), PETSC_COMM_SELF, PETSC_ERR_LIB,
+               "element conductivity on the %s backend failed: %s", be->name, err);
+    PetscCall(PetscFree(kcond));
+  }
   {
     PetscInt f0 = 0;
     for (int i = 0; i < tc->nconvection; i++) {

@@ -1,10 +1,12 @@
 #include "runtime/backend.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "build_info.h"
 #include "ft_batch.h"
+#include "runtime/log.h"
 
 /* The CPU loops return a code without a message: the message of the table's signature is theirs. */
 static int CpuStiffness(int order, int nelem, const double *X, const double *E, const double *nu, double *Ke, char *err, size_t errlen)
@@ -23,12 +25,20 @@ static int CpuStress(int order, int nelem, const double *X, const double *E, con
   return rc;
 }
 
+static int CpuThermal(int order, int nelem, const double *X, const double *kcond, double *Ke, char *err, size_t errlen)
+{
+  int rc = ft_cpu_thermal_batch(order, nelem, X, kcond, Ke);
+  if (rc && err && errlen) snprintf(err, errlen, "CPU conductivity kernel: invalid arguments (order %d, %d elements)", order, nelem);
+  return rc;
+}
+
 /* Designated initializers: a family a backend lacks is simply not named (NULL). */
 static const FtBackend ft_backends[] = {
   {.kind                     = FT_BACKEND_CPU,
    .name                     = "cpu",
    .stiffness_batch          = CpuStiffness,
    .stress_batch             = CpuStress,
+   .thermal_batch            = CpuThermal,
    .fatigue_init             = ft_cpu_fatigue_init,
    .fatigue_batch            = ft_cpu_fatigue_batch,
    .fatigue_batch_gemm       = ft_cpu_fatigue_batch_gemm,
@@ -43,6 +53,7 @@ static const FtBackend ft_backends[] = {
    .name                 = "cuda",
    .stiffness_batch      = ft_cuda_stiffness_batch,
    .stress_batch         = ft_cuda_stress_batch,
+   .thermal_batch        = ft_cuda_thermal_batch,
    .fatigue_init         = ft_cpu_fatigue_init,
    .fatigue_batch        = ft_cuda_fatigue_batch,
    .fatigue_damage       = ft_cpu_fatigue_damage,
@@ -58,6 +69,32 @@ int FtCudaDeviceCount(void) { return ft_cuda_device_count(); }
 
 void FtCudaDescribe(char *buf, size_t len) { ft_cuda_describe(buf, len); }
 
+static char ft_binding[256] = "";
+static int  ft_binding_logged = 0;
+
+PetscErrorCode FtBackendBindDevice(MPI_Comm comm)
+{
+  MPI_Comm    node;
+  PetscMPIInt local_rank, local_size;
+
+  PetscFunctionBeginUser;
+  /* the ranks of this node (shared memory): one device each, in turn */
+  PetscCallMPI(MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+  PetscCallMPI(MPI_Comm_rank(node, &local_rank));
+  PetscCallMPI(MPI_Comm_size(node, &local_size));
+  PetscCallMPI(MPI_Comm_free(&node));
+  /* a failed cudaSetDevice is not fatal here (the CPU backend needs no device): the binding line
+   * says so, and a cuda kernel reports its own CUDA error if one is asked for */
+  if (ft_cuda_bind_device(local_rank, local_size, ft_binding, sizeof ft_binding)) {
+    char why[256];
+    snprintf(why, sizeof why, "%s", ft_binding);
+    snprintf(ft_binding, sizeof ft_binding, "rank %d: no device bound (%.200s)", (int)local_rank, why);
+  }
+  PetscFunctionReturn(0);
+}
+
+const char *FtBackendBinding(void) { return ft_binding; }
+
 PetscErrorCode FtBackendSelect(const char *request, const FtBackend **backend)
 {
   int ndev = FtCudaDeviceCount();
@@ -71,6 +108,14 @@ PetscErrorCode FtBackendSelect(const char *request, const FtBackend **backend)
     PetscCheck(ndev > 0, PETSC_COMM_WORLD, PETSC_ERR_SUP, "--backend cuda: no CUDA device is visible (ftwin info lists devices)");
     *backend = &ft_backends[FT_BACKEND_CUDA];
   } else SETERRQ(PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT, "--backend: unknown backend '%s' (known: auto, cpu, cuda)", request);
+  /* a malformed chunk cap is the user's input: refused here, on every rank, before any kernel */
+  PetscCheck((*backend)->kind != FT_BACKEND_CUDA || ft_cuda_max_chunk() >= 0, PETSC_COMM_WORLD, PETSC_ERR_USER_INPUT,
+             "FTWIN_CUDA_MAX_CHUNK='%s' is not a non-negative integer (elements per chunk of the cuda kernels; 0 = sized by free device memory)",
+             getenv("FTWIN_CUDA_MAX_CHUNK"));
+  if ((*backend)->kind == FT_BACKEND_CUDA && !ft_binding_logged) { /* rank 0's binding, once per process */
+    ft_binding_logged = 1;
+    PetscCall(FtLogInfo("cuda backend: %s", ft_binding));
+  }
   PetscFunctionReturn(0);
 }
 

@@ -26,6 +26,8 @@ typedef struct {
   int (*stress_batch)(int order, int nelem, const double *X, const double *E, const double *nu,
                       const double *alpha, int ncases, const double *ue, const double *dTe, int npts,
                       const double *lam, double *sigma, char *err, size_t errlen);
+  /* Element conductivity matrices Kc [nelem][n*n] of steady heat conduction (kernels/ft_batch.h). */
+  int (*thermal_batch)(int order, int nelem, const double *X, const double *kcond, double *Ke, char *err, size_t errlen);
   /* The fatigue engine (kernels/ft_fatigue_batch.h: layouts, return codes): counting states
    * initialised, a time chunk counted (fused superposition, or by GEMM: gemm_single 0 double,
    * 1 single), the damage so far. NULL where this backend has no fatigue engine. */
@@ -61,6 +63,14 @@ typedef struct {
 int            FtCudaDeviceCount(void);
 /* Describes the visible devices into buf ("no CUDA device: CPU kernels" when none). */
 void           FtCudaDescribe(char *buf, size_t len);
+/* Binds this rank to one CUDA device (local rank on its node modulo the device count; the element
+ * kernels then size their chunks by the device's free memory / the ranks sharing it). Collective on
+ * comm; called once at start-up, after PetscInitialize. Without a device, or when binding fails,
+ * nothing is bound and FtBackendBinding says why (not an error: the CPU backend needs no device). */
+PetscErrorCode FtBackendBindDevice(MPI_Comm comm);
+/* This rank's binding, "rank r -> device d (k ranks share it)" or why there is none ("" before
+ * FtBackendBindDevice). */
+const char    *FtBackendBinding(void);
 /* The element kernels' backend for `--backend request` (NULL: auto). */
 PetscErrorCode FtBackendSelect(const char *request, const FtBackend **backend);
 /* The fatigue engine's backend: as FtBackendSelect, but auto falls back to the CPU while the

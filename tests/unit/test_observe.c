@@ -383,7 +383,7 @@ static PetscErrorCode RunCase(const char *dir, const TestCase *tc)
   PetscCall(VecDestroy(&T[0]));
 
   PetscCall(FtBackendSelect("cpu", &be));
-  PetscCall(FtThermalSolve(&s, &c, 0, &T[0], &tinfo));
+  PetscCall(FtThermalSolve(&s, &c, be, 0, &T[0], &tinfo));
   PetscCall(FtElasticitySolve(&s, &c, be, T, u, info));
   PetscCall(CheckReadings(&s, &c, tc, &loc, T, u, 1e-8, "solved fields"));
   for (int l = 0; l < c.nloads; l++) PetscCall(VecDestroy(&u[l]));
