@@ -105,45 +105,103 @@ FT_HD double ft_screen_spectral(const double s[6])
  *   nrm     the plane normals (np x 3, ft_cp_normal) for a critical-plane kind; else unused
  *   u       unit roundoff of the superposition (2^-53 or 2^-24)
  * Returns the number of signals written, 0 for an unknown kind. Non-finite inputs give
- * non-finite bounds (never screened: ft_screen_worst_damage returns NaN). */
+ * non-finite bounds (never screened: ft_screen_worst_damage returns NaN).
+ *
+ * Von Mises and the principal stress are bounded twice, and the intersection is used:
+ *   (a) the seminorm bound of the file's head, [-B, B];
+ *   (b) around the mid stress. With c_k = (Lmin_k + Lmax_k)/2 and R_k = (Lmax_k - Lmin_k)/2,
+ *       sigma(t) = sigma_c + sum_k d_k(t) S_k, sigma_c = sum_k c_k S_k, |d_k| <= R_k, so
+ *       vm(sigma(t)) lies within rho_vm = sum_k R_k vm(S_k) of vm(sigma_c) (seminorm), and each
+ *       eigenvalue p_i(t) within rho_2 = sum_k R_k |S_k|_2 of p_i(sigma_c) (Weyl's inequality,
+ *       Horn & Johnson, Matrix Analysis, 2nd ed., 2013, Cor. 4.3.15). Hence p1 + p3 lies within
+ *       2 rho_2 of its mid value and the trace within sum_k R_k |tr S_k| of tr sigma_c. Where
+ *       that interval excludes 0 by more than a margin (tau + 1e-9 T: beyond the rounding of the
+ *       computed stress, and far above the ~1e-12 relative level where
+ *       ft_absmax_principal_sign can differ from the exact sign), the sign of the
+ *       signed von Mises (p1 + p3, or the trace) is fixed, and so is the choice of p1 or p3 of
+ *       the principal stress:
+ *         signed von Mises, sign +:  [vm_c - rho_vm, vm_c + rho_vm]   (sign -: negated)
+ *         principal, p1 chosen:      [p1_c - rho_2, p1_c + rho_2]     (p3: around p3_c)
+ *       and otherwise e is +-vm(sigma(t)) with |e| <= vm_c + rho_vm, or p1(t) or p3(t), which
+ *       lie in [p3_c - rho_2, p1_c + rho_2]. A history whose loads vary little around a large
+ *       mean (a static or thermal load) so gets an amplitude bound of the variation alone. */
 FT_HD int ft_screen_signal_bounds(int eq, int nchan, const double *S, long ld, const double *Lmin,
                                   const double *Lmax, const double (*nrm)[3], double u,
                                   double *lo, double *hi)
 {
     const double r = ft_screen_rel(nchan, u);
-    double B = 0.0, T = 0.0;
-    int k, j;
+    double B = 0.0, T = 0.0, rho = 0.0, rho2 = 0.0, rtr = 0.0, sc[6] = {0, 0, 0, 0, 0, 0};
+    double l, h, tau;
+    int k, j, q;
     const int base = ft_eq_base(eq);
+    const int vm = base == FT_EQ_SIGNED_VON_MISES || base == FT_EQ_SIGNED_VON_MISES_TRACE;
     for (k = 0; k < nchan; k++) {
         const double *s = S + 6 * k * ld;
         const double A = fabs(Lmin[k]) > fabs(Lmax[k]) ? fabs(Lmin[k]) : fabs(Lmax[k]);
+        const double c = 0.5 * (Lmin[k] + Lmax[k]), R = 0.5 * (Lmax[k] - Lmin[k]);
         T += A * ft_screen_n1(s);
-        if (base == FT_EQ_SIGNED_VON_MISES || base == FT_EQ_SIGNED_VON_MISES_TRACE)
-            B += A * ft_von_mises(s);
-        else if (base == FT_EQ_MAX_ABS_PRINCIPAL)
-            B += A * ft_screen_spectral(s);
+        if (base == FT_EQ_CRITICAL_PLANE) continue;
+        for (q = 0; q < 6; q++) sc[q] += c * s[q];
+        if (vm) {
+            const double v = ft_von_mises(s);
+            B += A * v;
+            rho += R * v;
+        }
+        if (base != FT_EQ_SIGNED_VON_MISES_TRACE) {
+            const double n2 = ft_screen_spectral(s);
+            if (!vm) B += A * n2;
+            rho2 += R * n2;
+        } else
+            rtr += R * fabs(s[FT_XX] + s[FT_YY] + s[FT_ZZ]);
     }
+    tau = 2.0 * r * T;
     if (base == FT_EQ_CRITICAL_PLANE) {
         const int np = ft_eq_planes(eq);
         if (np <= 0) return 0;
         for (j = 0; j < np; j++) {
-            double h = 0.0, l = 0.0;
+            h = 0.0;
+            l = 0.0;
             for (k = 0; k < nchan; k++) {
                 const double c = ft_normal_stress(S + 6 * k * ld, nrm[j]);
                 const double x = c * Lmin[k], y = c * Lmax[k];
                 h += x > y ? x : y;
                 l += x < y ? x : y;
             }
-            hi[j] = h + 2.0 * r * T;
-            lo[j] = l - 2.0 * r * T;
+            hi[j] = h + tau;
+            lo[j] = l - tau;
         }
         return np;
     }
-    if (base != FT_EQ_SIGNED_VON_MISES && base != FT_EQ_SIGNED_VON_MISES_TRACE &&
-        base != FT_EQ_MAX_ABS_PRINCIPAL)
-        return 0;
-    hi[0] = B + 2.0 * r * T;
-    lo[0] = -hi[0];
+    if (!vm && base != FT_EQ_MAX_ABS_PRINCIPAL) return 0;
+    {
+        const double margin = tau + 1e-9 * T; /* beyond the rounding of the computed stress (tau) */
+        double p[3], sum_lo, sum_hi;
+        int sign = 0; /* +1 / -1: fixed over the box; 0: may change */
+        ft_principal_stresses(sc, p);
+        if (base == FT_EQ_SIGNED_VON_MISES_TRACE) {
+            const double tr = sc[FT_XX] + sc[FT_YY] + sc[FT_ZZ];
+            sum_lo = tr - rtr;
+            sum_hi = tr + rtr;
+        } else {
+            sum_lo = p[0] + p[2] - 2.0 * rho2;
+            sum_hi = p[0] + p[2] + 2.0 * rho2;
+        }
+        if (sum_lo > margin) sign = 1;
+        if (sum_hi < -margin) sign = -1;
+        if (vm) {
+            const double v = ft_von_mises(sc), top = v + rho, bot = v - rho > 0.0 ? v - rho : 0.0;
+            h = sign > 0 ? top : sign < 0 ? -bot : top;
+            l = sign > 0 ? bot : sign < 0 ? -top : -top;
+        } else {
+            h = sign < 0 ? p[2] + rho2 : p[0] + rho2;
+            l = sign > 0 ? p[0] - rho2 : p[2] - rho2;
+        }
+        if (h > B) h = B; /* the intersection with (a) */
+        if (l < -B) l = -B;
+        hi[0] = h + tau;
+        lo[0] = l - tau;
+        if (!(hi[0] >= lo[0])) lo[0] = hi[0] = NAN; /* not finite inputs */
+    }
     return 1;
 }
 

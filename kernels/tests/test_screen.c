@@ -11,7 +11,8 @@
  *      single-precision gemm with the bounds of u = 2^-24: with those of 2^-53 this test fails,
  *      damage ~1e-5 at nodes decided at the cut-off factor 1 + 3e-9);
  *   4. the bound is not vacuous: on proportional histories (the loads in phase with the signs of
- *      the unit stresses) the largest sample comes within 1e-6 of it;
+ *      the unit stresses) the largest sample comes within 1e-6 of it, and with a mean above the
+ *      variation (sign fixed) the samples' range within 1e-6 of the bounds' width;
  *   5. both decisions occur (screened and counted nodes), and a curve without a cut-off never
  *      screens exactly. */
 #include <math.h>
@@ -28,13 +29,28 @@
 
 static double sym(void) { return 2.0 * urand() - 1.0; }
 
-/* A random node: K unit stresses (MPa scale) and a history L[t][k]; proportional: S_k = c_k S0,
- * L_k(t) = sign(c_k) A_k w(t), |w| reaching 1 (the bound's equality case). */
+/* A random node: K unit stresses (MPa scale) and a history L[t][k]; proportional (prop 1, 2):
+ * S_k = c_k S0, L_k(t) = sign(c_k) A_k (o + w(t)), |w| reaching 1 (the bounds' equality cases),
+ * o = 0 (prop 1: the sign flips) or, prop 2, S0 uniaxial (sigma n n^T, random n and sign) and
+ * o in [2.5, 3.5]: a mean above the variation, p1 + p3 = |S0|_2 (o - 1) > the 2 |S0|_2 of the
+ * bound's sign test, so the sign is provably fixed. */
 static void make_node(int K, int prop, double *S, double *L)
 {
+    const double o = prop == 2 ? 2.5 + urand() : 0.0;
     double S0[6], c[KMAX], A[KMAX], off[KMAX];
     int k, t, q;
     for (q = 0; q < 6; q++) S0[q] = 100e6 * sym();
+    if (prop == 2) {
+        double n[3] = {sym(), sym(), sym()}, nn, sg = 100e6 * sym();
+        nn = sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
+        for (q = 0; q < 3; q++) n[q] /= nn;
+        S0[FT_XX] = sg * n[0] * n[0];
+        S0[FT_YY] = sg * n[1] * n[1];
+        S0[FT_ZZ] = sg * n[2] * n[2];
+        S0[FT_YZ] = sg * n[1] * n[2];
+        S0[FT_XZ] = sg * n[0] * n[2];
+        S0[FT_XY] = sg * n[0] * n[1];
+    }
     for (k = 0; k < K; k++) {
         c[k] = sym();
         A[k] = 0.2 + urand();
@@ -44,7 +60,7 @@ static void make_node(int K, int prop, double *S, double *L)
     for (t = 0; t < NSTEPS; t++) {
         const double w = (t == 7) ? 1.0 : (t == 31) ? -1.0 : sym();
         for (k = 0; k < K; k++)
-            L[t * K + k] = prop ? (c[k] >= 0 ? 1.0 : -1.0) * A[k] * w : off[k] + A[k] * sym();
+            L[t * K + k] = prop ? (c[k] >= 0 ? 1.0 : -1.0) * A[k] * (o + w) : off[k] + A[k] * sym();
     }
 }
 
@@ -76,7 +92,7 @@ int main(void)
     double S[6 * KMAX], L[NSTEPS * KMAX], e[NPMAX], lo[NPMAX], hi[NPMAX], lo32[NPMAX], hi32[NPMAX], nrm[NPMAX][3];
     double Lmin[KMAX], Lmax[KMAX];
     long screened_total = 0, counted_total = 0, zero_checked = 0;
-    double worst_tight = 1.0;
+    double worst_tight = 1.0, width_tight = 1.0;
 
     for (size_t ie = 0; ie < sizeof eqs / sizeof eqs[0]; ie++) {
         const int eq = eqs[ie], nc = ft_equivalent_channels(eq);
@@ -84,9 +100,9 @@ int main(void)
         for (int msc = FT_MSC_NONE; msc <= FT_MSC_WALKER; msc++)
             for (int compr = 0; compr < 2; compr++)
                 for (int trial = 0; trial < 24; trial++) {
-                    const int K = irand(1, KMAX), prop = trial % 3 == 0;
+                    const int K = irand(1, KMAX), prop = trial % 3;
                     FtFatigueParams p;
-                    double wsar = 0.0, maxabs = 0.0, maxbound = 0.0;
+                    double wsar = 0.0, maxabs = 0.0, maxbound = 0.0, smin = INFINITY, smax = -INFINITY;
                     int ns, bad_sample = 0, bad_cycle = 0, bad_sar = 0;
                     CHECK_CONTEXT("eq %d msc %d compr %d trial %d K %d prop %d", eq, msc, compr, trial, K, prop);
                     make_node(K, prop, S, L);
@@ -121,6 +137,8 @@ int main(void)
                                 if (!(ec[j] >= lo[j] && ec[j] <= hi[j])) bad_sample++;
                             }
                             maxabs = fmax(maxabs, fabs(e[j]));
+                            smin = fmin(smin, e[j]);
+                            smax = fmax(smax, e[j]);
                             ft_rf_push_cycles(&rf, e[j], cyc, (int)(sizeof cyc / sizeof cyc[0]), &ncyc);
                         }
                         ft_rf_finish_cycles(&rf, cyc, (int)(sizeof cyc / sizeof cyc[0]), &ncyc);
@@ -135,10 +153,16 @@ int main(void)
                     CHECKF(!bad_sample, "%d samples outside the bounds", bad_sample);
                     CHECKF(!bad_cycle, "%d cycles with an extreme outside the bounds", bad_cycle);
                     CHECKF(!bad_sar, "%d cycles with S_ar above the worst corner's", bad_sar);
-                    /* 4. proportional: the bound is attained up to its widening */
+                    /* 4. proportional: the bound is attained up to its widening; with a fixed sign (prop 2)
+                       the bounds' width too (the amplitude of the variation alone) */
                     if (prop && ft_eq_base(eq) != FT_EQ_CRITICAL_PLANE) {
                         CHECKF(maxabs >= (1.0 - 1e-6) * maxbound, "max |sample| %.17g vs bound %.17g", maxabs, maxbound);
                         worst_tight = fmin(worst_tight, maxabs / maxbound);
+                        if (prop == 2) {
+                            CHECKF(smax - smin >= (1.0 - 1e-6) * (hi[0] - lo[0]), "sample range %.17g vs bound width %.17g", smax - smin,
+                                   hi[0] - lo[0]);
+                            width_tight = fmin(width_tight, (smax - smin) / (hi[0] - lo[0]));
+                        }
                     }
                     /* 3. exactness: cut-offs around the worst corner (with a Marin factor), full count */
                     if (wsar > 0.0) {
@@ -192,8 +216,9 @@ int main(void)
                 }
     }
     CHECK_CONTEXT("%s", "");
-    printf("screened %ld, counted %ld decisions; %ld full counts of screened nodes, all 0; proportional max|sample|/bound >= %.12f\n",
-           screened_total, counted_total, zero_checked, worst_tight);
+    printf("screened %ld, counted %ld decisions; %ld full counts of screened nodes, all 0; proportional max|sample|/bound >= %.12f, "
+           "with a fixed sign sample range/bound width >= %.12f\n",
+           screened_total, counted_total, zero_checked, worst_tight, width_tight);
     CHECK(screened_total > 100 && counted_total > 100);
     return check_summary();
 }

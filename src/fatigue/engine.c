@@ -41,44 +41,61 @@ static PetscErrorCode SessionCheck(FtFatigueWork *W, FtCudaFatigue **s, int rc, 
   PetscFunctionReturn(0);
 }
 
-/* Counts W->hist chunk by chunk (fatigue.superposition: fused, the stress history formed per node
- * in registers, or gemm, per block of nodes and time steps by BLAS; precision single rounds S and
- * L to float). A backend with a counting session (cuda) keeps the states on its device: opened
- * once (S and the states uploaded), one chunk call per chunk, synced back into W->rf / W->acc at a
- * stop signal and at the end (the damage, the hot spots and the state file read the host arrays),
- * closed. A stop signal ends it at the next chunk: W->hist.nsteps then says how far. */
-static PetscErrorCode Count(FtFatigueWork *W)
+/* Counts the nodes idx[0..m) (idx NULL: all of this rank's, m = W->n) over the steps L[0..nsteps) chunk by chunk
+ * (fatigue.superposition: fused, the stress history formed per node in registers, or gemm, per block of nodes and time
+ * steps by BLAS; precision single rounds S and L to float). A subset is compacted first (its unit stresses, counting
+ * states, accumulators and spills side by side) and copied back after, so every backend counts it through its usual
+ * calls. A backend with a counting session (cuda) keeps the states on its device: opened once (S and the states
+ * uploaded), one chunk call per chunk, synced back at a stop signal and at the end, closed. main: the run's own steps
+ * (W->hist): a stop signal ends it at the next chunk (W->hist.nsteps then says how far) and progress is logged; else
+ * (the load record of earlier runs, for nodes screened then and active now) it runs to the end. Collective when main. */
+static PetscErrorCode CountNodes(FtFatigueWork *W, const int *idx, int m, const double *L0, long nsteps, PetscBool main)
 {
   const FtFatigueCase *f      = W->f;
   FtHistory           *h      = &W->hist;
-  const long           nsteps = h->nsteps;
-  const int            nchan  = W->nchan, n = (int)W->n;
+  const int            nchan  = W->nchan, nc = W->nc, n = (int)W->n;
   const double         tc     = FtWallTime();
   long                 next   = nsteps / 10;
   FtCudaFatigue       *session = NULL;
+  double              *S      = W->S;
+  FtRainflowState     *rf     = W->rf;
+  FtDamageAcc         *acc    = W->acc;
+  FtRfSpill           *spill  = W->spill;
   char                 err[512];
 
   PetscFunctionBeginUser;
-  if (W->be->fatigue_open)
+  if (idx) { /* the subset side by side */
+    PetscCall(PetscMalloc3((size_t)nchan * m * 6 + 1, &S, (size_t)m * nc + 1, &rf, (size_t)m * nc + 1, &acc));
+    if (W->spill) PetscCall(PetscMalloc1((size_t)m * nc + 1, &spill));
+    for (int k = 0; k < nchan; k++)
+      for (int a = 0; a < m; a++) memcpy(&S[((size_t)k * m + a) * 6], &W->S[((size_t)k * n + idx[a]) * 6], 6 * sizeof(double));
+    for (int a = 0; a < m; a++)
+      for (int q = 0; q < nc; q++) {
+        rf[(size_t)a * nc + q]  = W->rf[(size_t)idx[a] * nc + q];
+        acc[(size_t)a * nc + q] = W->acc[(size_t)idx[a] * nc + q];
+        if (spill) spill[(size_t)a * nc + q] = W->spill[(size_t)idx[a] * nc + q];
+      }
+  }
+  if (W->be->fatigue_open && m > 0)
     PetscCall(SessionCheck(W, &session,
-                           W->be->fatigue_open(n, n, nchan, W->S, W->eq, &W->par, f->cuda_fast, W->rf, W->spill, W->acc, &session, err, sizeof err),
+                           W->be->fatigue_open(m, m, nchan, S, W->eq, &W->par, f->cuda_fast, rf, spill, acc, &session, err, sizeof err),
                            "fatigue_open"));
   for (long t = 0; t < nsteps; t += FT_FATIGUE_CHUNK) {
     const int     nt = (int)PetscMin(FT_FATIGUE_CHUNK, nsteps - t);
-    const double *L  = &h->L[(size_t)t * nchan];
-    if (session) PetscCall(SessionCheck(W, &session, W->be->fatigue_chunk(session, nt, L, err, sizeof err), "fatigue_chunk"));
-    else if (W->spill && f->superposition)
+    const double *L  = &L0[(size_t)t * nchan];
+    if (m == 0) { /* nothing to count on this rank: only the stop check below */
+    } else if (session) PetscCall(SessionCheck(W, &session, W->be->fatigue_chunk(session, nt, L, err, sizeof err), "fatigue_chunk"));
+    else if (spill && f->superposition)
       PetscCall(FtFatigueKernelCheck(W,
-                                     W->be->fatigue_batch_gemm_spill(n, n, nchan, W->S, nt, L, W->eq, &W->par, f->single_precision, W->rf,
-                                                                     W->spill, W->acc),
+                                     W->be->fatigue_batch_gemm_spill(m, m, nchan, S, nt, L, W->eq, &W->par, f->single_precision, rf, spill, acc),
                                      "fatigue_batch_gemm"));
-    else if (W->spill)
-      PetscCall(
-        FtFatigueKernelCheck(W, W->be->fatigue_batch_spill(n, n, nchan, W->S, nt, L, W->eq, &W->par, W->rf, W->spill, W->acc), "fatigue_batch"));
+    else if (spill)
+      PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch_spill(m, m, nchan, S, nt, L, W->eq, &W->par, rf, spill, acc), "fatigue_batch"));
     else if (f->superposition)
-      PetscCall(FtFatigueKernelCheck(
-        W, W->be->fatigue_batch_gemm(n, n, nchan, W->S, nt, L, W->eq, &W->par, f->single_precision, W->rf, W->acc), "fatigue_batch_gemm"));
-    else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(n, n, nchan, W->S, nt, L, W->eq, &W->par, W->rf, W->acc), "fatigue_batch"));
+      PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch_gemm(m, m, nchan, S, nt, L, W->eq, &W->par, f->single_precision, rf, acc),
+                                     "fatigue_batch_gemm"));
+    else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(m, m, nchan, S, nt, L, W->eq, &W->par, rf, acc), "fatigue_batch"));
+    if (!main) continue;
     PetscCall(FtStopRequested(W->comm, &W->interrupted)); /* a safe point: the state is complete up to t + nt */
     if (W->interrupted && t + nt < nsteps) {
       if (session) PetscCall(SessionCheck(W, &session, W->be->fatigue_sync(session, err, sizeof err), "fatigue_sync"));
@@ -91,7 +108,7 @@ static PetscErrorCode Count(FtFatigueWork *W)
     if (t + nt >= next && nsteps > 10 * FT_FATIGUE_CHUNK) {
       double el = FtWallTime() - tc;
       PetscCall(FtLogInfo("fatigue: %3.0f%% of %ld steps, %.3g node-steps/s", 100.0 * (t + nt) / nsteps, nsteps,
-                          el > 0 ? (double)W->N * (t + nt) / el : 0));
+                          el > 0 ? (double)W->nactive_all * (t + nt) / el : 0));
       next += nsteps / 10;
     }
   }
@@ -99,8 +116,40 @@ static PetscErrorCode Count(FtFatigueWork *W)
     if (!W->interrupted) PetscCall(SessionCheck(W, &session, W->be->fatigue_sync(session, err, sizeof err), "fatigue_sync"));
     W->be->fatigue_close(session);
   }
-  PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)", W->N, h->nsteps, FtWallTime() - tc,
-                      (double)W->N * h->nsteps / PetscMax(FtWallTime() - tc, 1e-9)));
+  if (idx) { /* back in place */
+    for (int a = 0; a < m; a++)
+      for (int q = 0; q < nc; q++) {
+        W->rf[(size_t)idx[a] * nc + q]  = rf[(size_t)a * nc + q];
+        W->acc[(size_t)idx[a] * nc + q] = acc[(size_t)a * nc + q];
+        if (spill) W->spill[(size_t)idx[a] * nc + q] = spill[(size_t)a * nc + q];
+      }
+    PetscCall(PetscFree3(S, rf, acc));
+    if (spill) PetscCall(PetscFree(spill));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Counts this run: the nodes screened before and active now over the earlier runs' load record first (rank-local, no
+ * stop check: they catch up), then every active node over W->hist. Screened nodes are not counted (their state stays
+ * empty: damage 0). Then every active node counts as counted in the state. */
+static PetscErrorCode Count(FtFatigueWork *W)
+{
+  const double tc = FtWallTime();
+  int         *idx = NULL, m = 0;
+
+  PetscFunctionBeginUser;
+  if (W->nfresh) PetscCall(CountNodes(W, W->fresh, W->nfresh, W->record, W->nrecord, PETSC_FALSE));
+  if (W->nactive_all < W->N) {
+    PetscCall(PetscMalloc1(W->n + 1, &idx));
+    for (long long i = 0; i < W->n; i++)
+      if (W->active[i]) idx[m++] = (int)i;
+    PetscCall(CountNodes(W, idx, m, W->hist.L, W->hist.nsteps, PETSC_TRUE));
+    PetscCall(PetscFree(idx));
+  } else PetscCall(CountNodes(W, NULL, (int)W->n, W->hist.L, W->hist.nsteps, PETSC_TRUE));
+  for (long long i = 0; i < W->n; i++) W->counted[i] = W->counted[i] || W->active[i];
+  PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)%s", W->nactive_all, W->hist.nsteps, FtWallTime() - tc,
+                      (double)W->nactive_all * W->hist.nsteps / PetscMax(FtWallTime() - tc, 1e-9),
+                      W->nfresh_all ? ", with the nodes counted again from the load record" : ""));
   PetscFunctionReturn(0);
 }
 
@@ -196,6 +245,9 @@ static PetscErrorCode WorkFree(FtFatigueWork *W)
   PetscCall(PetscFree2(W->rf, W->acc));
   PetscCall(PetscFree3(W->S, W->X, W->topo));
   PetscCall(PetscFree(W->creg));
+  PetscCall(PetscFree(W->counted));
+  PetscCall(PetscFree2(W->active, W->fresh));
+  PetscCall(PetscFree(W->record));
   PetscFunctionReturn(0);
 }
 
@@ -246,7 +298,9 @@ PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory 
   /* the spills: empty until a residue outgrows FT_RF_MAX_RESIDUE points (then the count stays exact) */
   if (W.be->fatigue_batch_spill && W.be->fatigue_damage_spill && (!W.f->superposition || W.be->fatigue_batch_gemm_spill))
     PetscCall(PetscCalloc1((size_t)W.n * W.nc + 1, &W.spill));
+  PetscCall(PetscCalloc1(W.n + 1, &W.counted)); /* nothing counted yet (a state says otherwise) */
   if (resume) PetscCall(FtFatigueStateRead(&W, resume));
+  PetscCall(FtFatigueScreen(&W));
   PetscCall(Count(&W));
   W.last_time = W.hist.time[W.hist.nsteps - 1];
   W.duration  = W.last_time - W.first_time;
