@@ -106,9 +106,11 @@ PetscErrorCode FtFatigueScreen(FtFatigueWork *W)
                         : !par.dc.ok                               ? "invalid fatigue parameters"
                                                                    : "the S-N curve has no cut-off and screening_tolerance is 0"));
   else
-    PetscCall(FtLogInfo("fatigue: screened %lld of %lld nodes (%.1f %%: every cycle bounded below the S-N cut-off%s); %lld counted%s", W->nscreened,
-                        W->N, W->N ? 100.0 * W->nscreened / W->N : 0.0,
-                        W->skip_bound > 0 ? ", or skipped damage within screening_tolerance" : ", damage exactly 0", W->nactive_all,
+    PetscCall(FtLogInfo("fatigue: screened %lld of %lld nodes (%.1f %%: %s); %lld counted%s", W->nscreened, W->N,
+                        W->N ? 100.0 * W->nscreened / W->N : 0.0,
+                        W->skip_bound > 0 ? "every cycle below the S-N cut-off (damage exactly 0) or the skipped damage within screening_tolerance"
+                                          : "every cycle bounded below the S-N cut-off, damage exactly 0",
+                        W->nactive_all,
                         W->nfresh_all ? " (some counted again from the load record: screened before, active now)" : ""));
   if (W->skip_bound > 0) PetscCall(FtLogInfo("fatigue: screening_tolerance %g: the damage skipped at any screened node is at most %.3g", f->screening_tolerance, W->skip_bound));
   PetscFunctionReturn(0);
