@@ -340,7 +340,20 @@ static PetscErrorCode ReadScreening(FtFatigueWork *W, hid_t file, const char *pa
     for (long long i = 0; i < W->n; i++) W->counted[i] = 1;
     PetscFunctionReturn(0);
   }
+  {
+    const char *need[] = {FT_H5_CS_COUNTED, FT_H5_CS_LOAD_MIN, FT_H5_CS_LOAD_MAX};
+    for (int q = 0; q < 3; q++) {
+      snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, need[q]);
+      PetscCheck(H5Lexists(file, dset, H5P_DEFAULT) > 0, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: the counting state in '%s' is damaged: %s is missing (format_version 3 has it): cannot continue it", W->c->path, path,
+                 dset);
+    }
+  }
   snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_COUNTED);
+  PetscCall(FtFatigueDatasetDims(file, path, dset, d, &nd));
+  PetscCheck(nd == 1 && (long long)d[0] == W->N, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the counting state in '%s' is damaged: %s has %d dimension(s) [%llu], expected [%lld] (nodes): cannot continue it",
+             W->c->path, path, dset, nd, (unsigned long long)d[0], W->N);
   PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_UCHAR, 0, W->start, W->n, W->counted));
   snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_LOAD_MIN);
   PetscCall(FtFatigueDatasetDims(file, path, dset, d, &nd));
