@@ -264,7 +264,7 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
 {
   static const char *const keys[] = {"basis",  "history", "time_column",  "channels", "material", "library", "equivalent_stress",
                                      "mean_stress", "compressive_mean", "gate", "hot_spots", "prior_damage", "output", "superposition",
-                                     "precision", "critical_plane_planes", "cuda_mode", "screening", "screening_tolerance", NULL};
+                                     "precision", "critical_plane_planes", "cuda_mode", "screening", "screening_tolerance", "screening_record_mb", NULL};
   FtFatigueCase *fat = &c->fatigue;
   char           cp[KEY_PATH_MAX], b[80];
   yaml_node_t   *v;
@@ -333,6 +333,13 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
                       yr_text(v));
     if (fat->screening_tolerance > 0 && !fat->screening)
       return yr_error(reader, v, cp, "needs screening: auto (screening is off), got %s", yr_text(v));
+  }
+  fat->screening_record_mb = 256;
+  if ((v = yr_lookup(reader, m, "fatigue", "screening_record_mb", cp))) {
+    if (yr_read_number(reader, v, cp, &fat->screening_record_mb)) return -1;
+    if (!(fat->screening_record_mb >= 0 && fat->screening_record_mb <= 1e6))
+      return yr_error(reader, v, cp, "must be a size in MB from 0 to 1e6 (the largest load record kept while nodes are screened), got %s",
+                      yr_text(v));
   }
   if ((v = yr_lookup(reader, m, "fatigue", "prior_damage", cp))) {
     if (yr_read_number(reader, v, cp, &fat->prior_damage)) return -1;

@@ -41,19 +41,46 @@ static PetscErrorCode SessionCheck(FtFatigueWork *W, FtCudaFatigue **s, int rc, 
   PetscFunctionReturn(0);
 }
 
-/* Counts the nodes idx[0..m) (idx NULL: all of this rank's, m = W->n) over the steps L[0..nsteps) chunk by chunk
+/* Swaps nodes a and b of this rank's block: their unit stresses (every channel), counting states, accumulators, spills. */
+static void SwapNodes(FtFatigueWork *W, int a, int b)
+{
+  const int nc = W->nc, n = (int)W->n;
+  for (int k = 0; k < W->nchan; k++) {
+    double t[6], *x = &W->S[((size_t)k * n + a) * 6], *y = &W->S[((size_t)k * n + b) * 6];
+    memcpy(t, x, sizeof t);
+    memcpy(x, y, sizeof t);
+    memcpy(y, t, sizeof t);
+  }
+  for (int q = 0; q < nc; q++) {
+    const size_t    i = (size_t)a * nc + q, j = (size_t)b * nc + q;
+    FtRainflowState r = W->rf[i];
+    FtDamageAcc     d = W->acc[i];
+    W->rf[i]          = W->rf[j];
+    W->rf[j]          = r;
+    W->acc[i]         = W->acc[j];
+    W->acc[j]         = d;
+    if (W->spill) {
+      FtRfSpill sp = W->spill[i];
+      W->spill[i]  = W->spill[j];
+      W->spill[j]  = sp;
+    }
+  }
+}
+
+/* Counts the nodes with mask[i] != 0 (mask NULL: all of this rank's) over the steps L[0..nsteps) chunk by chunk
  * (fatigue.superposition: fused, the stress history formed per node in registers, or gemm, per block of nodes and time
- * steps by BLAS; precision single rounds S and L to float). A subset is compacted first (its unit stresses, counting
- * states, accumulators and spills side by side) and copied back after, so every backend counts it through its usual
- * calls. A backend with a counting session (cuda) keeps the states on its device: opened once (S and the states
- * uploaded), one chunk call per chunk, synced back at a stop signal and at the end, closed. main: the run's own steps
- * (W->hist): a stop signal ends it at the next chunk (W->hist.nsteps then says how far) and progress is logged; else
- * (the load record of earlier runs, for nodes screened then and active now) it runs to the end. Collective when main. */
-static PetscErrorCode CountNodes(FtFatigueWork *W, const int *idx, int m, const double *L0, long nsteps, PetscBool main)
+ * steps by BLAS; precision single rounds S and L to float). A subset is first moved to the front of the block by swaps
+ * (unit stresses, counting states, accumulators, spills; no copy, no extra memory), counted there by the backend's usual
+ * calls with the block's node stride, and the swaps undone in reverse order, so every backend skips the others. A
+ * backend with a counting session (cuda) keeps the states on its device: opened once (S and the states uploaded), one
+ * chunk call per chunk, synced back at a stop signal and at the end, closed. main: the run's own steps (W->hist): a stop
+ * signal ends it at the next chunk (W->hist.nsteps then says how far) and progress is logged; else (the load record of
+ * earlier runs, for nodes screened then and active now) it runs to the end, rank-local. Collective when main. */
+static PetscErrorCode CountNodes(FtFatigueWork *W, const unsigned char *mask, const double *L0, long nsteps, PetscBool main)
 {
   const FtFatigueCase *f      = W->f;
   FtHistory           *h      = &W->hist;
-  const int            nchan  = W->nchan, nc = W->nc, n = (int)W->n;
+  const int            nchan  = W->nchan, n = (int)W->n;
   const double         tc     = FtWallTime();
   long                 next   = nsteps / 10;
   FtCudaFatigue       *session = NULL;
@@ -61,24 +88,28 @@ static PetscErrorCode CountNodes(FtFatigueWork *W, const int *idx, int m, const 
   FtRainflowState     *rf     = W->rf;
   FtDamageAcc         *acc    = W->acc;
   FtRfSpill           *spill  = W->spill;
+  int                  m      = n, nswap = 0, *swaps = NULL;
   char                 err[512];
 
   PetscFunctionBeginUser;
-  if (idx) { /* the subset side by side */
-    PetscCall(PetscMalloc3((size_t)nchan * m * 6 + 1, &S, (size_t)m * nc + 1, &rf, (size_t)m * nc + 1, &acc));
-    if (W->spill) PetscCall(PetscMalloc1((size_t)m * nc + 1, &spill));
-    for (int k = 0; k < nchan; k++)
-      for (int a = 0; a < m; a++) memcpy(&S[((size_t)k * m + a) * 6], &W->S[((size_t)k * n + idx[a]) * 6], 6 * sizeof(double));
-    for (int a = 0; a < m; a++)
-      for (int q = 0; q < nc; q++) {
-        rf[(size_t)a * nc + q]  = W->rf[(size_t)idx[a] * nc + q];
-        acc[(size_t)a * nc + q] = W->acc[(size_t)idx[a] * nc + q];
-        if (spill) spill[(size_t)a * nc + q] = W->spill[(size_t)idx[a] * nc + q];
-      }
+  if (mask) { /* the subset to the front: two-pointer partition, the swaps kept to undo them */
+    int i = 0, j = n - 1;
+    PetscCall(PetscMalloc1(n + 1, &swaps));
+    for (;;) {
+      while (i <= j && mask[i]) i++;
+      while (j > i && !mask[j]) j--;
+      if (i >= j) break;
+      SwapNodes(W, i, j);
+      swaps[2 * nswap]     = i++;
+      swaps[2 * nswap + 1] = j--;
+      nswap++;
+    }
+    m = 0;
+    for (int a = 0; a < n; a++) m += mask[a] != 0;
   }
   if (W->be->fatigue_open && m > 0)
     PetscCall(SessionCheck(W, &session,
-                           W->be->fatigue_open(m, m, nchan, S, W->eq, &W->par, f->cuda_fast, rf, spill, acc, &session, err, sizeof err),
+                           W->be->fatigue_open(m, n, nchan, S, W->eq, &W->par, f->cuda_fast, rf, spill, acc, &session, err, sizeof err),
                            "fatigue_open"));
   for (long t = 0; t < nsteps; t += FT_FATIGUE_CHUNK) {
     const int     nt = (int)PetscMin(FT_FATIGUE_CHUNK, nsteps - t);
@@ -87,14 +118,14 @@ static PetscErrorCode CountNodes(FtFatigueWork *W, const int *idx, int m, const 
     } else if (session) PetscCall(SessionCheck(W, &session, W->be->fatigue_chunk(session, nt, L, err, sizeof err), "fatigue_chunk"));
     else if (spill && f->superposition)
       PetscCall(FtFatigueKernelCheck(W,
-                                     W->be->fatigue_batch_gemm_spill(m, m, nchan, S, nt, L, W->eq, &W->par, f->single_precision, rf, spill, acc),
+                                     W->be->fatigue_batch_gemm_spill(m, n, nchan, S, nt, L, W->eq, &W->par, f->single_precision, rf, spill, acc),
                                      "fatigue_batch_gemm"));
     else if (spill)
-      PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch_spill(m, m, nchan, S, nt, L, W->eq, &W->par, rf, spill, acc), "fatigue_batch"));
+      PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch_spill(m, n, nchan, S, nt, L, W->eq, &W->par, rf, spill, acc), "fatigue_batch"));
     else if (f->superposition)
-      PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch_gemm(m, m, nchan, S, nt, L, W->eq, &W->par, f->single_precision, rf, acc),
+      PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch_gemm(m, n, nchan, S, nt, L, W->eq, &W->par, f->single_precision, rf, acc),
                                      "fatigue_batch_gemm"));
-    else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(m, m, nchan, S, nt, L, W->eq, &W->par, rf, acc), "fatigue_batch"));
+    else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(m, n, nchan, S, nt, L, W->eq, &W->par, rf, acc), "fatigue_batch"));
     if (!main) continue;
     PetscCall(FtStopRequested(W->comm, &W->interrupted)); /* a safe point: the state is complete up to t + nt */
     if (W->interrupted && t + nt < nsteps) {
@@ -116,15 +147,9 @@ static PetscErrorCode CountNodes(FtFatigueWork *W, const int *idx, int m, const 
     if (!W->interrupted) PetscCall(SessionCheck(W, &session, W->be->fatigue_sync(session, err, sizeof err), "fatigue_sync"));
     W->be->fatigue_close(session);
   }
-  if (idx) { /* back in place */
-    for (int a = 0; a < m; a++)
-      for (int q = 0; q < nc; q++) {
-        W->rf[(size_t)idx[a] * nc + q]  = rf[(size_t)a * nc + q];
-        W->acc[(size_t)idx[a] * nc + q] = acc[(size_t)a * nc + q];
-        if (spill) W->spill[(size_t)idx[a] * nc + q] = spill[(size_t)a * nc + q];
-      }
-    PetscCall(PetscFree3(S, rf, acc));
-    if (spill) PetscCall(PetscFree(spill));
+  if (mask) { /* back in place */
+    for (int q = nswap - 1; q >= 0; q--) SwapNodes(W, swaps[2 * q], swaps[2 * q + 1]);
+    PetscCall(PetscFree(swaps));
   }
   PetscFunctionReturn(0);
 }
@@ -134,18 +159,17 @@ static PetscErrorCode CountNodes(FtFatigueWork *W, const int *idx, int m, const 
  * empty: damage 0). Then every active node counts as counted in the state. */
 static PetscErrorCode Count(FtFatigueWork *W)
 {
-  const double tc = FtWallTime();
-  int         *idx = NULL, m = 0;
+  const double   tc = FtWallTime();
+  unsigned char *fresh;
 
   PetscFunctionBeginUser;
-  if (W->nfresh) PetscCall(CountNodes(W, W->fresh, W->nfresh, W->record, W->nrecord, PETSC_FALSE));
-  if (W->nactive_all < W->N) {
-    PetscCall(PetscMalloc1(W->n + 1, &idx));
-    for (long long i = 0; i < W->n; i++)
-      if (W->active[i]) idx[m++] = (int)i;
-    PetscCall(CountNodes(W, idx, m, W->hist.L, W->hist.nsteps, PETSC_TRUE));
-    PetscCall(PetscFree(idx));
-  } else PetscCall(CountNodes(W, NULL, (int)W->n, W->hist.L, W->hist.nsteps, PETSC_TRUE));
+  if (W->nfresh) {
+    PetscCall(PetscCalloc1(W->n + 1, &fresh));
+    for (int a = 0; a < W->nfresh; a++) fresh[W->fresh[a]] = 1;
+    PetscCall(CountNodes(W, fresh, W->record, W->nrecord, PETSC_FALSE));
+    PetscCall(PetscFree(fresh));
+  }
+  PetscCall(CountNodes(W, W->nactive_all < W->N ? W->active : NULL, W->hist.L, W->hist.nsteps, PETSC_TRUE));
   for (long long i = 0; i < W->n; i++) W->counted[i] = W->counted[i] || W->active[i];
   PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)%s", W->nactive_all, W->hist.nsteps, FtWallTime() - tc,
                       (double)W->nactive_all * W->hist.nsteps / PetscMax(FtWallTime() - tc, 1e-9),

@@ -7,7 +7,8 @@
  * (the state's load_min / load_max) and all of this run's steps. A node is counted in this run
  * (`active`) when
  *   - it was counted before (its state holds its residue: a node once counted stays counted), or
- *   - screening is off, or the bound reaches the cut-off (or the correction may be undefined), or,
+ *   - screening is off, or the load record (8 x channels bytes per sample so far) would exceed
+ *     fatigue.screening_record_mb, or the bound reaches the cut-off (or the correction may be undefined), or,
  *     with fatigue.screening_tolerance > 0 and no exact zero, (samples so far / 2) x the worst
  *     cycle's damage exceeds the tolerance (a history of N samples has at most N reversals, so at
  *     most N half cycles: N/2 cycles).
@@ -35,7 +36,8 @@ PetscErrorCode FtFatigueScreen(FtFatigueWork *W)
   double              *lo = NULL, *hi = NULL, (*nrm)[3] = NULL;
   FtFatigueParams      par = W->par;
   long long            mine[3] = {0, 0, 0}, all[3];
-  int                  finite = 1, can = f->screening, need_record = 0, gneed;
+  const double         record_mb = nsamples * nchan * 8.0 / 1e6; /* the load record this run would keep */
+  int                  finite = 1, can = f->screening, need_record = 0, gneed, too_big = 0;
 
   PetscFunctionBeginUser;
   ft_fatigue_prepare(&par);
@@ -55,6 +57,9 @@ PetscErrorCode FtFatigueScreen(FtFatigueWork *W)
   /* screening needs: screening auto, finite loads, the extremes of every earlier run (a format_version 1/2 state
      has counted every node, so nothing could be screened anyway), and a cut-off or a tolerance */
   if (!finite || (W->counted_before > 0 && !W->have_prev) || !par.dc.ok || (!(par.dc.S_cut > 0) && !(f->screening_tolerance > 0))) can = 0;
+  /* a record beyond screening_record_mb: stop screening (the screened nodes are counted from the record, which is then
+     dropped: every node counted from now on) */
+  if (can && record_mb > f->screening_record_mb) too_big = 1, can = 0;
   if (can) {
     PetscCall(PetscMalloc2(nc + 1, &lo, nc + 1, &hi));
     if (ft_eq_base(eq) == FT_EQ_CRITICAL_PLANE) {
@@ -101,7 +106,8 @@ PetscErrorCode FtFatigueScreen(FtFatigueWork *W)
   if (!f->screening) PetscCall(FtLogInfo("fatigue: screening off: counting all %lld nodes", W->N));
   else if (!can)
     PetscCall(FtLogInfo("fatigue: screened 0 of %lld nodes (%s)", W->N,
-                        !finite                                    ? "non-finite loads"
+                        too_big                                    ? "the load record would exceed screening_record_mb: every node counted from now on"
+                        : !finite                                  ? "non-finite loads"
                         : (W->counted_before > 0 && !W->have_prev) ? "the state has no load extremes (format_version 1 or 2): every node counted"
                         : !par.dc.ok                               ? "invalid fatigue parameters"
                                                                    : "the S-N curve has no cut-off and screening_tolerance is 0"));

@@ -10,8 +10,8 @@ with a synthetic history (3 random walks, seed 7) whose second half has 1.3x the
      first half become active in the second (counted again from the state's load record); damage
      bit-identical to the one-shot unscreened run at every node, cycles and worst_range where
      counted; the state (format_version 3) holds the record of all samples;
-  3. the same first run continued with screening off: every node counted, every field equal to
-     the one-shot unscreened run;
+  3. the same first run continued with screening off, or with a screening_record_mb the record
+     would outgrow: every node counted, every field equal to the one-shot unscreened run;
   4. the load record removed from the first run's state: the continued run refuses (one message)
      rather than count inexactly;
   5. a curve without a cut-off: 0 nodes screened; with screening_tolerance the reported bound on
@@ -155,6 +155,15 @@ ftw("fatigue", make_case("inc_off", h2, "inc_off.h5", **OFF), "--incremental", "
 F = load("inc_off.h5")
 check(all(np.array_equal(bits(F[k]), bits(O[k])) for k in ("damage", "cycles", "worst_range")) and F["record"] is None,
       "first half screened, second unscreened: every field bit-identical to the one-shot unscreened run; no record kept")
+
+# 3b. the record would outgrow screening_record_mb (0.1 MB; 6000 samples x 3 channels x 8 B = 0.144 MB): screening stops,
+# the screened nodes are counted from the record, every node counted from then on, no record kept
+shutil.copy(os.path.join(out, "inc_first.h5"), os.path.join(out, "inc_cap.h5"))
+r = ftw("fatigue", make_case("inc_cap", h2, "inc_cap.h5", **ON, screening_record_mb=0.1), "--incremental")
+Cp = load("inc_cap.h5")
+check(all(np.array_equal(bits(Cp[k]), bits(O[k])) for k in ("damage", "cycles", "worst_range")) and Cp["record"] is None
+      and Cp["counted"].all() and "screening_record_mb" in r.stdout,
+      "record over screening_record_mb: every node counted (bit-identical to the unscreened run), record dropped, the log says why")
 
 # 4. the record gone: refused, never inexact
 shutil.copy(os.path.join(out, "inc_first.h5"), os.path.join(out, "inc_norec.h5"))
