@@ -76,6 +76,7 @@
 
 #define FT_SCREEN_S_MARGIN 1e-9  /* relative margin of the final comparison with the cut-off */
 #define FT_SCREEN_MIN_DEN 1e-3   /* smallest 1 - m* /lim (Goodman...) or 1 - (m* /S_u)^2 screened */
+#define FT_SCREEN_MAX_CORNER_CHANNELS 10 /* (c) below for K <= 10 channels (at most 1024 corners) */
 
 /* The relative widening r of the bounds (above) for K load channels and the unit roundoff u of
  * the superposition (2^-53 double, 2^-24 single precision). */
@@ -107,7 +108,7 @@ FT_HD double ft_screen_spectral(const double s[6])
  * Returns the number of signals written, 0 for an unknown kind. Non-finite inputs give
  * non-finite bounds (never screened: ft_screen_worst_damage returns NaN).
  *
- * Von Mises and the principal stress are bounded twice, and the intersection is used:
+ * Von Mises and the principal stress are bounded three ways, and the intersection is used:
  *   (a) the seminorm bound of the file's head, [-B, B];
  *   (b) around the mid stress. With c_k = (Lmin_k + Lmax_k)/2 and R_k = (Lmax_k - Lmin_k)/2,
  *       sigma(t) = sigma_c + sum_k d_k(t) S_k, sigma_c = sum_k c_k S_k, |d_k| <= R_k, so
@@ -124,7 +125,16 @@ FT_HD double ft_screen_spectral(const double s[6])
  *         principal, p1 chosen:      [p1_c - rho_2, p1_c + rho_2]     (p3: around p3_c)
  *       and otherwise e is +-vm(sigma(t)) with |e| <= vm_c + rho_vm, or p1(t) or p3(t), which
  *       lie in [p3_c - rho_2, p1_c + rho_2]. A history whose loads vary little around a large
- *       mean (a static or thermal load) so gets an amplitude bound of the variation alone. */
+ *       mean (a static or thermal load) so gets an amplitude bound of the variation alone;
+ *   (c) at the corners of the load box (K <= FT_SCREEN_MAX_CORNER_CHANNELS: 2^K corners): L ->
+ *       vm(sum_k L_k S_k) and L -> p1 (the largest eigenvalue, sup_|n|=1 n^T sigma n) are convex,
+ *       L -> p3 concave (Boyd & Vandenberghe, Convex Optimization, 2004, sec. 3.1.5 and
+ *       example 3.10), and a convex function on a polytope attains its maximum at a vertex
+ *       (Rockafellar, Convex Analysis, 1970, Cor. 32.3.2), so max_t vm <= max over the corners,
+ *       max_t p1 <= max over the corners, min_t p3 >= min over the corners: exact over the box,
+ *       tighter than (a) and (b)'s upper ends where the channels' unit stresses are not aligned.
+ *       The corners' stresses are computed like the samples (the loads at the corners are
+ *       exact), so their rounding is covered by the same widening. */
 FT_HD int ft_screen_signal_bounds(int eq, int nchan, const double *S, long ld, const double *Lmin,
                                   const double *Lmax, const double (*nrm)[3], double u,
                                   double *lo, double *hi)
@@ -188,13 +198,38 @@ FT_HD int ft_screen_signal_bounds(int eq, int nchan, const double *S, long ld, c
         }
         if (sum_lo > margin) sign = 1;
         if (sum_hi < -margin) sign = -1;
+        double vmax = INFINITY, p1max = INFINITY, p3min = -INFINITY;
+        if (nchan <= FT_SCREEN_MAX_CORNER_CHANNELS) { /* (c): the corners of the box */
+            long c;
+            vmax = p1max = -INFINITY;
+            p3min = INFINITY;
+            for (c = 0; c < (1L << nchan); c++) {
+                double sg[6] = {0, 0, 0, 0, 0, 0};
+                for (k = 0; k < nchan; k++) {
+                    const double Lk = (c >> k) & 1 ? Lmax[k] : Lmin[k];
+                    for (q = 0; q < 6; q++) sg[q] += Lk * S[6 * k * ld + q];
+                }
+                if (vm) {
+                    const double v = ft_von_mises(sg);
+                    vmax = v > vmax ? v : vmax;
+                } else {
+                    double pc[3];
+                    ft_principal_stresses(sg, pc);
+                    p1max = pc[0] > p1max ? pc[0] : p1max;
+                    p3min = pc[2] < p3min ? pc[2] : p3min;
+                }
+            }
+        }
         if (vm) {
-            const double v = ft_von_mises(sc), top = v + rho, bot = v - rho > 0.0 ? v - rho : 0.0;
+            const double v = ft_von_mises(sc), top = v + rho < vmax ? v + rho : vmax,
+                         bot = v - rho > 0.0 ? v - rho : 0.0;
             h = sign > 0 ? top : sign < 0 ? -bot : top;
             l = sign > 0 ? bot : sign < 0 ? -top : -top;
         } else {
-            h = sign < 0 ? p[2] + rho2 : p[0] + rho2;
-            l = sign > 0 ? p[0] - rho2 : p[2] - rho2;
+            const double t1 = p[0] + rho2 < p1max ? p[0] + rho2 : p1max;
+            const double b3 = p[2] - rho2 > p3min ? p[2] - rho2 : p3min;
+            h = sign < 0 ? p[2] + rho2 : t1;
+            l = sign > 0 ? p[0] - rho2 : b3;
         }
         if (h > B) h = B; /* the intersection with (a) */
         if (l < -B) l = -B;

@@ -26,6 +26,7 @@
 #define NSTEPS 160
 #define KMAX 4
 #define NPMAX 40
+#define LD 3 /* nodes in the block of the bounds' layout test */
 
 static double sym(void) { return 2.0 * urand() - 1.0; }
 
@@ -89,7 +90,7 @@ int main(void)
     const int eqs[] = {FT_EQ_SIGNED_VON_MISES, FT_EQ_SIGNED_VON_MISES_TRACE, FT_EQ_MAX_ABS_PRINCIPAL,
                        FT_EQ_CRITICAL_PLANE, FT_EQ_CRITICAL_PLANE + 256 * 40};
     const double u = 1.1102230246251565e-16; /* 2^-53 */
-    double S[6 * KMAX], L[NSTEPS * KMAX], e[NPMAX], lo[NPMAX], hi[NPMAX], lo32[NPMAX], hi32[NPMAX], nrm[NPMAX][3];
+    double S[6 * KMAX], SL[6 * KMAX * LD], L[NSTEPS * KMAX], e[NPMAX], lo[NPMAX], hi[NPMAX], lo32[NPMAX], hi32[NPMAX], nrm[NPMAX][3];
     double Lmin[KMAX], Lmax[KMAX];
     long screened_total = 0, counted_total = 0, zero_checked = 0;
     double worst_tight = 1.0, width_tight = 1.0;
@@ -113,7 +114,11 @@ int main(void)
                             Lmax[k] = fmax(Lmax[k], L[t * K + k]);
                         }
                     }
-                    ns = ft_screen_signal_bounds(eq, K, S, 1, Lmin, Lmax, (const double(*)[3])nrm, u, lo, hi);
+                    /* the node inside a block of LD nodes (the engine's layout, node stride LD), the others NaN:
+                       a wrong stride would read them */
+                    for (int q = 0; q < 6 * KMAX * LD; q++) SL[q] = NAN;
+                    for (int k = 0; k < K; k++) memcpy(&SL[6 * (k * LD + 1)], &S[6 * k], 6 * sizeof(double));
+                    ns = ft_screen_signal_bounds(eq, K, &SL[6], LD, Lmin, Lmax, (const double(*)[3])nrm, u, lo, hi);
                     CHECK(ns == nc);
                     /* 1., 2. samples and cycles of every signal */
                     params(&p, msc, compr, 0.0, 1.0);
@@ -174,7 +179,7 @@ int main(void)
                                 int zero = 1;
                                 params(&pc, msc, compr, wsar / marin * f[q], marin);
                                 if (variant == 2) /* single precision: the bounds of u = 2^-24 */
-                                    ft_screen_signal_bounds(eq, K, S, 1, Lmin, Lmax, (const double(*)[3])nrm, 5.9604644775390625e-8, lo32, hi32);
+                                    ft_screen_signal_bounds(eq, K, &SL[6], LD, Lmin, Lmax, (const double(*)[3])nrm, 5.9604644775390625e-8, lo32, hi32);
                                 for (int j = 0; j < nc; j++)
                                     zero &= ft_screen_worst_damage(&pc, &pc.dc, variant == 2 ? lo32[j] : lo[j], variant == 2 ? hi32[j] : hi[j]) == 0.0;
                                 if (zero) {
