@@ -3,7 +3,8 @@
 # off on the example bracket (inputs/bracket, 29 792 P2 nodes) and on the same bracket meshed to
 # ~105k P2 nodes (the mesh of bench/assim/run.sh), with the example's 4-hour history (14 400 steps,
 # 3 channels), for the equivalent stresses named in EQS. Per run: nodes screened, wall time of the
-# run and of the counting (the "counted ... in X s" log line), the 1-minute load average before it;
+# run, CPU time of the run (user + sys) and wall time of the counting (the "counted ... in X s" log line),
+# the 1-minute load average before it;
 # then a check that the two runs agree (damage bit-identical where counted, 0 where screened, and
 # the unscreened damage 0 at every screened node).
 #   bash bench/fatigue/screen_bench.sh              # needs build/bin/ftwin; BIG=0 skips the 105k mesh
@@ -55,14 +56,16 @@ sys.exit(0 if same and np.all(do[s] == 0) and np.all(da[s] == 0) else 1)
 EOF
 }
 
-onerun() { # onerun <label> <case>
-  local load t0 t1 log
+onerun() { # onerun <label> <case>: wall time, and the CPU time of the processes (user + sys, /usr/bin/time), which
+           # time slices given to other jobs on a shared machine do not inflate
+  local load t0 t1 log cpu
   load=$(cut -d' ' -f1 /proc/loadavg)
   log=$work/$1.log
   t0=$(date +%s.%N)
-  $MPI "$FTWIN" fatigue "$2" > "$log" 2>&1
+  /usr/bin/time -f "%U %S" -o "$work/$1.time" $MPI "$FTWIN" fatigue "$2" > "$log" 2>&1
   t1=$(date +%s.%N)
-  printf '%-34s load %5s  wall %7.2f s  %s | %s\n' "$1" "$load" "$(echo "$t1 - $t0" | bc)" \
+  cpu=$(awk '{print $1 + $2}' "$work/$1.time")
+  printf '%-34s load %5s  wall %7.2f s  cpu %7.2f s  %s | %s\n' "$1" "$load" "$(echo "$t1 - $t0" | bc)" "$cpu" \
     "$(grep -o 'screened [0-9]* of [0-9]* nodes ([0-9.]* %\|screening off' "$log" | head -1)" \
     "$(grep -o 'counted [0-9]* nodes x [0-9]* steps in [0-9.]* s' "$log" | head -1)" | tee -a "$report"
 }
