@@ -14,11 +14,15 @@ with a synthetic history (3 random walks, seed 7) whose second half has 1.3x the
      would outgrow: every node counted, every field equal to the one-shot unscreened run;
   4. the load record removed from the first run's state: the continued run refuses (one message)
      rather than count inexactly;
+  6. a stop signal (SIGTERM) during a screened run over a long history (30 x the first half, then
+     the second: the end activates nodes), then --incremental to the end: damage bit-identical to
+     the unscreened one-shot run at every node (the record holds exactly the samples counted);
   5. a curve without a cut-off: 0 nodes screened; with screening_tolerance the reported bound on
      the skipped damage holds (the unscreened damage at each screened node <= it <= the tolerance).
 usage: screening.py FTWIN MPIRUN OUTDIR"""
 import os
 import shlex
+import signal
 import shutil
 import subprocess
 import sys
@@ -193,6 +197,34 @@ check(st.sum() > 0 and 0 < bound <= tol and float(No["damage"][st].max()) <= bou
       and same_where(T, No, ~st, "damage"),
       f"tolerance {tol:.3e}: {st.sum()} screened, reported bound {bound:.3e} >= their true damage "
       f"(max {No['damage'][st].max():.3e}); counted nodes bit-identical")
+
+# 6. stopped and continued while nodes are screened
+long_idx = [i for r in range(30) for i in range(N)] + list(range(N, 2 * N))
+longp = os.path.join(out, "long.csv")
+with open(longp, "w") as f:
+    f.write("time,lift_kN,side_kN,base_C\n")
+    for t, i in enumerate(long_idx):
+        f.write("%d,%.6f,%.6f,%.6f\n" % (t, *L[i]))
+ftw("fatigue", make_case("long_off", longp, "long_off.h5", **OFF), "-q")
+cpath = make_case("long_stop", longp, "long_stop.h5", **ON)
+p = subprocess.Popen([ftwin, "fatigue", cpath, "--incremental"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+seen = ""
+while True:  # the counting has started (its first progress line), then the signal
+    line = p.stdout.readline()
+    seen += line
+    if "% of" in line or not line:
+        break
+p.send_signal(signal.SIGTERM)
+so, se = p.communicate(timeout=300)
+with h5py.File(os.path.join(out, "long_stop.h5"), "r") as h:
+    intr, ns = int(h["/fatigue"].attrs["interrupted"]), int(h["/fatigue"].attrs["samples_counted"])
+    rec = h["/fatigue/counting_state/load_record"].shape if "load_record" in h["/fatigue/counting_state"] else None
+check(p.returncode == 75 and intr == 1 and 0 < ns < len(long_idx) and rec == (ns, 3),
+      f"SIGTERM: exit {p.returncode}, interrupted {intr}, {ns} of {len(long_idx)} samples, load record {rec}")
+ftw("fatigue", cpath, "--incremental", "-q")
+S_, LO = load("long_stop.h5"), load("long_off.h5")
+check(np.array_equal(bits(S_["damage"]), bits(LO["damage"])) and S_["screened"].sum() > 0,
+      f"stopped + continued with {S_['screened'].sum()} nodes screened: damage bit-identical to the unscreened one-shot run")
 
 print(f"{len(fails)} failed" if fails else "all passed")
 sys.exit(1 if fails else 0)
