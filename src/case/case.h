@@ -127,6 +127,12 @@ typedef struct {
   int    single_precision;       /* `precision: single`: the gemm superposition in float (default double) */
   int    cuda_fast;              /* `cuda_mode`: the CUDA fatigue kernel exact (0, default: no FMA, counts as the CPU)
                                     or fast (1: FMA allowed); only with --backend cuda */
+  int    screening;              /* `screening`: 1 auto (default: nodes whose every cycle is bounded below the S-N
+                                    cut-off are not counted, damage exactly 0; docs/fatigue.md "Node screening"), 0 off */
+  double screening_tolerance;    /* `screening_tolerance`: > 0 also skips nodes whose skipped damage is bounded by it
+                                    (curves without a cut-off); 0 (default): exact screening only */
+  double screening_record_mb;    /* `screening_record_mb`: the largest load record a counting state keeps while nodes are
+                                    screened [MB] (default 256); beyond it every node is counted from then on */
   int    line;
 } FtFatigueCase;
 

@@ -31,6 +31,8 @@ static const EnumName superposition_names[] = {{"fused", 0}, {"gemm", 1}, {NULL,
 static const EnumName precision_names[]     = {{"double", 0}, {"single", 1}, {NULL, 0}};
 /* fatigue.cuda_mode: FtFatigueCase.cuda_fast (kernels/ft_cuda_fatigue.h) */
 static const EnumName cuda_mode_names[] = {{"exact", 0}, {"fast", 1}, {NULL, 0}};
+/* fatigue.screening: FtFatigueCase.screening (src/fatigue/screen.c) */
+static const EnumName screening_names[] = {{"auto", 1}, {"off", 0}, {NULL, 0}};
 
 
 /* A slope of an S-N curve: N = N_ref (S/S_ref)^-m needs m > 0. */
@@ -262,7 +264,7 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
 {
   static const char *const keys[] = {"basis",  "history", "time_column",  "channels", "material", "library", "equivalent_stress",
                                      "mean_stress", "compressive_mean", "gate", "hot_spots", "prior_damage", "output", "superposition",
-                                     "precision", "critical_plane_planes", "cuda_mode", NULL};
+                                     "precision", "critical_plane_planes", "cuda_mode", "screening", "screening_tolerance", "screening_record_mb", NULL};
   FtFatigueCase *fat = &c->fatigue;
   char           cp[KEY_PATH_MAX], b[80];
   yaml_node_t   *v;
@@ -322,6 +324,23 @@ int case_read_fatigue(YamlReader *reader, const yaml_node_t *m, FtCase *c)
                       yr_describe(v, b, sizeof b));
   }
   if ((v = yr_lookup(reader, m, "fatigue", "cuda_mode", cp)) && yr_read_enum(reader, v, cp, cuda_mode_names, &fat->cuda_fast)) return -1;
+  fat->screening = 1;
+  if ((v = yr_lookup(reader, m, "fatigue", "screening", cp)) && yr_read_enum(reader, v, cp, screening_names, &fat->screening)) return -1;
+  if ((v = yr_lookup(reader, m, "fatigue", "screening_tolerance", cp))) {
+    if (yr_read_number(reader, v, cp, &fat->screening_tolerance)) return -1;
+    if (!(fat->screening_tolerance >= 0 && fat->screening_tolerance < 1))
+      return yr_error(reader, v, cp, "must be in [0, 1) (a bound on the damage skipped per node; 0: exact screening only), got %s",
+                      yr_text(v));
+    if (fat->screening_tolerance > 0 && !fat->screening)
+      return yr_error(reader, v, cp, "needs screening: auto (screening is off), got %s", yr_text(v));
+  }
+  fat->screening_record_mb = 256;
+  if ((v = yr_lookup(reader, m, "fatigue", "screening_record_mb", cp))) {
+    if (yr_read_number(reader, v, cp, &fat->screening_record_mb)) return -1;
+    if (!(fat->screening_record_mb >= 0 && fat->screening_record_mb <= 1e6))
+      return yr_error(reader, v, cp, "must be a size in MB from 0 to 1e6 (the largest load record kept while nodes are screened), got %s",
+                      yr_text(v));
+  }
   if ((v = yr_lookup(reader, m, "fatigue", "prior_damage", cp))) {
     if (yr_read_number(reader, v, cp, &fat->prior_damage)) return -1;
     if (!(fat->prior_damage >= 0 && fat->prior_damage < 1))

@@ -41,44 +41,92 @@ static PetscErrorCode SessionCheck(FtFatigueWork *W, FtCudaFatigue **s, int rc, 
   PetscFunctionReturn(0);
 }
 
-/* Counts W->hist chunk by chunk (fatigue.superposition: fused, the stress history formed per node
- * in registers, or gemm, per block of nodes and time steps by BLAS; precision single rounds S and
- * L to float). A backend with a counting session (cuda) keeps the states on its device: opened
- * once (S and the states uploaded), one chunk call per chunk, synced back into W->rf / W->acc at a
- * stop signal and at the end (the damage, the hot spots and the state file read the host arrays),
- * closed. A stop signal ends it at the next chunk: W->hist.nsteps then says how far. */
-static PetscErrorCode Count(FtFatigueWork *W)
+/* Swaps nodes a and b of this rank's block: their unit stresses (every channel), counting states, accumulators, spills. */
+static void SwapNodes(FtFatigueWork *W, int a, int b)
+{
+  const int nc = W->nc, n = (int)W->n;
+  for (int k = 0; k < W->nchan; k++) {
+    double t[6], *x = &W->S[((size_t)k * n + a) * 6], *y = &W->S[((size_t)k * n + b) * 6];
+    memcpy(t, x, sizeof t);
+    memcpy(x, y, sizeof t);
+    memcpy(y, t, sizeof t);
+  }
+  for (int q = 0; q < nc; q++) {
+    const size_t    i = (size_t)a * nc + q, j = (size_t)b * nc + q;
+    FtRainflowState r = W->rf[i];
+    FtDamageAcc     d = W->acc[i];
+    W->rf[i]          = W->rf[j];
+    W->rf[j]          = r;
+    W->acc[i]         = W->acc[j];
+    W->acc[j]         = d;
+    if (W->spill) {
+      FtRfSpill sp = W->spill[i];
+      W->spill[i]  = W->spill[j];
+      W->spill[j]  = sp;
+    }
+  }
+}
+
+/* Counts the nodes with mask[i] != 0 (mask NULL: all of this rank's) over the steps L[0..nsteps) chunk by chunk
+ * (fatigue.superposition: fused, the stress history formed per node in registers, or gemm, per block of nodes and time
+ * steps by BLAS; precision single rounds S and L to float). A subset is first moved to the front of the block by swaps
+ * (unit stresses, counting states, accumulators, spills; no copy, no extra memory), counted there by the backend's usual
+ * calls with the block's node stride, and the swaps undone in reverse order, so every backend skips the others. A
+ * backend with a counting session (cuda) keeps the states on its device: opened once (S and the states uploaded), one
+ * chunk call per chunk, synced back at a stop signal and at the end, closed. main: the run's own steps (W->hist): a stop
+ * signal ends it at the next chunk (W->hist.nsteps then says how far) and progress is logged; else (the load record of
+ * earlier runs, for nodes screened then and active now) it runs to the end, rank-local. Collective when main. */
+static PetscErrorCode CountNodes(FtFatigueWork *W, const unsigned char *mask, const double *L0, long nsteps, PetscBool main)
 {
   const FtFatigueCase *f      = W->f;
   FtHistory           *h      = &W->hist;
-  const long           nsteps = h->nsteps;
   const int            nchan  = W->nchan, n = (int)W->n;
   const double         tc     = FtWallTime();
   long                 next   = nsteps / 10;
   FtCudaFatigue       *session = NULL;
+  double              *S      = W->S;
+  FtRainflowState     *rf     = W->rf;
+  FtDamageAcc         *acc    = W->acc;
+  FtRfSpill           *spill  = W->spill;
+  int                  m      = n, nswap = 0, *swaps = NULL;
   char                 err[512];
 
   PetscFunctionBeginUser;
-  if (W->be->fatigue_open)
+  if (mask) { /* the subset to the front: two-pointer partition, the swaps kept to undo them */
+    int i = 0, j = n - 1;
+    PetscCall(PetscMalloc1(n + 1, &swaps));
+    for (;;) {
+      while (i <= j && mask[i]) i++;
+      while (j > i && !mask[j]) j--;
+      if (i >= j) break;
+      SwapNodes(W, i, j);
+      swaps[2 * nswap]     = i++;
+      swaps[2 * nswap + 1] = j--;
+      nswap++;
+    }
+    m = 0;
+    for (int a = 0; a < n; a++) m += mask[a] != 0;
+  }
+  if (W->be->fatigue_open && m > 0)
     PetscCall(SessionCheck(W, &session,
-                           W->be->fatigue_open(n, n, nchan, W->S, W->eq, &W->par, f->cuda_fast, W->rf, W->spill, W->acc, &session, err, sizeof err),
+                           W->be->fatigue_open(m, n, nchan, S, W->eq, &W->par, f->cuda_fast, rf, spill, acc, &session, err, sizeof err),
                            "fatigue_open"));
   for (long t = 0; t < nsteps; t += FT_FATIGUE_CHUNK) {
     const int     nt = (int)PetscMin(FT_FATIGUE_CHUNK, nsteps - t);
-    const double *L  = &h->L[(size_t)t * nchan];
-    if (session) PetscCall(SessionCheck(W, &session, W->be->fatigue_chunk(session, nt, L, err, sizeof err), "fatigue_chunk"));
-    else if (W->spill && f->superposition)
+    const double *L  = &L0[(size_t)t * nchan];
+    if (m == 0) { /* nothing to count on this rank: only the stop check below */
+    } else if (session) PetscCall(SessionCheck(W, &session, W->be->fatigue_chunk(session, nt, L, err, sizeof err), "fatigue_chunk"));
+    else if (spill && f->superposition)
       PetscCall(FtFatigueKernelCheck(W,
-                                     W->be->fatigue_batch_gemm_spill(n, n, nchan, W->S, nt, L, W->eq, &W->par, f->single_precision, W->rf,
-                                                                     W->spill, W->acc),
+                                     W->be->fatigue_batch_gemm_spill(m, n, nchan, S, nt, L, W->eq, &W->par, f->single_precision, rf, spill, acc),
                                      "fatigue_batch_gemm"));
-    else if (W->spill)
-      PetscCall(
-        FtFatigueKernelCheck(W, W->be->fatigue_batch_spill(n, n, nchan, W->S, nt, L, W->eq, &W->par, W->rf, W->spill, W->acc), "fatigue_batch"));
+    else if (spill)
+      PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch_spill(m, n, nchan, S, nt, L, W->eq, &W->par, rf, spill, acc), "fatigue_batch"));
     else if (f->superposition)
-      PetscCall(FtFatigueKernelCheck(
-        W, W->be->fatigue_batch_gemm(n, n, nchan, W->S, nt, L, W->eq, &W->par, f->single_precision, W->rf, W->acc), "fatigue_batch_gemm"));
-    else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(n, n, nchan, W->S, nt, L, W->eq, &W->par, W->rf, W->acc), "fatigue_batch"));
+      PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch_gemm(m, n, nchan, S, nt, L, W->eq, &W->par, f->single_precision, rf, acc),
+                                     "fatigue_batch_gemm"));
+    else PetscCall(FtFatigueKernelCheck(W, W->be->fatigue_batch(m, n, nchan, S, nt, L, W->eq, &W->par, rf, acc), "fatigue_batch"));
+    if (!main) continue;
     PetscCall(FtStopRequested(W->comm, &W->interrupted)); /* a safe point: the state is complete up to t + nt */
     if (W->interrupted && t + nt < nsteps) {
       if (session) PetscCall(SessionCheck(W, &session, W->be->fatigue_sync(session, err, sizeof err), "fatigue_sync"));
@@ -91,7 +139,7 @@ static PetscErrorCode Count(FtFatigueWork *W)
     if (t + nt >= next && nsteps > 10 * FT_FATIGUE_CHUNK) {
       double el = FtWallTime() - tc;
       PetscCall(FtLogInfo("fatigue: %3.0f%% of %ld steps, %.3g node-steps/s", 100.0 * (t + nt) / nsteps, nsteps,
-                          el > 0 ? (double)W->N * (t + nt) / el : 0));
+                          el > 0 ? (double)W->nactive_all * (t + nt) / el : 0));
       next += nsteps / 10;
     }
   }
@@ -99,8 +147,33 @@ static PetscErrorCode Count(FtFatigueWork *W)
     if (!W->interrupted) PetscCall(SessionCheck(W, &session, W->be->fatigue_sync(session, err, sizeof err), "fatigue_sync"));
     W->be->fatigue_close(session);
   }
-  PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)", W->N, h->nsteps, FtWallTime() - tc,
-                      (double)W->N * h->nsteps / PetscMax(FtWallTime() - tc, 1e-9)));
+  if (mask) { /* back in place */
+    for (int q = nswap - 1; q >= 0; q--) SwapNodes(W, swaps[2 * q], swaps[2 * q + 1]);
+    PetscCall(PetscFree(swaps));
+  }
+  PetscFunctionReturn(0);
+}
+
+/* Counts this run: the nodes screened before and active now over the earlier runs' load record first (rank-local, no
+ * stop check: they catch up), then every active node over W->hist. Screened nodes are not counted (their state stays
+ * empty: damage 0). Then every active node counts as counted in the state. */
+static PetscErrorCode Count(FtFatigueWork *W)
+{
+  const double   tc = FtWallTime();
+  unsigned char *fresh;
+
+  PetscFunctionBeginUser;
+  if (W->nfresh) {
+    PetscCall(PetscCalloc1(W->n + 1, &fresh));
+    for (int a = 0; a < W->nfresh; a++) fresh[W->fresh[a]] = 1;
+    PetscCall(CountNodes(W, fresh, W->record, W->nrecord, PETSC_FALSE));
+    PetscCall(PetscFree(fresh));
+  }
+  PetscCall(CountNodes(W, W->nactive_all < W->N ? W->active : NULL, W->hist.L, W->hist.nsteps, PETSC_TRUE));
+  for (long long i = 0; i < W->n; i++) W->counted[i] = W->counted[i] || W->active[i];
+  PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)%s", W->nactive_all, W->hist.nsteps, FtWallTime() - tc,
+                      (double)W->nactive_all * W->hist.nsteps / PetscMax(FtWallTime() - tc, 1e-9),
+                      W->nfresh_all ? ", with the nodes counted again from the load record" : ""));
   PetscFunctionReturn(0);
 }
 
@@ -196,6 +269,9 @@ static PetscErrorCode WorkFree(FtFatigueWork *W)
   PetscCall(PetscFree2(W->rf, W->acc));
   PetscCall(PetscFree3(W->S, W->X, W->topo));
   PetscCall(PetscFree(W->creg));
+  PetscCall(PetscFree(W->counted));
+  PetscCall(PetscFree2(W->active, W->fresh));
+  PetscCall(PetscFree(W->record));
   PetscFunctionReturn(0);
 }
 
@@ -246,7 +322,9 @@ PetscErrorCode FtFatigueCompute(MPI_Comm comm, const FtCase *c, const FtHistory 
   /* the spills: empty until a residue outgrows FT_RF_MAX_RESIDUE points (then the count stays exact) */
   if (W.be->fatigue_batch_spill && W.be->fatigue_damage_spill && (!W.f->superposition || W.be->fatigue_batch_gemm_spill))
     PetscCall(PetscCalloc1((size_t)W.n * W.nc + 1, &W.spill));
+  PetscCall(PetscCalloc1(W.n + 1, &W.counted)); /* nothing counted yet (a state says otherwise) */
   if (resume) PetscCall(FtFatigueStateRead(&W, resume));
+  PetscCall(FtFatigueScreen(&W));
   PetscCall(Count(&W));
   W.last_time = W.hist.time[W.hist.nsteps - 1];
   W.duration  = W.last_time - W.first_time;

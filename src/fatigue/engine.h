@@ -6,6 +6,7 @@
  *   hotspots.c  the worst nodes, their regions and per-channel damages, the histogram
  *   results.c   the results file (io/atomic.h) and its XDMF
  *   state.c     the counting state (versioned) and the previous run's attributes
+ *   screen.c    node screening: the nodes no cycle of which can do damage are not counted
  *   settings.c  the case checks and the settings line */
 #ifndef FT_FATIGUE_ENGINE_H
 #define FT_FATIGUE_ENGINE_H
@@ -57,6 +58,19 @@ typedef struct {
   FtRainflowState *rf;          /* [n][nc] */
   FtDamageAcc     *acc;         /* [n][nc] */
   FtRfSpill       *spill;       /* [n][nc] the residues' spills (exact count); NULL when the backend has none */
+  /* node screening (screen.c; docs/fatigue.md "Node screening") */
+  unsigned char *counted;       /* [n] 1 = the node's counting state covers every sample counted before this run; 0 = it was
+                                   screened so far (its state is empty). All 0 without a state (nothing counted yet), all 1
+                                   from a format_version 1/2 state (every node was counted) */
+  unsigned char *active;        /* [n] counted in this run: counted before, or its bound reaches the cut-off (or screening off) */
+  int           *fresh;         /* this rank's nodes to count from the load record first (screened before, active now) */
+  int            nfresh;
+  double         prev_min[FT_FATIGUE_MAX_CHANNELS_CASE], prev_max[FT_FATIGUE_MAX_CHANNELS_CASE]; /* loads counted before */
+  int            have_prev;     /* prev_min/max valid: a format_version 3 state whose extremes cover every sample counted */
+  double        *record;        /* [nrecord][nchan] the loads counted before this run (state load_record), or NULL */
+  long           nrecord;
+  long long      nscreened, nfresh_all, nactive_all; /* global counts of this run */
+  double         skip_bound;    /* screening_tolerance: the largest bound on a screened node's skipped damage (0: all exact) */
   /* per node of this rank */
   double *D, *range, *cycles, *life_h, *rem_h;
   int    *worst;                /* critical equivalent-stress channel (-1: NaN damage) */
@@ -82,9 +96,13 @@ PetscErrorCode FtFatigueBasisRead(FtFatigueWork *W);
 void FtFatigueSettingsLine(const FtCase *c, const FtFatigueParams *par, int eq, char *settings, size_t cap);
 
 /* state.c: the counting state of W's nodes into the open /fatigue group g (collective); and back
- * from resume->state_file into W->rf, W->acc (collective; refuses any format_version but 1). */
+ * from resume->state_file into W->rf, W->acc, W->counted, W->prev_min/max, W->record (collective;
+ * reads format_version 1, 2 and 3, refuses any other). */
 PetscErrorCode FtFatigueStateWrite(const FtFatigueWork *W, hid_t g, const char *path);
 PetscErrorCode FtFatigueStateRead(FtFatigueWork *W, const FtFatigueResume *resume);
+
+/* screen.c: the screening decision of this run (W->active, W->fresh, the counts; collective), and the log line. */
+PetscErrorCode FtFatigueScreen(FtFatigueWork *W);
 
 /* hotspots.c: W->hs, W->nhs (the worst nodes over all ranks, worst first), then their regions,
  * dominant channels and per-channel damages (W->chd); the histogram of the worst hot spot's

@@ -29,7 +29,7 @@ typedef struct {
 } FtFatigueSummary;
 
 /* Continuing a previous run (incremental counting): state_file holds the counting state
- * (/fatigue/counting_state, format_version 1) of every node after last_time; the history passed
+ * (/fatigue/counting_state, format_version 1, 2 or 3) of every node after last_time; the history passed
  * in holds only the new samples (after last_time). Damage and life then cover first_time .. the
  * new last sample. */
 typedef struct {

@@ -117,6 +117,14 @@ static PetscErrorCode WriteFatigueAttributes(const FtFatigueWork *W, hid_t g, co
                                                   "than the kernel's capacity was shortened by counting its oldest range as a half cycle "
                                                   "early; exact ASTM E1049 elsewhere"
                                                 : "exact ASTM E1049 rainflow at every node (residues of any length: the part beyond the kernel's inline capacity spilled)"));
+  PetscCall(FtH5AttrString(g, path, "screening", W->f->screening ? "auto" : "off"));
+  PetscCall(FtH5AttrScalar(g, path, FT_H5_FAT_SCREENED_NODES, H5T_NATIVE_LLONG, &W->nscreened));
+  PetscCall(FtH5AttrScalar(g, path, "screening_skipped_damage_bound", H5T_NATIVE_DOUBLE, &W->skip_bound));
+  PetscCall(FtH5AttrString(g, path, "screening_note",
+                           "screened = 1: the node was not counted in this run because no cycle of the history so far can reach "
+                           "the S-N cut-off (bound from the unit stresses and the loads' extremes, docs/fatigue.md \"Node screening\"): "
+                           "damage exactly 0 (as a full count gives), life infinite, cycles and worst_range 0 (not counted); with "
+                           "screening_tolerance > 0 also nodes whose skipped damage is at most screening_skipped_damage_bound"));
   PetscCall(FtH5AttrScalar(g, path, "prior_damage", H5T_NATIVE_DOUBLE, &W->f->prior_damage));
   PetscCall(FtH5AttrString(g, path, "life_definition",
                            "life_hours = history duration / damage per history (Palmgren-Miner, D = 1 at failure); "
@@ -143,6 +151,13 @@ static PetscErrorCode WriteContents(const FtFatigueWork *W, hid_t file, const ch
   PetscCall(FtH5WriteRows(g, path, FT_H5_FAT_CYCLES, H5T_NATIVE_DOUBLE, W->N, 0, W->start, W->n, W->cycles));
   PetscCall(FtH5WriteRows(g, path, FT_H5_FAT_CRITICAL, H5T_NATIVE_INT, W->N, 0, W->start, W->n, W->worst));
   PetscCall(FtH5WriteRows(g, path, FT_H5_FAT_COUNTING_FLAGS, H5T_NATIVE_INT, W->N, 0, W->start, W->n, W->cflags));
+  {
+    unsigned char *scr;
+    PetscCall(PetscMalloc1(W->n + 1, &scr));
+    for (long long i = 0; i < W->n; i++) scr[i] = !W->active[i];
+    PetscCall(FtH5WriteRows(g, path, FT_H5_FAT_SCREENED, H5T_NATIVE_UCHAR, W->N, 0, W->start, W->n, scr));
+    PetscCall(PetscFree(scr));
+  }
   PetscCall(FtFatigueStateWrite(W, g, path));
   PetscCall(WriteHotSpots(W, g, path));
   PetscCall(WriteHistogram(W, g, path));

@@ -3,10 +3,13 @@
  * typed datasets of /fatigue/counting_state (format_version 2; io/layout.h, docs/fatigue.md), one
  * member of FtRainflowState (kernels/ft_rainflow.h) or FtDamageAcc (kernels/ft_sn.h) each, plus the
  * residues' spills (FtRfSpill: spill_length per row, spill the rows' points concatenated; version 1
- * has none: read with empty spills); and the
+ * has none: read with empty spills), and (version 3) node screening's per-node `counted` flag, the
+ * loads' extremes so far and, while any node is screened, the record of every load counted so far
+ * (screen.c; versions 1 and 2 screened nothing: every node counted); and the
  * attributes of /fatigue that say what was counted (FtFatigueStateProbe). Reading converts back to
  * the structs member by member, so a run continued from the state counts exactly as one that never
  * stopped. */
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -79,6 +82,47 @@ static char *Member(const StateField *F, FtRainflowState *rf, FtDamageAcc *acc, 
   return F->rf ? (char *)&rf[m] + F->offset : (char *)&acc[m] + F->offset;
 }
 
+/* Version 3: counted [nodes], load_min / load_max [channels] (over every sample counted so far, NaN when an earlier
+   state did not know them), load_record [samples][channels] (the earlier record + this run's counted steps) while any
+   node is not counted. */
+static PetscErrorCode WriteScreening(const FtFatigueWork *W, hid_t gs, const char *path)
+{
+  const int      nchan = W->nchan, root = W->rank == 0;
+  const long     nnew = W->hist.nsteps, ntot = W->nrecord + nnew;
+  const PetscBool complete = W->counted_before == 0 || W->have_prev;
+  double         mn[FT_FATIGUE_MAX_CHANNELS_CASE], mx[FT_FATIGUE_MAX_CHANNELS_CASE];
+  int            screened = 0, any;
+
+  PetscFunctionBeginUser;
+  PetscCall(FtH5WriteRows(gs, path, FT_H5_CS_COUNTED, H5T_NATIVE_UCHAR, W->N, 0, W->start, W->n, W->counted));
+  for (int k = 0; k < nchan; k++) {
+    mn[k] = W->have_prev ? W->prev_min[k] : INFINITY;
+    mx[k] = W->have_prev ? W->prev_max[k] : -INFINITY;
+    for (long t = 0; t < nnew; t++) {
+      mn[k] = PetscMin(mn[k], W->hist.L[(size_t)t * nchan + k]);
+      mx[k] = PetscMax(mx[k], W->hist.L[(size_t)t * nchan + k]);
+    }
+    if (!complete) mn[k] = mx[k] = NAN;
+  }
+  PetscCall(FtH5WriteRows(gs, path, FT_H5_CS_LOAD_MIN, H5T_NATIVE_DOUBLE, nchan, 0, 0, root ? nchan : 0, mn));
+  PetscCall(FtH5WriteRows(gs, path, FT_H5_CS_LOAD_MAX, H5T_NATIVE_DOUBLE, nchan, 0, 0, root ? nchan : 0, mx));
+  for (long long i = 0; i < W->n; i++) screened |= !W->counted[i];
+  PetscCallMPI(MPI_Allreduce(&screened, &any, 1, MPI_INT, MPI_MAX, W->comm));
+  if (any) {
+    double *rec = NULL;
+    PetscCheck(W->nrecord == W->counted_before, W->comm, PETSC_ERR_PLIB, "%s: load record of %ld samples for %ld counted", W->c->path,
+               W->nrecord, W->counted_before);
+    if (root) {
+      PetscCall(PetscMalloc1((size_t)ntot * nchan + 1, &rec));
+      if (W->nrecord) memcpy(rec, W->record, (size_t)W->nrecord * nchan * sizeof *rec);
+      memcpy(rec + (size_t)W->nrecord * nchan, W->hist.L, (size_t)nnew * nchan * sizeof *rec);
+    }
+    PetscCall(FtH5WriteRows(gs, path, FT_H5_CS_LOAD_RECORD, H5T_NATIVE_DOUBLE, (hsize_t)ntot, nchan, 0, root ? (hsize_t)ntot : 0, rec));
+    PetscCall(PetscFree(rec));
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FtFatigueStateWrite(const FtFatigueWork *W, hid_t g, const char *path)
 {
   const hsize_t rows = (hsize_t)W->N * W->nc, r0 = (hsize_t)W->start * W->nc, rn = (hsize_t)W->n * W->nc;
@@ -128,6 +172,7 @@ PetscErrorCode FtFatigueStateWrite(const FtFatigueWork *W, hid_t g, const char *
     PetscCall(PetscFree(len));
   }
   PetscCall(PetscFree(buf));
+  PetscCall(WriteScreening(W, gs, path));
   PetscCall(FtFormatVersionWrite(gs, path, version));
   PetscCall(FtH5AttrScalar(gs, path, FT_H5_CS_SIGNALS, H5T_NATIVE_INT, &nc));
   PetscCall(FtH5AttrScalar(gs, path, FT_H5_CS_MAX_RESIDUE, H5T_NATIVE_INT, &maxres));
@@ -143,7 +188,7 @@ PetscErrorCode FtFatigueStateWrite(const FtFatigueWork *W, hid_t g, const char *
 }
 
 /* The format_version of `file`'s counting state as text ("1", "7", or why there is none) into
- * buf; returns it when this code reads it (1 or 2), else 0. Rank-local. */
+ * buf; returns it when this code reads it (1, 2 or 3), else 0. Rank-local. */
 static int StateVersion(hid_t file, char *buf, size_t len)
 {
   hid_t g;
@@ -161,7 +206,7 @@ static int StateVersion(hid_t file, char *buf, size_t len)
   switch (FtFormatVersionRead(g, &v)) {
   case 0:
     snprintf(buf, len, "%d", v);
-    ok = (v == 1 || v == FT_H5_CS_VERSION) ? v : 0;
+    ok = (v >= 1 && v <= FT_H5_CS_VERSION) ? v : 0;
     break;
   case 1: snprintf(buf, len, "none (no attribute %s)", FT_H5_FORMAT_VERSION); break;
   default: snprintf(buf, len, "unreadable (not an integer)");
@@ -280,6 +325,62 @@ static PetscErrorCode ReadFields(FtFatigueWork *W, hid_t file, const char *path,
   PetscFunctionReturn(0);
 }
 
+/* Version 3: W->counted, the extremes (W->have_prev when finite) and the load record (when present: it must hold
+   every sample counted so far). Versions 1 and 2 screened nothing: every node counted, no extremes. */
+static PetscErrorCode ReadScreening(FtFatigueWork *W, hid_t file, const char *path, int version, long samples)
+{
+  const int nchan = W->nchan;
+  char      dset[256];
+  hsize_t   d[2];
+  int       nd;
+
+  PetscFunctionBeginUser;
+  W->have_prev = 0;
+  if (version < 3) {
+    for (long long i = 0; i < W->n; i++) W->counted[i] = 1;
+    PetscFunctionReturn(0);
+  }
+  {
+    const char *need[] = {FT_H5_CS_COUNTED, FT_H5_CS_LOAD_MIN, FT_H5_CS_LOAD_MAX};
+    for (int q = 0; q < 3; q++) {
+      snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, need[q]);
+      PetscCheck(H5Lexists(file, dset, H5P_DEFAULT) > 0, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+                 "%s: the counting state in '%s' is damaged: %s is missing (format_version 3 has it): cannot continue it", W->c->path, path,
+                 dset);
+    }
+  }
+  snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_COUNTED);
+  PetscCall(FtFatigueDatasetDims(file, path, dset, d, &nd));
+  PetscCheck(nd == 1 && (long long)d[0] == W->N, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the counting state in '%s' is damaged: %s has %d dimension(s) [%llu], expected [%lld] (nodes): cannot continue it",
+             W->c->path, path, dset, nd, (unsigned long long)d[0], W->N);
+  PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_UCHAR, 0, W->start, W->n, W->counted));
+  snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_LOAD_MIN);
+  PetscCall(FtFatigueDatasetDims(file, path, dset, d, &nd));
+  PetscCheck(nd == 1 && (int)d[0] == nchan, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+             "%s: the counting state in '%s' is damaged: %s has %d dimension(s) [%llu], expected [%d] (channels): cannot continue it",
+             W->c->path, path, dset, nd, (unsigned long long)d[0], nchan);
+  PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 0, 0, nchan, W->prev_min));
+  snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_LOAD_MAX);
+  PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 0, 0, nchan, W->prev_max));
+  W->have_prev = 1;
+  for (int k = 0; k < nchan; k++)
+    if (!isfinite(W->prev_min[k]) || !isfinite(W->prev_max[k]) || W->prev_min[k] > W->prev_max[k]) W->have_prev = 0;
+  for (long long i = 0; i < W->n; i++) W->counted[i] = W->counted[i] != 0;
+  snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_LOAD_RECORD);
+  if (H5Lexists(file, dset, H5P_DEFAULT) > 0) {
+    PetscCall(FtFatigueDatasetDims(file, path, dset, d, &nd));
+    PetscCheck(nd == 2 && (long)d[0] == samples && (int)d[1] == nchan, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: the counting state in '%s' is damaged: %s is [%llu][%llu], expected [%ld][%d] (samples counted, channels): cannot "
+               "continue it",
+               W->c->path, path, dset, (unsigned long long)d[0], nd == 2 ? (unsigned long long)d[1] : 0ULL, samples, nchan);
+    PetscCall(PetscMalloc1((size_t)samples * nchan + 1, &W->record));
+    PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, nchan, 0, (hsize_t)samples, W->record));
+    W->nrecord = samples;
+  }
+  PetscFunctionReturn(0);
+}
+
 PetscErrorCode FtFatigueStateRead(FtFatigueWork *W, const FtFatigueResume *resume)
 {
   hid_t fapl, file;
@@ -293,17 +394,18 @@ PetscErrorCode FtFatigueStateRead(FtFatigueWork *W, const FtFatigueResume *resum
   file = FtH5OpenQuiet(path, H5F_ACC_RDONLY, fapl);
   H5Pclose(fapl);
   PetscCheck(file >= 0, W->comm, PETSC_ERR_FILE_OPEN, "%s: cannot open the previous results '%s' to continue", W->c->path, path);
-  ok = StateVersion(file, version, sizeof version); /* the version read (1 or 2), 0: refused */
+  ok = StateVersion(file, version, sizeof version); /* the version read (1, 2 or 3), 0: refused */
   if (!ok) {
     H5Fclose(file);
     SETERRQ(W->comm, PETSC_ERR_FILE_UNEXPECTED,
-            "%s: cannot continue the counting state of '%s': group %s, format_version %s; this ftwin reads format_version 1 and %d only "
+            "%s: cannot continue the counting state of '%s': group %s, format_version %s; this ftwin reads format_version 1, 2 and %d only "
             "(the state was written by an older or a newer ftwin): count again from the start (ftwin fatigue without --incremental; "
             "ftwin asset with a new output file)",
             W->c->path, path, FT_H5_G_COUNTING_STATE, version, FT_H5_CS_VERSION);
   }
   PetscCall(CheckShape(W, file, path));
   PetscCall(ReadFields(W, file, path, ok));
+  PetscCall(ReadScreening(W, file, path, ok, resume->samples));
   H5Fclose(file);
   PetscCall(FtLogInfo("fatigue: continuing the counting state of %s (%ld samples up to t = %.9g s)", path, resume->samples,
                       resume->last_time));

@@ -50,6 +50,8 @@
 #define FT_H5_FAT_WORST_RANGE     "worst_range"          /* /fatigue: [nodes] Pa, largest equivalent-stress range */
 #define FT_H5_FAT_CYCLES          "cycles"               /* /fatigue: [nodes] counted cycles (half cycles 0.5) */
 #define FT_H5_FAT_CRITICAL        "critical_channel"     /* /fatigue: [nodes] equivalent-stress channel (plane) of the damage */
+#define FT_H5_FAT_SCREENED        "screened"             /* /fatigue: [nodes] u8, 1 = not counted in this run (node screening: damage exactly 0) */
+#define FT_H5_FAT_SCREENED_NODES  "screened_nodes"       /* /fatigue attribute: how many (i64) */
 #define FT_H5_FAT_COUNTING_FLAGS  "counting_flags"       /* /fatigue: [nodes] i32, bit 1: count approximate (residue overflow), bit 2: NaN samples skipped */
 #define FT_H5_P_FATIGUE_FIELD     "/fatigue/%s"          /* a field above */
 #define FT_H5_HOT_SPOTS           "hot_spots"            /* /fatigue group: the worst nodes, worst first */
@@ -80,7 +82,8 @@
  * member by member. */
 #define FT_H5_G_COUNTING_STATE     "/fatigue/counting_state"
 #define FT_H5_COUNTING_STATE       "counting_state"     /* the same group, created under /fatigue */
-#define FT_H5_CS_VERSION           2                    /* its FT_H5_FORMAT_VERSION (2: + spill_length, spill; 1 is still read) */
+#define FT_H5_CS_VERSION           3                    /* its FT_H5_FORMAT_VERSION (2: + spill_length, spill; 3: + counted, load_min,
+                                                           load_max, load_record (node screening); 1 and 2 are still read) */
 #define FT_H5_CS_SIGNALS           "signals"            /* attribute: equivalent-stress channels per node */
 #define FT_H5_CS_MAX_RESIDUE       "max_residue"        /* attribute: FT_RF_MAX_RESIDUE, the width of `residue` */
 #define FT_H5_CS_GATE              "gate"               /* [rows] f64 Pa: FtReversalFilter.gate */
@@ -95,6 +98,10 @@
 #define FT_H5_CS_RESIDUE           "residue"            /* [rows][max_residue] f64 Pa: .res (first residue_length live) */
 #define FT_H5_CS_SPILL_LENGTH      "spill_length"       /* [rows] i64: FtRfSpill.n, the older residue points of the row (v2) */
 #define FT_H5_CS_SPILL             "spill"              /* [sum spill_length] f64 Pa: the rows' spills concatenated in row order, each oldest first (v2) */
+#define FT_H5_CS_COUNTED           "counted"            /* [nodes] u8: 1 = the node's rows hold its count of every sample so far, 0 = screened so far (rows empty) (v3) */
+#define FT_H5_CS_LOAD_MIN          "load_min"           /* [channels] f64: smallest load multiplier counted so far (NaN: unknown, v3) */
+#define FT_H5_CS_LOAD_MAX          "load_max"           /* [channels] f64: largest (v3) */
+#define FT_H5_CS_LOAD_RECORD       "load_record"        /* [samples][channels] f64: every load counted so far, only while a node is screened (v3) */
 #define FT_H5_CS_DAMAGE            "damage"             /* [rows] f64: FtDamageAcc.damage */
 #define FT_H5_CS_COMPENSATION      "compensation"       /* [rows] f64: .comp, Neumaier compensation */
 #define FT_H5_CS_CYCLES            "cycles"             /* [rows] f64: .cycles */

@@ -115,9 +115,10 @@ asset(f"{out}/fresh.h5", basis, whole)
 with h5py.File(f"{out}/fresh.h5") as h:
     d_fresh = h["/fatigue/damage"][...]
     v = [h[g].attrs.get("format_version") for g in ("/calibration/state", "/fatigue/counting_state")]
-    # the asset state is at version 1, the counting state at 2 (+ the residues' spills; 1 still read, as above)
-    check(all(x is not None and x.dtype.kind == "i" for x in v) and [int(x) for x in v] == [1, 2],
-          f"today's asset file: format_version {v} (integers 1 and 2)")
+    # the asset state is at version 1, the counting state at 3 (2: + the residues' spills; 3: + node screening's
+    # counted flags, load extremes and record; 1 still read, as above)
+    check(all(x is not None and x.dtype.kind == "i" for x in v) and [int(x) for x in v] == [1, 3],
+          f"today's asset file: format_version {v} (integers 1 and 3)")
 scale = float(np.max(np.abs(d_fresh)))
 rel = float(np.max(np.abs(d_cont - d_fresh)) / scale) if scale > 0 else float(np.max(np.abs(d_cont - d_fresh)))
 check(scale > 0, f"the design does damage (worst node {scale:.3e} per record)")

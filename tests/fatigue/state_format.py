@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""The counting state as a file format (/fatigue/counting_state, format_version 2, version 1 still read; docs/fatigue.md).
+"""The counting state as a file format (/fatigue/counting_state, format_version 3, versions 1 and 2 still read; docs/fatigue.md).
 
   1. a committed version-1 state (fixtures/state_v1.h5: 3000 samples of the example's history on the
      27-node cube of state_case.yaml, over fixtures/basis.h5), continued with `--incremental` on 2
      ranks to 6000 samples, equals one uninterrupted count of the 6000 samples on 1 rank, bit for bit:
-     damage, life, cycles, worst range, critical channel and every dataset of the counting state;
+     damage, life, cycles, worst range, critical channel and every dataset of the counting state
+     but the loads' extremes (version 3: unknown, NaN, after continuing a version-1 state, which
+     kept none; screening then counts every node);
   2. the same round trip made here with the critical-plane equivalent stress (25 signals per node):
      half on 1 rank, the rest on 2 ranks, bit for bit against the whole on 1 rank;
   2b. critical_plane_planes: 40: 40 signals per node, the plane set in the settings line, half + rest
@@ -14,7 +16,7 @@
      state has non-empty spill / spill_length), continued on 2 ranks: bit for bit the whole on 1
      rank, every node exact (approximate_nodes 0);
   3. refused, with one message naming the file, the group and the version found, the file left as
-     it was: format_version 3; a counting_state group without format_version; a file with the raw
+     it was: format_version 4; a version-3 state without its screening datasets; a counting_state group without format_version; a file with the raw
      struct bytes of ftwin before format_version 1 (/fatigue/rainflow_state, damage_state).
 usage: state_format.py FTWIN MPIRUN OUTDIR"""
 import hashlib
@@ -88,13 +90,19 @@ def datasets(p):
         return d, dict(h["/fatigue"].attrs), int(g.attrs["format_version"])
 
 
-def same_bits(a, b, what, total=TOTAL):
+def same_bits(a, b, what, total=TOTAL, unknown_extremes=False):
+    """a, b: the same datasets bit for bit (version 3: 21 + counted, load_min, load_max; no node screened here, so no
+    load_record); unknown_extremes: b continued a version-1 state, its load_min / load_max are NaN (not compared)."""
     da, aa, va = datasets(a)
     db, ab, vb = datasets(b)
+    ext = ("counting_state/load_min", "counting_state/load_max")
     diff = sorted(k for k in set(da) | set(db) if k not in da or k not in db or da[k].dtype != db[k].dtype
-                  or da[k].tobytes() != db[k].tobytes())
-    check(not diff and len(da) == 6 + 21 and va == vb == 2, f"{what}: {len(da)} datasets bit for bit (format_version {va}), "
+                  or (da[k].tobytes() != db[k].tobytes() and not (unknown_extremes and k in ext)))
+    check(not diff and len(da) == 6 + 24 and va == vb == 3, f"{what}: {len(da)} datasets bit for bit (format_version {va}), "
           f"differing: {diff or 'none'}")
+    if unknown_extremes:
+        check(all(np.isnan(db[k]).all() and np.isfinite(da[k]).all() for k in ext) and db["counting_state/counted"].all(),
+              f"{what}: load extremes unknown (NaN) after a version-1 state, every node counted")
     check(aa["samples_counted"] == ab["samples_counted"] == total and aa["first_time"] == ab["first_time"]
           and aa["last_time"] == ab["last_time"] and da["damage"].max() > 0,
           f"{what}: samples {aa['samples_counted']} / {ab['samples_counted']}, times {aa['first_time']}..{aa['last_time']}, "
@@ -110,7 +118,7 @@ with h5py.File(cont, "r+") as h:  # the basis it was counted on, at this test's 
     h.attrs["basis_file"] = np.bytes_(basis)
 # (it has no provenance record, as files of ftwin before provenance records: continued when asked to)
 ftw(make_case("continued", hist["whole"], "continued.h5"), "--incremental", "--accept-unsealed", ranks=2)
-same_bits(os.path.join(out, "whole.h5"), cont, "fixture state_v1.h5 + --incremental on 2 ranks vs one count on 1 rank")
+same_bits(os.path.join(out, "whole.h5"), cont, "fixture state_v1.h5 + --incremental on 2 ranks vs one count on 1 rank", unknown_extremes=True)
 
 # 2. critical plane (25 signals per node): written and continued here
 cp = dict(equivalent_stress="critical_plane")
@@ -161,7 +169,7 @@ with h5py.File(os.path.join(out, "ring_inc.h5"), "r") as h:
     g = h["/fatigue/counting_state"]
     slen, spill, nres = g["spill_length"][...], g["spill"][...], g["residue_length"][...]
     ver = int(g.attrs["format_version"])
-check(ver == 2 and slen.min() >= 0 and slen.sum() == spill.size and (slen > 0).sum() > 0 and nres.max() <= 64,
+check(ver == 3 and slen.min() >= 0 and slen.sum() == spill.size and (slen > 0).sum() > 0 and nres.max() <= 64,
       f"ring-down state after {FIRST_RING} samples: format_version {ver}, {(slen > 0).sum()} of {slen.size} rows with a spill "
       f"(up to {slen.max()} points, {spill.size} in all), inline residues <= {nres.max()}")
 ftw(make_case("ring_rest", os.path.join(out, "ring_whole.csv"), "ring_inc.h5"), "--incremental", ranks=2)
@@ -212,7 +220,7 @@ def raw_bytes(h):
                                         "(x86-64, little endian), one per equivalent-stress channel")
 
 
-refused("version_3", version(np.int32(3)), ["format_version 3", "reads format_version 1 and 2", "without --incremental"])
+refused("version_4", version(np.int32(4)), ["format_version 4", "reads format_version 1, 2 and 3", "without --incremental"])
 refused("version_absent", no_version, ["format_version none"])
 def residue_cut(h):
     """A damaged state: the residue dataset of another shape."""
@@ -222,5 +230,16 @@ def residue_cut(h):
 
 refused("residue_cut", residue_cut, ["is damaged", "/fatigue/counting_state/residue", "expected"])
 refused("raw_bytes", raw_bytes, ["format_version none", "/fatigue/rainflow_state", "older ftwin"])
+# a version-3 state (written here) without its screening datasets: refused as damaged
+v3cut = os.path.join(out, "v3_no_counted.h5")
+ftw(make_case("v3_first", hist["first"], "v3_no_counted.h5"), "--incremental")
+with h5py.File(v3cut, "r+") as h:
+    del h["/fatigue/counting_state/counted"]
+    del h["/provenance"]  # edited: unsealed, continued when asked to (the refusal tested is the format's)
+before = md5(v3cut)
+r = ftw(make_case("v3_rest", hist["whole"], "v3_no_counted.h5"), "--incremental", "--accept-unsealed", rc=None)
+errs = [l for l in r.stderr.splitlines() if l.startswith("ftwin: error:")]
+check(r.returncode != 0 and len(errs) == 1 and all(e in errs[0] for e in ["is damaged", "/fatigue/counting_state/counted", "missing"])
+      and md5(v3cut) == before, f"version 3 without its counted flags: refused, file unchanged: {errs[:1]}")
 print(f"{len(fails)} failed" if fails else "all checks passed")
 sys.exit(1 if fails else 0)
