@@ -95,7 +95,7 @@ if has e2e; then
         /usr/bin/time -f '%e %U %S' -o "$log.time" "${MPIRUN[@]}" -n "$np" "$FTWIN" fatigue "$case_yaml" \
           -o "$work/out_${tag}_np$np.h5" > "$log" 2>&1 || { echo "FAILED: see $log"; tail -5 "$log"; exit 1; }
         read -r wall us ss < <(tail -1 "$log.time")
-        cnt=$(sed -n 's/.*counted [0-9]* nodes x [0-9]* steps in \([0-9.]*\) s (\([0-9.e+]*\) node-steps\/s).*/\1 \2/p' "$log")
+        cnt=$(sed -n 's/.*counted [0-9]* nodes x [0-9]* steps in \([0-9.]*\) s (\([0-9.e+]*\) node-steps\/s[;)].*/\1 \2/p' "$log")
         read -r cs crate <<< "$cnt"
         read -r cyc nnan dmax < <($GEN cycles "$work/out_${tag}_np$np.h5" "$STEPS")
         [ "$nnan" = 0 ] || echo "# WARNING: $nnan nodes with NaN damage"

@@ -171,9 +171,16 @@ static PetscErrorCode Count(FtFatigueWork *W)
   }
   PetscCall(CountNodes(W, W->nactive_all < W->N ? W->active : NULL, W->hist.L, W->hist.nsteps, PETSC_TRUE));
   for (long long i = 0; i < W->n; i++) W->counted[i] = W->counted[i] || W->active[i];
-  PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s)%s", W->nactive_all, W->hist.nsteps, FtWallTime() - tc,
-                      (double)W->nactive_all * W->hist.nsteps / PetscMax(FtWallTime() - tc, 1e-9),
-                      W->nfresh_all ? ", with the nodes counted again from the load record" : ""));
+  {
+    /* which kernel ran: the backend, and the CPU's vector path (kernels/cpu/ft_cpu_fatigue_simd.c) or the CUDA mode */
+    char path[64];
+    if (W->be->kind == FT_BACKEND_CUDA) snprintf(path, sizeof path, "cuda, %s mode", W->f->cuda_fast ? "fast" : "exact");
+    else if (W->f->superposition) snprintf(path, sizeof path, "cpu, gemm superposition");
+    else snprintf(path, sizeof path, "cpu, %s path", ft_cpu_fatigue_simd_name());
+    PetscCall(FtLogInfo("fatigue: counted %lld nodes x %ld steps in %.2f s (%.3g node-steps/s; %s)%s", W->nactive_all, W->hist.nsteps,
+                        FtWallTime() - tc, (double)W->nactive_all * W->hist.nsteps / PetscMax(FtWallTime() - tc, 1e-9), path,
+                        W->nfresh_all ? ", with the nodes counted again from the load record" : ""));
+  }
   PetscFunctionReturn(0);
 }
 
