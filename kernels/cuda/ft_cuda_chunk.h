@@ -1,5 +1,6 @@
-/* ftwin kernels, CUDA host side: the one rule that sizes the chunks of the element wrappers
- * (ft_cuda_elements.cu, ft_cuda_thermal.cu). Internal to kernels/cuda (C++; not public API):
+/* ftwin kernels, CUDA host side of the element wrappers (ft_cuda_elements.cu,
+ * ft_cuda_thermal.cu): the one rule that sizes their chunks, their messages and the checks of
+ * every CUDA call. Internal to kernels/cuda (C++; not public API):
  * the public controls are ft_cuda_set_max_chunk and ft_cuda_bind_device (ft_batch.h). */
 #ifndef FT_CUDA_CHUNK_H
 #define FT_CUDA_CHUNK_H
@@ -21,4 +22,30 @@ void ft__cuda_set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* Checks one CUDA call inside a wrapper with `int rc`, `char *err, size_t errlen` and a `done:`
+ * cleanup label: on failure the message names the wrapper, the call and CUDA's error, rc = 1. */
+#define FT_CU(call)                                                                                \
+    do {                                                                                           \
+        cudaError_t ft_e_ = (call);                                                                \
+        if (ft_e_ != cudaSuccess) {                                                                \
+            ft__cuda_set_err(err, errlen, "%s: %s failed: %s", __func__, #call, cudaGetErrorString(ft_e_)); \
+            rc = 1;                                                                                \
+            goto done;                                                                             \
+        }                                                                                          \
+    } while (0)
+
+/* Frees a device buffer in the cleanup path; a failure is reported unless an earlier error
+ * already was (the first message is kept). */
+#define FT_CU_FREE(ptr)                                                                            \
+    do {                                                                                           \
+        if (ptr) {                                                                                 \
+            cudaError_t ft_e_ = cudaFree(ptr);                                                     \
+            if (ft_e_ != cudaSuccess && rc == 0) {                                                 \
+                ft__cuda_set_err(err, errlen, "%s: cudaFree(%s) failed: %s", __func__, #ptr,       \
+                                 cudaGetErrorString(ft_e_));                                       \
+                rc = 1;                                                                            \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
 #endif

@@ -131,31 +131,7 @@ int chunk_elems(const char *who, int nelem, size_t per_elem, size_t fixed, char 
 
 } /* namespace */
 
-/* Checks one CUDA call; on failure records the message and jumps to the cleanup label. */
-#define FT_CU(call)                                                                          \
-    do {                                                                                     \
-        cudaError_t ft_e_ = (call);                                                          \
-        if (ft_e_ != cudaSuccess) {                                                          \
-            set_err(err, errlen, "%s:%d: %s failed: %s", __FILE__, __LINE__, #call,          \
-                    cudaGetErrorString(ft_e_));                                              \
-            rc = 1;                                                                          \
-            goto done;                                                                       \
-        }                                                                                    \
-    } while (0)
-
-/* Frees a device buffer in the cleanup path; a failure is reported unless an earlier error
- * already was (the first message is kept). */
-#define FT_CU_FREE(ptr)                                                                      \
-    do {                                                                                     \
-        if (ptr) {                                                                           \
-            cudaError_t ft_e_ = cudaFree(ptr);                                               \
-            if (ft_e_ != cudaSuccess && rc == 0) {                                           \
-                set_err(err, errlen, "%s:%d: cudaFree(%s) failed: %s", __FILE__, __LINE__,   \
-                        #ptr, cudaGetErrorString(ft_e_));                                    \
-                rc = 1;                                                                      \
-            }                                                                                \
-        }                                                                                    \
-    } while (0)
+/* FT_CU, FT_CU_FREE: ft_cuda_chunk.h */
 
 extern "C" int ft_cuda_device_count(void)
 {

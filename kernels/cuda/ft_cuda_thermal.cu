@@ -51,31 +51,7 @@ __global__ void __launch_bounds__(kThermalThreads)
 
 } /* namespace */
 
-/* Checks one CUDA call; on failure records the message and jumps to the cleanup label. */
-#define FT_CU(call)                                                                          \
-    do {                                                                                     \
-        cudaError_t ft_e_ = (call);                                                          \
-        if (ft_e_ != cudaSuccess) {                                                          \
-            ft__cuda_set_err(err, errlen, "ft_cuda_thermal_batch: %s failed: %s", #call,     \
-                             cudaGetErrorString(ft_e_));                                     \
-            rc = 1;                                                                          \
-            goto done;                                                                       \
-        }                                                                                    \
-    } while (0)
-
-/* Frees a device buffer in the cleanup path; a failure is reported unless an earlier error
- * already was (the first message is kept). */
-#define FT_CU_FREE(ptr)                                                                      \
-    do {                                                                                     \
-        if (ptr) {                                                                           \
-            cudaError_t ft_e_ = cudaFree(ptr);                                               \
-            if (ft_e_ != cudaSuccess && rc == 0) {                                           \
-                ft__cuda_set_err(err, errlen, "ft_cuda_thermal_batch: cudaFree(%s) failed: %s", \
-                                 #ptr, cudaGetErrorString(ft_e_));                           \
-                rc = 1;                                                                      \
-            }                                                                                \
-        }                                                                                    \
-    } while (0)
+/* FT_CU, FT_CU_FREE: ft_cuda_chunk.h */
 
 extern "C" int ft_cuda_thermal_batch(int order, int nelem, const double *X, const double *kcond,
                                      double *Ke, char *err, size_t errlen)
