@@ -100,12 +100,49 @@ static void critical_plane_node(int nchan, int nsteps, const double (*Sk)[6], co
     if (block_fn)
         for (; j0 + W <= np; j0 += W)
             block_fn(nchan, nsteps, C + j0, (size_t)np, L, FT_EQ_CRITICAL_PLANE, par, rf + j0,
-                     SP_AT(sp, j0), acc + j0);
+                     SP_AT(sp, j0), acc + j0, 1);
     if (j0 == np) return;
     for (t = 0; t < nsteps; t++) {
         ft_cp_normal_stresses(nchan, np - j0, C + j0, np, L + (size_t)t * (size_t)nchan, e);
         for (j = 0; j < np - j0; j++)
             cpu_push(rf + j0 + j, SP_AT(sp, j0 + j), e[j], par, acc + j0 + j);
+    }
+}
+
+/* The critical plane of W nodes with a vector path (block_fn, width W): per node the
+ * coefficients (as critical_plane_node) and its planes W at a time through block_fn; then
+ * the np % W planes each node has left over, one plane of the W nodes at a time, the lanes
+ * being the W nodes (lane stride np in rf, sp, acc), instead of one plane per node through
+ * the scalar loop. Every plane sees the same sums and the same counting as in
+ * critical_plane_node (each signal is independent of the others), so the result is
+ * bit-identical; with 25 planes and W = 8, the 25th plane costs 1/8 of a vector step instead
+ * of a scalar one (bench/fatigue README section 8). C: W x nchan x np scratch. */
+static void critical_plane_group(int W, int nchan, int nsteps, const double *S, size_t kstride,
+                                 const double *L, int np, const FtFatigueParams *par, double *C,
+                                 FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc,
+                                 FtCpuFatigueBlockFn block_fn)
+{
+    double nrm[FT_CP_MAX_PLANES][3], Sk[6], Cl[FT_FATIGUE_MAX_CHANNELS * 8];
+    const size_t per_node = (size_t)nchan * (size_t)np;
+    int j, k, c, w;
+    for (j = 0; j < np; j++) ft_cp_normal(np, j, nrm[j]);
+    for (w = 0; w < W; w++) {
+        double *Cw = C + (size_t)w * per_node;
+        const size_t off = (size_t)w * (size_t)np;
+        for (k = 0; k < nchan; k++) {
+            for (c = 0; c < 6; c++) Sk[c] = S[(size_t)k * kstride + (size_t)(6 * w + c)];
+            ft_cp_coefficients(Sk, np, (const double(*)[3])nrm, Cw + (size_t)k * (size_t)np);
+        }
+        for (j = 0; j + W <= np; j += W)
+            block_fn(nchan, nsteps, Cw + j, (size_t)np, L, FT_EQ_CRITICAL_PLANE, par,
+                     rf + off + (size_t)j, SP_AT(sp, off + (size_t)j), acc + off + (size_t)j, 1);
+    }
+    for (j = np - np % W; j < np; j++) { /* lane w = plane j of node w: Cl[k][w] = C_w[k][j] */
+        for (k = 0; k < nchan; k++)
+            for (w = 0; w < W; w++)
+                Cl[k * W + w] = C[(size_t)w * per_node + (size_t)k * (size_t)np + (size_t)j];
+        block_fn(nchan, nsteps, Cl, (size_t)W, L, FT_EQ_CRITICAL_PLANE, par, rf + j,
+                 SP_AT(sp, (size_t)j), acc + j, (size_t)np);
     }
 }
 
@@ -173,15 +210,17 @@ int ft_cpu_fatigue_batch_spill(int nnodes, int ld, int nchan, const double *S, i
     if (!rf || !acc) return FT_BATCH_EARGS;
     /* the vector path (ft_cpu_fatigue_simd.c): blocks of W nodes, then the nnodes % W
      * nodes left over by the scalar kernel; W = 1, no block function: the scalar kernel.
-     * The critical plane: node by node, its planes W at a time (critical_plane_node) */
+     * The critical plane: W nodes at a time (critical_plane_group), the nnodes % W nodes
+     * left over node by node, their planes W at a time (critical_plane_node) */
     block = ft__cpu_fatigue_simd_choose(eq_kind, &block_fn);
-    nblocks = (block_fn && nc == 1) ? nnodes / block : 0;
+    nblocks = block_fn ? nnodes / block : 0; /* block_fn: nc == 1 or the critical plane */
     nunits = (long long)nblocks + (long long)(nnodes - nblocks * block);
     FT_OMP_PARALLEL
     {
-        /* per-thread coefficient scratch of the critical plane (nchan x planes) */
+        /* per-thread coefficient scratch of the critical plane (W x nchan x planes) */
         const int cp = ft_eq_base(eq_kind) == FT_EQ_CRITICAL_PLANE;
-        double *C = cp ? (double *)malloc((size_t)nchan * (size_t)nc * sizeof *C) : NULL;
+        double *C = cp ? (double *)malloc((size_t)block * (size_t)nchan * (size_t)nc * sizeof *C)
+                       : NULL;
         long long u;
         FT_OMP_FOR_NODES
         for (u = 0; u < nunits; u++) {
@@ -191,10 +230,17 @@ int ft_cpu_fatigue_batch_spill(int nnodes, int ld, int nchan, const double *S, i
                 out_of_memory = 1; /* every thread still runs the loop (omp for rule) */
                 continue;
             }
+            if (u < nblocks && cp) { /* W nodes, nc planes each */
+                i = (size_t)u * (size_t)block;
+                critical_plane_group(block, nchan, nsteps, S + 6 * i, kstride, L, nc, par, C,
+                                     rf + i * (size_t)nc, SP_AT(spill, i * (size_t)nc),
+                                     acc + i * (size_t)nc, block_fn);
+                continue;
+            }
             if (u < nblocks) { /* one signal per node (nc == 1) */
                 i = (size_t)u * (size_t)block;
                 block_fn(nchan, nsteps, S + 6 * i, kstride, L, eq_kind, par, rf + i,
-                         SP_AT(spill, i), acc + i);
+                         SP_AT(spill, i), acc + i, 1);
                 continue;
             }
             i = (size_t)nblocks * (size_t)block + (size_t)(u - nblocks);

@@ -15,7 +15,8 @@
  * Every path gives bit-identical states, damage, cycles and flags (same operations in the
  * same order per lane; this file is compiled with -ffp-contract=off, as AVX-512F would allow
  * the compiler to contract a * b + c into an FMA). Checked by kernels/tests/
- * test_fatigue_simd.c. The critical plane stays on the scalar by-coefficient path.
+ * test_fatigue_simd.c. The critical plane uses the same block with lanes = planes (of one
+ * node, or the planes left over of W nodes: critical_plane_group in ft_cpu_fatigue.c).
  *
  * Built only where the compiler targets x86-64 with GNU C vector extensions (GCC, clang) and
  * FT_NO_SIMD is not defined (-DFT_NO_SIMD: the portable build, as on other architectures:
@@ -44,21 +45,84 @@ static void ftv_reserve(FtRainflowState *s, FtRfSpill *sp)
         (void)ft_rf_spill_reserve(sp);
 }
 
+/* The test of the flush for cycles below the S-N cut-off (ftv_below): ft__damage_add_cycle_dc's
+ * own decision "below the cut-off", with its constants in registers. kind 0: no quick test
+ * (other corrections, parameters not prepared or not valid); 1: no
+ * mean-stress correction, S_a inv_marin < S_lo; 2: Goodman / Soderberg / Morrow, m =
+ * ft__msc_mean(S_m) < lim and S_a inv_marin < S_lo (1 - m inv_msc), the same expressions as
+ * there. */
+typedef struct {
+    int kind, compr_zero;
+    double inv_marin, S_lo, inv_msc, lim;
+} FtvBelow;
+
+static inline void ftv_below_init(FtvBelow *q, const FtFatigueParams *p)
+{
+    const FtDamageConst *d = &p->dc;
+    q->kind = q->compr_zero = 0;
+    q->inv_marin = q->S_lo = q->inv_msc = q->lim = 0.0;
+    if (d->ready != FT_DC_READY || !d->ok) return;
+    q->inv_marin = d->inv_marin;
+    q->S_lo = d->S_lo;
+    q->inv_msc = d->inv_msc;
+    q->compr_zero = p->mean_compr == FT_MEAN_COMPR_ZERO;
+    switch (p->msc) {
+    case FT_MSC_NONE: q->kind = 1; break;
+    case FT_MSC_GOODMAN: q->kind = 2, q->lim = p->S_u; break;
+    case FT_MSC_SODERBERG: q->kind = 2, q->lim = p->S_y; break;
+    case FT_MSC_MORROW: q->kind = 2, q->lim = p->sigma_f; break;
+    default: break;
+    }
+}
+
+/* 1 where ft__damage_add_cycle_dc would take its "below the cut-off" branch for the cycle of
+ * range `range` and mean `mean` (finite amplitude and mean, and the test of q) */
+static inline int ftv_below(const FtvBelow *q, double range, double mean)
+{
+    const double S_a = 0.5 * range;
+    if (q->kind == 0 || !ft__finite(S_a) || !ft__finite(mean)) return 0;
+    if (q->kind == 1) return S_a * q->inv_marin < q->S_lo;
+    {
+        const double m = (mean < 0.0 && q->compr_zero) ? 0.0 : mean; /* ft__msc_mean */
+        return m < q->lim && S_a * q->inv_marin < q->S_lo * (1.0 - m * q->inv_msc);
+    }
+}
+
 /* The queued reversals of one signal through the residue, in step order: the reversal of
  * step i (bit i of bits) is v[i * stride]. Each is ft__rf_reversal with the spill growth of
  * cpu_push before it (ftv_reserve); while the spill is empty and the inline residue not full
  * (all but ring-downs), that is exactly the loop below (steps 2-5, the retained point pushed;
  * ftv_reserve does nothing there), with the residue length and the reversal count kept in
- * registers across the queue; otherwise the call itself. */
+ * registers across the queue; otherwise the call itself.
+ * A cycle it forms goes to ft__rf_emit (its damage), except where ftv_below says that
+ * ft__damage_add_cycle_dc would only count it (below the S-N cut-off: most cycles of a dense
+ * history): then the two updates that branch makes (cycles += count, max_range) are made
+ * here on copies in registers, written back before any other call and at the end. The
+ * accumulator sees the same operations in the same order: bit-identical, without two calls
+ * and two stores per such cycle (the critical plane -8 %, bench/fatigue README section 8). */
 static __attribute__((noinline)) void ftv_flush(FtRainflowState *s, FtRfSpill *sp,
                                                 const double *v, int stride,
                                                 unsigned long long bits,
-                                                const FtFatigueParams *par, FtDamageAcc *acc)
+                                                const FtFatigueParams *par,
+                                                const FtvBelow *q, FtDamageAcc *acc)
 {
     FtCycleSink k = ft__rf_sink(acc, par, 0, 0, 0, sp);
     double *res = s->res;
     int n = s->n;
     long long nrev = s->nrev;
+    double cycles = acc ? acc->cycles : 0.0, max_range = acc ? acc->max_range : 0.0;
+#define FTV_EMIT(a_, b_, count_)                                                            \
+    do {                                                                                   \
+        const double a__ = (a_), b__ = (b_), range__ = fabs(a__ - b__);                     \
+        if (acc && ftv_below(q, range__, 0.5 * (a__ + b__))) {                                   \
+            cycles += (count_);                                                            \
+            if (range__ > max_range) max_range = range__;                                  \
+        } else {                                                                           \
+            if (acc) acc->cycles = cycles, acc->max_range = max_range;                     \
+            ft__rf_emit(&k, a__, b__, (count_));                                           \
+            if (acc) cycles = acc->cycles, max_range = acc->max_range;                     \
+        }                                                                                  \
+    } while (0)
     while (bits) {
         const int i = __builtin_ctzll(bits);
         const double r = v[(size_t)i * (size_t)stride];
@@ -66,8 +130,10 @@ static __attribute__((noinline)) void ftv_flush(FtRainflowState *s, FtRfSpill *s
         if (n == FT_RF_MAX_RESIDUE || (sp && sp->n > 0)) { /* full residue or a spill */
             s->n = n;
             s->nrev = nrev;
+            if (acc) acc->cycles = cycles, acc->max_range = max_range;
             ftv_reserve(s, sp);
             ft__rf_reversal(s, r, &k);
+            if (acc) cycles = acc->cycles, max_range = acc->max_range;
             n = s->n;
             nrev = s->nrev;
             continue;
@@ -78,16 +144,18 @@ static __attribute__((noinline)) void ftv_flush(FtRainflowState *s, FtRfSpill *s
             const double Y = fabs(res[n - 1] - res[n - 2]);
             if (X < Y) break;
             if (n == 2) { /* Y contains S (the spill is empty) */
-                ft__rf_emit(&k, res[0], res[1], 0.5);
+                FTV_EMIT(res[0], res[1], 0.5);
                 res[0] = res[1];
                 n = 1;
             } else {
-                ft__rf_emit(&k, res[n - 2], res[n - 1], 1.0);
+                FTV_EMIT(res[n - 2], res[n - 1], 1.0);
                 n -= 2;
             }
         }
         res[n++] = r;
     }
+#undef FTV_EMIT
+    if (acc) acc->cycles = cycles, acc->max_range = max_range;
     s->n = n;
     s->nrev = nrev;
 }

@@ -13,7 +13,8 @@
  * block's first node (one signal per node; sp may be NULL), kind the base equivalent kind. */
 typedef void (*FtCpuFatigueBlockFn)(int nchan, int nsteps, const double *S, size_t kstride,
                                     const double *L, int kind, const FtFatigueParams *par,
-                                    FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc);
+                                    FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc,
+                                    size_t ls);
 
 /* The path for eq_kind: returns the block width W and sets *fn, or returns 1 with *fn = NULL
  * (the scalar kernel: FTWIN_SIMD=off, no vector unit, or the critical plane). Chooses the

@@ -339,9 +339,10 @@ static void test_plateaus(void)
         }
 }
 
-/* the critical plane: lanes are the planes of a node (W at a time, the np % W left over by
- * the scalar loop): plane counts below, at and above the widths, random inputs with NaN /
- * overflowing nodes, gates, chunks, spills, every S-N form */
+/* the critical plane: lanes are the planes of a node (W at a time), the np % W planes left
+ * over of W nodes together (lanes = nodes), those of the nnodes % W nodes left over by the
+ * scalar loop: plane counts below, at and above the widths, node counts below and above
+ * them, random inputs with NaN / overflowing nodes, gates, chunks, spills, every S-N form */
 static void test_critical_plane(void)
 {
     static const int nps[7] = {3, 7, 9, 16, 25, 40, 64};
@@ -350,7 +351,7 @@ static void test_critical_plane(void)
         FtFatigueParams p;
         const int np = nps[r % 7];
         const int kind = np == 25 ? FT_EQ_CRITICAL_PLANE : ft_eq_critical_plane(np);
-        const int nn = irand(1, 9), nch = irand(1, 6), nt = irand(100, 400);
+        const int nn = irand(1, 20), nch = irand(1, 6), nt = irand(100, 400);
         const int nan = r % 3 == 0, ncuts = make_cuts(nt, r % 4, cuts);
         params(&p, r % 4, r % 7, r % 2);
         fill_S(nn, nn, nch, nan);
