@@ -355,14 +355,14 @@ static PetscErrorCode ReadScreening(FtFatigueWork *W, hid_t file, const char *pa
              "%s: the counting state in '%s' is damaged: %s has %d dimension(s) [%llu], expected [%lld] (nodes): cannot continue it",
              W->c->path, path, dset, nd, (unsigned long long)d[0], W->N);
   PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_UCHAR, 0, W->start, W->n, W->counted));
-  snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_LOAD_MIN);
-  PetscCall(FtFatigueDatasetDims(file, path, dset, d, &nd));
-  PetscCheck(nd == 1 && (int)d[0] == nchan, W->comm, PETSC_ERR_FILE_UNEXPECTED,
-             "%s: the counting state in '%s' is damaged: %s has %d dimension(s) [%llu], expected [%d] (channels): cannot continue it",
-             W->c->path, path, dset, nd, (unsigned long long)d[0], nchan);
-  PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 0, 0, nchan, W->prev_min));
-  snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, FT_H5_CS_LOAD_MAX);
-  PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 0, 0, nchan, W->prev_max));
+  for (int q = 0; q < 2; q++) { /* load_min, load_max: [channels] */
+    snprintf(dset, sizeof dset, "%s/%s", FT_H5_G_COUNTING_STATE, q ? FT_H5_CS_LOAD_MAX : FT_H5_CS_LOAD_MIN);
+    PetscCall(FtFatigueDatasetDims(file, path, dset, d, &nd));
+    PetscCheck(nd == 1 && (int)d[0] == nchan, W->comm, PETSC_ERR_FILE_UNEXPECTED,
+               "%s: the counting state in '%s' is damaged: %s has %d dimension(s) [%llu], expected [%d] (channels): cannot continue it",
+               W->c->path, path, dset, nd, (unsigned long long)d[0], nchan);
+    PetscCall(FtH5ReadRows(file, path, dset, H5T_NATIVE_DOUBLE, 0, 0, nchan, q ? W->prev_max : W->prev_min));
+  }
   W->have_prev = 1;
   for (int k = 0; k < nchan; k++)
     if (!isfinite(W->prev_min[k]) || !isfinite(W->prev_max[k]) || W->prev_min[k] > W->prev_max[k]) W->have_prev = 0;

@@ -241,5 +241,17 @@ r = ftw(make_case("v3_rest", hist["whole"], "v3_no_counted.h5"), "--incremental"
 errs = [l for l in r.stderr.splitlines() if l.startswith("ftwin: error:")]
 check(r.returncode != 0 and len(errs) == 1 and all(e in errs[0] for e in ["is damaged", "/fatigue/counting_state/counted", "missing"])
       and md5(v3cut) == before, f"version 3 without its counted flags: refused, file unchanged: {errs[:1]}")
+# a version-3 state whose load_max has another length than the channels: refused as damaged
+v3max = os.path.join(out, "v3_load_max.h5")
+ftw(make_case("v3_first_max", hist["first"], "v3_load_max.h5"), "--incremental")
+with h5py.File(v3max, "r+") as h:
+    del h["/fatigue/counting_state/load_max"]
+    h["/fatigue/counting_state"].create_dataset("load_max", data=np.zeros(1))
+    del h["/provenance"]
+before = md5(v3max)
+r = ftw(make_case("v3_rest_max", hist["whole"], "v3_load_max.h5"), "--incremental", "--accept-unsealed", rc=None)
+errs = [l for l in r.stderr.splitlines() if l.startswith("ftwin: error:")]
+check(r.returncode != 0 and len(errs) == 1 and all(e in errs[0] for e in ["is damaged", "/fatigue/counting_state/load_max", "[1]", "expected"])
+      and md5(v3max) == before, f"version 3 with a load_max of the wrong length: refused, file unchanged: {errs[:1]}")
 print(f"{len(fails)} failed" if fails else "all checks passed")
 sys.exit(1 if fails else 0)
