@@ -9,14 +9,16 @@ Known truth, 1 Hz for 4 hours:
   base_C   base plate temperature: 20 C plus a warm-up to 40 C over the first hour (1 - exp(-t/1200 s)),
            plus 0.1 C noise.
 Python standard library only (random.Random(2026) for reproducibility).
-Usage: make_example_history.py [OUT.csv] [hours]"""
+Usage: make_example_history.py [OUT.csv] [hours] [seed]   (seed: default 2026, the example's; another seed
+gives another history of the same kind, e.g. one per synthetic asset of validation/coverage)"""
 import math
 import random
 import sys
 
 out = sys.argv[1] if len(sys.argv) > 1 else "inputs/bracket/history.csv"
 hours = float(sys.argv[2]) if len(sys.argv) > 2 else 4.0
-rng = random.Random(2026)
+seed = int(sys.argv[3]) if len(sys.argv) > 3 else 2026
+rng = random.Random(seed)
 n = int(hours * 3600)
 lift = [0.0] * n
 side = [0.0] * n
@@ -33,7 +35,7 @@ while t < n:
         side[i] = lift[i] * (0.15 + 0.05 * math.sin(2 * math.pi * s / sway_T + sway_phase))
     t = start + dur + rng.uniform(300, 600)
 with open(out, "w") as f:
-    f.write("# ftwin example history, made by scripts/make_example_history.py (seed 2026, %g h at 1 Hz)\n" % hours)
+    f.write("# ftwin example history, made by scripts/make_example_history.py (seed %d, %g h at 1 Hz)\n" % (seed, hours))
     f.write("time,lift_kN,side_kN,base_C\n")
     for i in range(n):
         base = 20.0 + 20.0 * (1.0 - math.exp(-i / 1200.0)) + rng.gauss(0, 0.1)

@@ -113,9 +113,15 @@ PetscErrorCode FtCalibrationGroupWrite(hid_t file, const char *path, const FtCal
   /* life band */
   H5CHK(gf = H5Gcreate2(g, FT_H5_CAL_LIFE, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), FT_H5_G_CALIBRATION "/" FT_H5_CAL_LIFE);
   PetscCall(FtH5AttrString(gf, path, "method",
-                           "ensemble: theta ~ N(theta_hat, C_theta) clipped to bounds, loads re-identified plus their per-step "
-                           "posterior error, hot-spot stresses linearised in theta, full rainflow + S-N + Miner at the hot-spot nodes; "
-                           "life = history duration / max damage"));
+                           calib->c->calibration.band == FT_BAND_RAW
+                               ? "ensemble (calibration.band: raw): theta ~ N(theta_hat, C_theta) clipped to bounds, loads re-identified "
+                                 "plus their per-step posterior error, hot-spot stresses linearised in theta, full rainflow + S-N + Miner "
+                                 "at the hot-spot nodes; life = history duration / max damage (biased short: docs/calibration.md)"
+                               : "ensemble (calibration.band: bootstrap): theta ~ N(theta_hat, C_theta) clipped to bounds, loads "
+                                 "re-identified plus their per-step posterior error, hot-spot stresses linearised in theta, full rainflow "
+                                 "+ S-N + Miner at the hot-spot nodes; damage reflected about the nominal (basic bootstrap: D' = 2 "
+                                 "D_nominal - D_sample, which removes the bias the identification noise adds to the damage); life = "
+                                 "history duration / max damage"));
   PetscCall(FtH5AttrScalar(gf, path, "nominal_hours", H5T_NATIVE_DOUBLE, &res->life_nominal));
   PetscCall(FtH5AttrScalar(gf, path, "p05_hours", H5T_NATIVE_DOUBLE, &res->life_p05));
   PetscCall(FtH5AttrScalar(gf, path, "median_hours", H5T_NATIVE_DOUBLE, &res->life_p50));
