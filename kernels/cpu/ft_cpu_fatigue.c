@@ -122,7 +122,7 @@ static void critical_plane_group(int W, int nchan, int nsteps, const double *S, 
                                  FtRainflowState *rf, FtRfSpill *sp, FtDamageAcc *acc,
                                  FtCpuFatigueBlockFn block_fn)
 {
-    double nrm[FT_CP_MAX_PLANES][3], Sk[6], Cl[FT_FATIGUE_MAX_CHANNELS * 8];
+    double nrm[FT_CP_MAX_PLANES][3], Sk[6], Cl[FT_FATIGUE_MAX_CHANNELS * FT_CPU_SIMD_MAX_W];
     const size_t per_node = (size_t)nchan * (size_t)np;
     int j, k, c, w;
     for (j = 0; j < np; j++) ft_cp_normal(np, j, nrm[j]);

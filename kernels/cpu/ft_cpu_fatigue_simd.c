@@ -323,7 +323,7 @@ int ft__cpu_fatigue_simd_choose(int eq_kind, FtCpuFatigueBlockFn *fn)
     switch (path) {
     case FTV_SSE2: *fn = ft_cpu_fatigue_block_sse2; return 2;
     case FTV_AVX2: *fn = ft_cpu_fatigue_block_avx2; return 4;
-    case FTV_AVX512: *fn = ft_cpu_fatigue_block_avx512; return 8;
+    case FTV_AVX512: *fn = ft_cpu_fatigue_block_avx512; return 8; /* FT_CPU_SIMD_MAX_W */
     default: break;
     }
 #else
