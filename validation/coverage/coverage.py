@@ -88,7 +88,7 @@ def draw_truth(params, rng):
     return truth
 
 
-def one_asset(i, ftwin, design, out, hours, seed, band_methods, faults):
+def one_asset(i, ftwin, design, out, hours, seed, band_methods, faults, petsc_args):
     """Truth, data, calibration and true life of asset i; returns its row (dict)."""
     d = os.path.join(out, f"a{i:03d}")
     shutil.rmtree(d, ignore_errors=True)
@@ -124,7 +124,7 @@ def one_asset(i, ftwin, design, out, hours, seed, band_methods, faults):
         bcase["calibration"]["output"] = os.path.join(d, f"asset_{b}.h5")
         with open(os.path.join(d, f"asset_{b}.yaml"), "w") as f:
             yaml.safe_dump(bcase, f, sort_keys=False)
-        run([ftwin, "calibrate", os.path.join(d, f"asset_{b}.yaml"), "--basis", os.path.join(out, "basis.h5")], log)
+        run([ftwin, "calibrate", os.path.join(d, f"asset_{b}.yaml"), "--basis", os.path.join(out, "basis.h5"), *petsc_args], log)
         with h5py.File(os.path.join(d, f"asset_{b}.h5"), "r") as h:
             g = h["/calibration/parameters"]
             nm = g.attrs["names"]
@@ -212,7 +212,7 @@ def summarise(rows):
 
 
 def markdown(table, band, meta):
-    out = [f"Coverage of {meta['assets']} synthetic assets ({meta['hours']} h of 1 Hz data each, {100 * meta['faults']:g} % faulty samples, seed {meta['seed']}; "
+    out = [f"Coverage of {meta['assets']} synthetic assets ({meta['hours']} h of 1 Hz data each, {100 * meta['faults']:g} % faulty samples, linear_range {meta['linear_range']:g}, PETSc options '{meta['petsc']}', seed {meta['seed']}; "
            f"{meta['date']}, {meta['machine']}; ftwin {meta['commit']}; {meta['seconds']:.0f} s with {meta['jobs']} jobs)", "",
            "| parameter | n | within 1 sd (expect 68.3 %) | within 2 sd (expect 95.4 %) | mean z | sd of z |",
            "| --- | --- | --- | --- | --- | --- |"]
@@ -277,6 +277,8 @@ def main():
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     ap.add_argument("--faults", type=float, default=0.05, help="fraction of faulty samples per sensor (default 0.05)")
+    ap.add_argument("--linear-range", type=float, default=None, help="calibration.linear_range of the design (default: the case's, 0.02)")
+    ap.add_argument("--petsc", default="", help="PETSc options for the design basis and the asset calibrations, e.g. '-ksp_rtol 1e-10'")
     ap.add_argument("--bands", default="bootstrap,raw", help="calibration.band methods to run (each a calibration per asset)")
     ap.add_argument("--check", action="store_true", help="exit 1 if a fraction is outside its binomial 99.9 %% range")
     a = ap.parse_args()
@@ -290,6 +292,8 @@ def main():
     os.makedirs(out, exist_ok=True)
     t0 = time.time()
     design = design_case(out)
+    if a.linear_range is not None:
+        design["calibration"]["linear_range"] = a.linear_range
     with open(os.path.join(out, "design.yaml"), "w") as f:
         yaml.safe_dump(design, f, sort_keys=False)
     # the design basis (placeholders for the per-asset paths are not read by `ftwin basis`)
@@ -298,11 +302,12 @@ def main():
     basis_case["sensors"]["data"] = os.path.join(ROOT, "inputs", "bracket", "sensors.csv")
     with open(os.path.join(out, "basis.yaml"), "w") as f:
         yaml.safe_dump(basis_case, f, sort_keys=False)
-    run([a.ftwin, "basis", os.path.join(out, "basis.yaml"), "-o", os.path.join(out, "basis.h5"), "-q"], os.path.join(out, "basis.log"))
+    run([a.ftwin, "basis", os.path.join(out, "basis.yaml"), "-o", os.path.join(out, "basis.h5"), "-q", *a.petsc.split()],
+        os.path.join(out, "basis.log"))
     print(f"coverage: design basis in {time.time() - t0:.1f} s; {a.assets} assets, {a.jobs} at a time", flush=True)
     rows = []
     with cf.ThreadPoolExecutor(max_workers=a.jobs) as ex:
-        futs = {ex.submit(one_asset, i, a.ftwin, design, out, a.hours, a.seed, a.band_methods, a.faults): i for i in range(a.assets)}
+        futs = {ex.submit(one_asset, i, a.ftwin, design, out, a.hours, a.seed, a.band_methods, a.faults, a.petsc.split()): i for i in range(a.assets)}
         for fu in cf.as_completed(futs):
             r = fu.result()
             rows.append(r)
@@ -312,7 +317,8 @@ def main():
                   + f" ({r['seconds']:.1f} s)", flush=True)
     rows.sort(key=lambda r: r["asset"])
     table, band = summarise(rows)
-    meta = {"assets": a.assets, "hours": a.hours, "seed": a.seed, "jobs": a.jobs, "faults": a.faults, "seconds": time.time() - t0,
+    meta = {"assets": a.assets, "hours": a.hours, "seed": a.seed, "jobs": a.jobs, "faults": a.faults,
+            "linear_range": design["calibration"].get("linear_range", 0.02), "petsc": a.petsc, "seconds": time.time() - t0,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "machine": f"{os.cpu_count()} cores",
             "commit": subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "?"}
