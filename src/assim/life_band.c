@@ -193,7 +193,7 @@ PetscErrorCode FtLifeBand(FtCalibration *calib, FtCalibrationResult *res, const 
     } else { /* the basic bootstrap: D_m' = 2 D_nom - D_m (see above FtLifeBand); band: raw: D_m */
       const double Dr = cal->band == FT_BAND_RAW ? Dmax : 2.0 * Dnom - Dmax;
       res->life_samples[smp] = Dr > 0 ? duration / 3600.0 / Dr : INFINITY;
-      if (!(Dr > 0)) nnonpos++;
+      if (Dmax > 0 && !(Dr > 0)) nnonpos++; /* (no damage at all is an infinite life, not a warning) */
     }
   }
   PetscCallMPI(MPI_Allreduce(MPI_IN_PLACE, &nnonpos, 1, MPI_INT, MPI_SUM, calib->comm));
