@@ -4,7 +4,7 @@
 Two steps (see scripts/make_example_sensors.sh and tests/assim/synthetic_twin.py):
 
   1. truth-case: the asset's case with the true parameter values applied (E, alpha per region,
-     convection h; the `calibration.parameters` names), written as a new case file whose
+     convection h, a load path's gain: the `calibration.parameters` names), written as a new case file whose
      `ftwin run` gives the true unit fields:
        make_sensor_data.py truth-case CASE.yaml --set E_body=0.96 --set h_air=1.4 -o truth.yaml
   2. data: readings of every sensor of CASE.yaml for the true fields (truth.h5 from
@@ -101,6 +101,21 @@ def truth_case(args):
                 for cv in tc.get("convection", []):
                     if not p.get("region") or cv["region"] == p["region"]:
                         cv["h"] = float(cv["h"]) * v
+        elif p["kind"] == "load_scale":
+            # the load path's gain: every load of the load case times v (its unit fields scale
+            # with it, as ftwin's G and the calibrated basis scale them: FtModelLoadGain)
+            lcs = [lc for lc in t["mechanical"]["load_cases"] if lc["name"] == p["load_case"]]
+            if not lcs:
+                die(f"--set {name}: load case {p['load_case']} not found")
+            lc = lcs[0]
+            other = [k for k in lc if k not in ("name", "pressure", "traction", "gravity")]
+            if other:
+                die(f"--set {name}: load case {lc['name']} has {', '.join(other)}; only pressure, traction and gravity can be scaled here")
+            for key in ("pressure", "traction"):
+                for sl in lc.get(key, []):
+                    sl["value"] = [float(x) * v for x in sl["value"]] if isinstance(sl["value"], list) else float(sl["value"]) * v
+            if "gravity" in lc:
+                lc["gravity"] = [float(x) * v for x in lc["gravity"]]
         else:
             die(f"--set {name}: kind {p['kind']} is not supported for a truth case")
     t["mesh"]["file"] = os.path.join(cdir, case["mesh"]["file"])

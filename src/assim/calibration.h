@@ -75,6 +75,8 @@ typedef struct {
 typedef struct {
   const double     *theta, *cov; /* [np] fitted parameters, [np][np] posterior covariance */
   double           *lchol;       /* [np][np] Cholesky factor of the posterior covariance */
+  const double     *std_gn, *std_sw; /* [np] standard deviations by the Gauss-Newton and the sandwich
+                                      covariance (src/assim/fit.c); NaN where the run held the state's */
   FtIdentifiability id;
   double           *c, *cstd; /* [nsteps][nk] identified loads and their standard deviations */
   double           *pred;     /* [nsteps][ns] model readings b + G c */
@@ -97,6 +99,7 @@ typedef struct {
   int              resumed;     /* ftwin asset continuing a state: hist holds this run's samples only */
   double           life_window; /* then: the nominal life of this run's samples at the hot spots [h] */
   double           life_nominal, life_p05, life_p50, life_p95, *life_samples;
+  double          *life_samples_raw; /* [nsamples] the samples' own lives (duration / D_m), every band method */
   int              nsamples;
 } FtCalibrationResult;
 

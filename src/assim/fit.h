@@ -13,9 +13,12 @@ int            FtFitResidual(FtCalibration *calib, const double *theta, double *
 int            FtFitJacobian(FtCalibration *calib, const double *theta, double *J);
 /* theta (in: start, out: the fit) by TAO BRGN then the polish, on this rank alone. */
 PetscErrorCode FtFitParameters(FtCalibration *calib, double *theta, char *reason, size_t rlen, PetscInt *its);
-/* The posterior covariance cov = (J^T J)^-1 [np][np] at theta and its lower Cholesky factor lchol
- * (J: scratch of FtFitNumResiduals * np, H: scratch of np * np). */
-PetscErrorCode FtFitPosterior(FtCalibration *calib, const double *theta, double *J, double *H, double *cov, double *lchol);
+/* The posterior covariance cov [np][np] at theta by calibration.covariance's method
+ * (FT_COV_SANDWICH or FT_COV_GAUSS_NEWTON: fit.c) and its lower Cholesky factor lchol; std_gn,
+ * std_sw [np] (either may be NULL): the standard deviations by both methods (J: scratch of
+ * FtFitNumResiduals * np, H: scratch of np * np). */
+PetscErrorCode FtFitPosterior(FtCalibration *calib, const double *theta, int method, double *J, double *H, double *cov, double *lchol, double *std_gn,
+                              double *std_sw);
 /* The fit's prior N(mu, cov) (ftwin asset --recalibrate: the previous posterior): calib->prior_mu
  * and calib->prior_linv = L^-1 with cov = L L^T. 1 when cov is not positive definite. */
 PetscErrorCode FtFitPriorFromPosterior(FtCalibration *calib, const double *mu, const double *cov, int *not_spd);

@@ -222,14 +222,17 @@ typedef struct {
   int         max_outer;     /* re-linearisations (finite-element re-solves) at most [5] */
   long        fit_samples;   /* time steps used by the parameter fit, spread evenly [2000] */
   int         ensemble;      /* samples for the life band [64] */
-  int         band;          /* FT_BAND_BOOTSTRAP (reflected about the nominal damage) [default] or FT_BAND_RAW */
+  int         band;          /* FT_BAND_ENVELOPE [default], FT_BAND_BOOTSTRAP (reflected about the nominal damage) or FT_BAND_RAW */
+  int         covariance;    /* FT_COV_SANDWICH [default] or FT_COV_GAUSS_NEWTON: the posterior's (docs/calibration.md) */
   double      regularization;/* Tikhonov weight for load identification, relative [1e-10] */
   char        output[FT_PATH_MAX]; /* asset file (default: fatigue.output) */
   int         line;
 } FtCalibrationCase;
 
 /* calibration.band: how the life band is formed from the ensemble's damages (docs/calibration.md) */
-enum { FT_BAND_BOOTSTRAP = 0, FT_BAND_RAW = 1 };
+enum { FT_BAND_BOOTSTRAP = 0, FT_BAND_RAW = 1, FT_BAND_ENVELOPE = 2 };
+/* calibration.covariance: the posterior covariance of the parameters (src/assim/fit.c) */
+enum { FT_COV_SANDWICH = 0, FT_COV_GAUSS_NEWTON = 1 };
 
 typedef struct {
   char   path[FT_PATH_MAX];   /* the case file as given */

@@ -101,8 +101,9 @@ static int read_parameter(YamlReader *reader, const yaml_node_t *e, const char *
 int case_read_calibration(YamlReader *reader, const yaml_node_t *m, FtCase *c)
 {
   static const char *const keys[] = {"parameters", "linear_range",   "max_outer", "fit_samples",
-                                     "ensemble",   "band",           "regularization", "output", NULL};
-  static const EnumName    band_names[] = {{"bootstrap", FT_BAND_BOOTSTRAP}, {"raw", FT_BAND_RAW}, {NULL, 0}};
+                                     "ensemble",   "band",           "covariance", "regularization", "output", NULL};
+  static const EnumName    band_names[] = {{"envelope", FT_BAND_ENVELOPE}, {"bootstrap", FT_BAND_BOOTSTRAP}, {"raw", FT_BAND_RAW}, {NULL, 0}};
+  static const EnumName    cov_names[]  = {{"sandwich", FT_COV_SANDWICH}, {"gauss_newton", FT_COV_GAUSS_NEWTON}, {NULL, 0}};
   FtCalibrationCase *cal = &c->calibration;
   char               cp[KEY_PATH_MAX], b[80];
   yaml_node_t       *v;
@@ -118,7 +119,8 @@ int case_read_calibration(YamlReader *reader, const yaml_node_t *m, FtCase *c)
   cal->max_outer      = 5;
   cal->fit_samples    = 2000;
   cal->ensemble       = 64;
-  cal->band           = FT_BAND_BOOTSTRAP;
+  cal->band           = FT_BAND_ENVELOPE;
+  cal->covariance     = FT_COV_SANDWICH;
   cal->regularization = 1e-10;
 
   char         pp[KEY_PATH_MAX];
@@ -152,6 +154,7 @@ int case_read_calibration(YamlReader *reader, const yaml_node_t *m, FtCase *c)
     cal->ensemble = (int)k;
   }
   if ((v = yr_lookup(reader, m, "calibration", "band", cp)) && yr_read_enum(reader, v, cp, band_names, &cal->band)) return -1;
+  if ((v = yr_lookup(reader, m, "calibration", "covariance", cp)) && yr_read_enum(reader, v, cp, cov_names, &cal->covariance)) return -1;
   if ((v = yr_lookup(reader, m, "calibration", "regularization", cp))) {
     if (yr_read_number(reader, v, cp, &cal->regularization)) return -1;
     if (!(cal->regularization >= 0)) return yr_error(reader, v, cp, "must be >= 0, got %s", yr_text(v));

@@ -28,7 +28,8 @@ PetscErrorCode FtCalibrationGroupWrite(hid_t file, const char *path, const FtCal
   PetscCall(FtH5AttrString(g, path, "method",
                            "variable-projection weighted least squares: loads per time step eliminated, parameters fitted by PETSc TAO BRGN "
                            "with bounds and Gaussian priors; FE responses linearised in stiffness parameters (forward differences), "
-                           "re-solved beyond linear_range; posterior covariance (J^T J)^-1; see docs/calibration.md"));
+                           "re-solved beyond linear_range; posterior covariance by calibration.covariance (sandwich or Gauss-Newton); see docs/calibration.md"));
+  PetscCall(FtH5AttrString(g, path, "covariance", cal->covariance == FT_COV_SANDWICH ? "sandwich" : "gauss_newton"));
   PetscCall(FtH5AttrScalar(g, path, "fe_solves", H5T_NATIVE_INT, &calib->nsolves));
   PetscCall(FtH5AttrScalar(g, path, "outer_iterations", H5T_NATIVE_INT, &res->outer));
   PetscCall(FtH5AttrScalar(g, path, "linearisation_converged", H5T_NATIVE_INT, &res->converged));
@@ -54,6 +55,8 @@ PetscErrorCode FtCalibrationGroupWrite(hid_t file, const char *path, const FtCal
   for (int j = 0; j < calib->np; j++) buf[j] = sqrt(res->cov[j * calib->np + j]);
   PetscCall(FtH5WriteRows(gp, path, FT_H5_CAL_STD, H5T_NATIVE_DOUBLE, np, 0, 0, N0(np), buf));
   PetscCall(FtH5WriteRows(gp, path, FT_H5_CAL_COVARIANCE, H5T_NATIVE_DOUBLE, np, np, 0, N0(np), res->cov));
+  PetscCall(FtH5WriteRows(gp, path, FT_H5_CAL_STD_GN, H5T_NATIVE_DOUBLE, np, 0, 0, N0(np), res->std_gn));
+  PetscCall(FtH5WriteRows(gp, path, FT_H5_CAL_STD_SANDWICH, H5T_NATIVE_DOUBLE, np, 0, 0, N0(np), res->std_sw));
   for (int j = 0; j < calib->np; j++) buf[j] = cal->params[j].prior;
   PetscCall(FtH5WriteRows(gp, path, FT_H5_CAL_PRIOR, H5T_NATIVE_DOUBLE, np, 0, 0, N0(np), buf));
   for (int j = 0; j < calib->np; j++) buf[j] = cal->params[j].sigma;
@@ -117,16 +120,25 @@ PetscErrorCode FtCalibrationGroupWrite(hid_t file, const char *path, const FtCal
                                ? "ensemble (calibration.band: raw): theta ~ N(theta_hat, C_theta) clipped to bounds, loads re-identified "
                                  "plus their per-step posterior error, hot-spot stresses linearised in theta, full rainflow + S-N + Miner "
                                  "at the hot-spot nodes; life = history duration / max damage (biased short: docs/calibration.md)"
-                               : "ensemble (calibration.band: bootstrap): theta ~ N(theta_hat, C_theta) clipped to bounds, loads "
+                           : calib->c->calibration.band == FT_BAND_BOOTSTRAP
+                               ? "ensemble (calibration.band: bootstrap): theta ~ N(theta_hat, C_theta) clipped to bounds, loads "
                                  "re-identified plus their per-step posterior error, hot-spot stresses linearised in theta, full rainflow "
                                  "+ S-N + Miner at the hot-spot nodes; damage reflected about the nominal (basic bootstrap: D' = 2 "
                                  "D_nominal - D_sample, which removes the bias the identification noise adds to the damage); life = "
-                                 "history duration / max damage"));
+                                 "history duration / max damage"
+                               : "ensemble (calibration.band: envelope): theta ~ N(theta_hat, C_theta) clipped to bounds, loads "
+                                 "re-identified plus their per-step posterior error, hot-spot stresses linearised in theta, full rainflow "
+                                 "+ S-N + Miner at the hot-spot nodes; life = history duration / max damage; band from the lower to the "
+                                 "higher of the 5th and 95th percentiles of the reflected samples (D' = 2 D_nominal - D_sample: the "
+                                 "identification noise's bias removed, samples_hours) and of the raw ones (samples_raw_hours), as the "
+                                 "size of that correction is itself uncertain; median: the reflected one (docs/calibration.md)"));
+  PetscCall(FtH5AttrString(gf, path, "band", calib->c->calibration.band == FT_BAND_RAW ? "raw" : calib->c->calibration.band == FT_BAND_BOOTSTRAP ? "bootstrap" : "envelope"));
   PetscCall(FtH5AttrScalar(gf, path, "nominal_hours", H5T_NATIVE_DOUBLE, &res->life_nominal));
   PetscCall(FtH5AttrScalar(gf, path, "p05_hours", H5T_NATIVE_DOUBLE, &res->life_p05));
   PetscCall(FtH5AttrScalar(gf, path, "median_hours", H5T_NATIVE_DOUBLE, &res->life_p50));
   PetscCall(FtH5AttrScalar(gf, path, "p95_hours", H5T_NATIVE_DOUBLE, &res->life_p95));
   PetscCall(FtH5WriteRows(gf, path, FT_H5_CAL_LIFE_SAMPLES, H5T_NATIVE_DOUBLE, (hsize_t)res->nsamples, 0, 0, N0((hsize_t)res->nsamples), res->life_samples));
+  PetscCall(FtH5WriteRows(gf, path, FT_H5_CAL_LIFE_SAMPLES_RAW, H5T_NATIVE_DOUBLE, (hsize_t)res->nsamples, 0, 0, N0((hsize_t)res->nsamples), res->life_samples_raw));
   H5Gclose(gf);
 #undef N0
   PetscCall(PetscFree2(names, buf));

@@ -43,6 +43,7 @@ typedef struct {
   char                  out_path[FT_PATH_MAX], basis_path[FT_PATH_MAX];
   long                  nt;                        /* steps judged */
   double               *theta, *J, *H, *cov, *lchol; /* [np], [nres][np], [np][np], [np][np], [np][np] */
+  double               *std_gn, *std_sw;           /* [np] the posterior sd by both methods (fit.c) */
   double               *G0, *b0;                   /* the sensor model at the prior */
   double               *y_clean;                   /* [nt][ns] the cleaned data, before the screening */
   unsigned char        *f_clean;                   /* [nt][ns] its flags */
@@ -275,6 +276,8 @@ static PetscErrorCode AssetRunSetUpModel(FtAssetRun *run)
   PetscCall(PetscCalloc2(np + 1, &calib->pert, np + 1, &calib->delta));
   PetscCall(PetscMalloc5(np + 1, &run->theta, (size_t)FtFitNumResiduals(calib) * np + 1, &run->J, (size_t)np * np + 1, &run->H, (size_t)np * np + 1, &run->cov,
                          (size_t)np * np + 1, &run->lchol));
+  PetscCall(PetscMalloc2(np + 1, &run->std_gn, np + 1, &run->std_sw));
+  for (int j = 0; j < np; j++) run->std_gn[j] = run->std_sw[j] = NAN;
   PetscCall(PetscMalloc1(nk, &run->chan_names));
   for (int k = 0; k < nk; k++) run->chan_names[k] = run->c.fatigue.channels[k].name;
   for (int j = 0; j < np; j++) calib->theta_lin[j] = run->theta[j] = cal->params[j].prior;
@@ -455,7 +458,11 @@ static PetscErrorCode AssetRunPosterior(FtAssetRun *run)
     memcpy(run->cov, run->prev.cov, sizeof(double) * np * np);
     PetscCheck(!FtCholeskyLower(np, run->cov, run->lchol), run->comm, PETSC_ERR_USER_INPUT, "%s: the asset state's covariance is not positive definite",
                run->out_path);
-  } else PetscCall(FtFitPosterior(calib, run->theta, run->J, run->H, run->cov, run->lchol));
+  } else {
+    PetscCall(FtFitPosterior(calib, run->theta, cal->covariance, run->J, run->H, run->cov, run->lchol, run->std_gn, run->std_sw));
+    PetscCall(FtLogInfo("  posterior covariance: %s (calibration.covariance); sd sandwich / Gauss-Newton:", cal->covariance == FT_COV_SANDWICH ? "sandwich" : "Gauss-Newton"));
+    for (int j = 0; j < np; j++) PetscCall(FtLogInfo("    %-16s %.3g / %.3g = %.3f", cal->params[j].name, run->std_sw[j], run->std_gn[j], run->std_sw[j] / run->std_gn[j]));
+  }
   for (int j = 0; j < np; j++)
     PetscCall(FtLogInfo("  %-16s prior %.4g +- %.3g   fitted %.5g +- %.3g   bounds [%g, %g]", cal->params[j].name, cal->params[j].prior, cal->params[j].sigma,
                         run->theta[j], sqrt(run->cov[j * np + j]), cal->params[j].lower, cal->params[j].upper));
@@ -492,14 +499,29 @@ static PetscErrorCode AssetRunLoads(FtAssetRun *run)
                         FT_CAL_WEAK));
   /* Steps without redundancy: if leaving out one valid reading makes a load weakly determined, that
      load rests on that reading alone and an error in it cannot show in the residuals; it is checked
-     against its neighbours in time instead (Hampel) and the step left out when it fails. */
+     against its neighbours in time instead (Hampel) and the step left out when it fails. So are the
+     contested steps, where the model-residual screening excluded a reading: there the readings
+     kept may be the faulty ones (two coincident spikes that agree outvote a good load cell:
+     validation/coverage, issue 19), and the loads they give are checked the same way. */
   unver = calloc((size_t)nt, 1);
   PetscCheck(unver, PETSC_COMM_SELF, PETSC_ERR_MEM, "out of memory");
   PetscCall(FtScreenMarkUnverifiable(calib, &res->m, calib->medstd, res->c, unver, &nunver));
-  nfail = FtScreenHampelOnLoads(nk, nt, res->c, res->cstd, unver);
-  if (nunver)
-    PetscCall(FtLogInfo("loads: %ld steps rest on a single reading for some load; %ld of them fail the check against their neighbours in time and are left out",
-                        nunver, nfail));
+  {
+    long ncontested = 0;
+    for (long t = 0; t < nt; t++) {
+      int contested = 0;
+      for (int i = 0; i < ns && !contested; i++) contested = calib->d.flag[t * ns + i] == FT_SAMPLE_OUTLIER;
+      if (contested && !unver[t] && isfinite(res->c[t * nk])) {
+        unver[t] = 1;
+        ncontested++;
+      }
+    }
+    nfail = FtScreenHampelOnLoads(nk, nt, res->c, res->cstd, unver);
+    if (nunver || ncontested)
+      PetscCall(FtLogInfo("loads: %ld steps rest on a single reading for some load, %ld more had a reading excluded by the screening; %ld of them fail "
+                          "the check against their neighbours in time and are left out",
+                          nunver, ncontested, nfail));
+  }
   res->weak += nfail;
   free(unver);
   /* the model readings b + G c, and chi2 against its 99.9 % quantile */
@@ -590,7 +612,7 @@ static PetscErrorCode AssetRunFatigue(FtAssetRun *run)
   FtAssetRecord        *rec   = &run->record;
 
   PetscFunctionBeginUser;
-  res->theta = run->theta; res->cov = run->cov; res->lchol = run->lchol; res->basis_path = run->basis_path; res->hist = &run->hist;
+  res->theta = run->theta; res->cov = run->cov; res->lchol = run->lchol; res->std_gn = run->std_gn; res->std_sw = run->std_sw; res->basis_path = run->basis_path; res->hist = &run->hist;
   res->resumed = prev->h.found;
   rec->prev = prev; rec->theta = run->theta; rec->cov = run->cov; rec->counting_basis = run->basis_path; rec->fitted = !run->holding;
   if (prev->h.found && !rec->relinearised) rec->relinearised = prev->h.relinearised;
@@ -632,6 +654,7 @@ static PetscErrorCode AssetRunFree(FtAssetRun *run)
   PetscCall(PetscFree(run->covt));
   PetscCall(PetscFree(res->ct_chol));
   PetscCall(PetscFree(res->life_samples));
+  PetscCall(PetscFree(res->life_samples_raw));
   PetscCall(PetscFree2(run->hist.time, run->hist.L));
   PetscCall(PetscFree5(res->c, res->cstd, res->pred, res->rms_before, res->rms_after));
   PetscCall(PetscFree2(run->G0, run->b0));
@@ -639,6 +662,7 @@ static PetscErrorCode AssetRunFree(FtAssetRun *run)
   PetscCall(PetscFree(res->outliers));
   PetscCall(PetscFree(run->chan_names));
   PetscCall(PetscFree5(run->theta, run->J, run->H, run->cov, run->lchol));
+  PetscCall(PetscFree2(run->std_gn, run->std_sw));
   PetscCall(FtModelSolveFree(calib, &calib->base));
   for (int j = 0; calib->pert && j < calib->np; j++) PetscCall(FtModelSolveFree(calib, &calib->pert[j]));
   PetscCall(PetscFree2(calib->pert, calib->delta));

@@ -158,6 +158,8 @@
 #define FT_H5_CAL_VALUE         "value"           /* parameters: [np] */
 #define FT_H5_CAL_STD           "std"             /* parameters: [np]; loads: [steps][nk] */
 #define FT_H5_CAL_COVARIANCE    "covariance"      /* parameters, state: [np][np] */
+#define FT_H5_CAL_STD_GN        "std_gauss_newton" /* parameters: [np] sd by (J^T J)^-1 (NaN: held) */
+#define FT_H5_CAL_STD_SANDWICH  "std_sandwich"    /* parameters: [np] sd by the sandwich (NaN: held) */
 #define FT_H5_CAL_PRIOR         "prior"           /* parameters: [np] */
 #define FT_H5_CAL_PRIOR_SIGMA   "prior_sigma"     /* parameters: [np] */
 #define FT_H5_CAL_LOWER         "lower"           /* parameters: [np] */
@@ -177,7 +179,8 @@
 #define FT_H5_CAL_TIME          "time"            /* loads: [steps] s */
 #define FT_H5_CAL_VALUES        "values"          /* loads: [steps][nk] */
 #define FT_H5_CAL_SINGULAR_VALUES "singular_values" /* identifiability: [nk] */
-#define FT_H5_CAL_LIFE_SAMPLES  "samples_hours"   /* life: [ensemble] h */
+#define FT_H5_CAL_LIFE_SAMPLES  "samples_hours"   /* life: [ensemble] h (reflected; raw: the samples' own) */
+#define FT_H5_CAL_LIFE_SAMPLES_RAW "samples_raw_hours" /* life: [ensemble] h, the samples' own lives */
 /* the asset state: what the next `ftwin asset` run continues */
 #define FT_H5_G_ASSET_STATE     "/calibration/state"
 #define FT_H5_ASSET_STATE       "state"           /* the same group, created under /calibration */

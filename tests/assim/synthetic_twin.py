@@ -88,6 +88,15 @@ def main():
     log2 = run(mpirun + ["-n", "2", ftwin, "calibrate", f"{out}/twin.yaml", "-o", f"{out}/asset2.h5"] + tight)
     print("\n".join(log2.splitlines()[-45:]))
     run(mpirun + ["-n", "1", ftwin, "calibrate", f"{out}/twin.yaml", "-q", "-o", f"{out}/asset1.h5"] + tight)
+    # 5. the same data with every sensor's noise stated at half its true value: the Gauss-Newton
+    # posterior sd follows the stated noise (halves), the sandwich follows the scatter of the
+    # data (stays): calibration.covariance (src/assim/fit.c)
+    half = yaml.safe_load(yaml.safe_dump(case))
+    for sen in half["sensors"]["list"]:
+        sen["noise"] = 0.5 * float(sen["noise"])
+    with open(f"{out}/twin_half_noise.yaml", "w") as f:
+        yaml.safe_dump(half, f, sort_keys=False)
+    run(mpirun + ["-n", "1", ftwin, "calibrate", f"{out}/twin_half_noise.yaml", "-q", "-o", f"{out}/asset_half_noise.h5"] + tight)
 
     with h5py.File(f"{out}/truth_fatigue.h5") as h:
         life_true = float(np.min(h["/fatigue/life_hours"][...]))
@@ -150,7 +159,29 @@ def main():
         b1, b2 = a1["/calibration/life/samples_hours"][...], a2["/calibration/life/samples_hours"][...]
         check(np.max(np.abs(b1 - b2) / b2) < 1e-5, f"1 vs 2 ranks: life band samples agree to {np.max(np.abs(b1 - b2) / b2):.1e} (< 1e-5)")
         s2 = np.sort(b2)
-        check(abs(np.percentile(s2, 5) - float(L["p05_hours"])) <= 1e-9 * s2[0], "the band's attributes are the percentiles of its samples")
+        # the posterior covariance: the sandwich (default) reported; on this twin (model and stated
+        # noise right) it agrees with Gauss-Newton within its sampling error (the meat is estimated
+        # from 2000 steps: a few %); with the noise stated at half, GN halves and the sandwich stays
+        gn, sw = P["std_gauss_newton"][...], P["std_sandwich"][...]
+        check(a2["/calibration"].attrs["covariance"] in (b"sandwich", "sandwich"), f"covariance attribute: {a2['/calibration'].attrs['covariance']}")
+        check(np.max(np.abs(std / sw - 1)) < 1e-12, f"the reported std is the sandwich's: {std} vs {sw}")
+        check(np.all(np.abs(sw / gn - 1) < 0.15), f"sandwich / Gauss-Newton sd on the twin: {np.round(sw / gn, 3)} (within 15 % of 1)")
+        with h5py.File(f"{out}/asset_half_noise.h5") as ah:
+            Ph = ah["/calibration/parameters"]
+            rg, rs = Ph["std_gauss_newton"][...] / gn, Ph["std_sandwich"][...] / sw
+            check(np.all(np.abs(rg - 0.5) < 0.05), f"noise stated at half: Gauss-Newton sd x {np.round(rg, 3)} (0.5 +- 0.05)")
+            check(np.all(np.abs(rs - 1.0) < 0.1), f"noise stated at half: sandwich sd x {np.round(rs, 3)} (1 +- 0.1)")
+        # the envelope band (default): from the lower to the higher of the 5th / 95th percentiles of
+        # the reflected samples and of the raw ones (src/assim/life_band.c)
+        r2 = np.sort(a2["/calibration/life/samples_raw_hours"][...])
+        check(L["band"] in (b"envelope", "envelope"), f"band attribute: {L['band']}")
+        check(abs(min(np.percentile(s2, 5), np.percentile(r2, 5)) - float(L["p05_hours"])) <= 1e-9 * s2[0] and
+              abs(max(np.percentile(s2, 95), np.percentile(r2, 95)) - float(L["p95_hours"])) <= 1e-9 * s2[0] and
+              abs(np.percentile(s2, 50) - float(L["median_hours"])) <= 1e-9 * s2[0],
+              "the band's attributes are the envelope of the reflected and raw samples' percentiles, its median the reflected one")
+        # reflected and raw samples are mirror images about the nominal damage: 1/L' + 1/L = 2 / L_nominal-of-the-nodes
+        d_sum = 1.0 / a2["/calibration/life/samples_hours"][...] + 1.0 / a2["/calibration/life/samples_raw_hours"][...]
+        check(np.max(np.abs(d_sum / d_sum[0] - 1)) < 1e-9, f"reflected and raw samples mirror each other about one damage (spread {np.max(np.abs(d_sum / d_sum[0] - 1)):.1e})")
     if failures:
         sys.exit(f"{len(failures)} check(s) failed")
     print("all checks passed")

@@ -1330,10 +1330,13 @@ static const char *calibration_example =
   "  max_outer: 5                      # finite-element re-solves at most, >= 1 (default 5)\n"
   "  fit_samples: 2000                 # time steps used by the parameter fit, >= 10 (default 2000)\n"
   "  ensemble: 64                      # samples for the life band, >= 8 (default 64)\n"
-  "  band: bootstrap                   # life band from the ensemble: bootstrap (default: each sample's damage reflected\n"
-  "                                    # about the nominal, 2 D_nominal - D_sample, which removes the bias the loads'\n"
-  "                                    # identification noise adds; docs/calibration.md) or raw (the samples' own lives:\n"
-  "                                    # biased short, kept for comparison)\n"
+  "  band: bootstrap                   # life band from the ensemble: envelope (default: from the lower to the higher of\n"
+  "                                    # the 5th / 95th percentiles of bootstrap and raw, as the noise bias's correction\n"
+  "                                    # is itself uncertain), bootstrap (each sample's damage reflected about the\n"
+  "                                    # nominal, 2 D_nominal - D_sample, which removes the bias the loads' identification\n"
+  "                                    # noise adds: narrow) or raw (the samples' own lives: biased short); docs/calibration.md\n"
+  "  covariance: sandwich              # posterior covariance of the parameters: sandwich (default, robust: the scatter\n"
+  "                                    # of each step's score) or gauss_newton ((J^T J)^-1; docs/calibration.md)\n"
   "  regularization: 1.0e-10           # Tikhonov weight of the load identification, relative, >= 0 (default 1e-10)\n"
   "  output: results/bracket_asset.h5  # the asset file (default: fatigue.output)\n";
 
@@ -1463,6 +1466,7 @@ static void test_sensors_example(void)
     CHECKF(C->max_outer == 5 && C->fit_samples == 2000 && C->ensemble == 64, "max_outer %d fit_samples %ld ensemble %d", C->max_outer,
           C->fit_samples, C->ensemble);
     CHECKF(C->band == FT_BAND_BOOTSTRAP, "band %d", C->band);
+    CHECKF(C->covariance == FT_COV_SANDWICH, "covariance %d", C->covariance);
     CHECK_NEAR(C->regularization, 1e-10, 0);
     snprintf(want, sizeof want, "%s/results/bracket_asset.h5", tmpdir);
     CHECK_STR(C->output, want);
@@ -1561,7 +1565,8 @@ static void test_sensors_defaults(void)
     CHECK_NEAR(C->linear_range, 0.02, 0);
     CHECKF(C->max_outer == 5 && C->fit_samples == 2000 && C->ensemble == 64, "defaults max_outer %d fit_samples %ld ensemble %d",
           C->max_outer, C->fit_samples, C->ensemble);
-    CHECKF(C->band == FT_BAND_BOOTSTRAP, "default band %d", C->band);
+    CHECKF(C->band == FT_BAND_ENVELOPE, "default band %d", C->band);
+    CHECKF(C->covariance == FT_COV_SANDWICH, "default covariance %d", C->covariance);
     CHECK_NEAR(C->regularization, 1e-10, 0);
     CHECK_STR(C->output, "dir/fat.h5"); /* default: fatigue.output */
     FtCaseFree(&c);
@@ -1583,6 +1588,7 @@ static void test_sensors_defaults(void)
          "  fit_samples: 10\n"
          "  ensemble: 8\n"
          "  band: raw\n"
+         "  covariance: gauss_newton\n"
          "  regularization: 0\n"
          "  output: asset.h5\n";
   rc = FtCaseParse("case.yaml", text, &c, err, sizeof err);
@@ -1605,6 +1611,7 @@ static void test_sensors_defaults(void)
     CHECK_NEAR(c.calibration.linear_range, 0.5, 0);
     CHECKF(c.calibration.max_outer == 1 && c.calibration.fit_samples == 10 && c.calibration.ensemble == 8, "limits");
     CHECKF(c.calibration.band == FT_BAND_RAW, "band raw: %d", c.calibration.band);
+    CHECKF(c.calibration.covariance == FT_COV_GAUSS_NEWTON, "covariance gauss_newton: %d", c.calibration.covariance);
     CHECK_NEAR(c.calibration.regularization, 0, 0);
     FtCaseFree(&c);
   }
@@ -1915,7 +1922,8 @@ static void test_sensors_bad(void)
   sbad("max_outer 0", 22, "  max_outer: 0\n  parameters:", 22, "calibration.max_outer: must be a whole number >= 1, got '0'", NULL, NULL);
   sbad("fit_samples 9", 22, "  fit_samples: 9\n  parameters:", 22, "calibration.fit_samples: must be a whole number >= 10, got '9'", NULL, NULL);
   sbad("ensemble 7", 22, "  ensemble: 7\n  parameters:", 22, "calibration.ensemble: must be a whole number >= 8, got '7'", NULL, NULL);
-  sbad("band median", 22, "  band: median\n  parameters:", 22, "calibration.band: must be one of bootstrap, raw, got 'median'", NULL, NULL);
+  sbad("band median", 22, "  band: median\n  parameters:", 22, "calibration.band: must be one of envelope, bootstrap, raw, got 'median'", NULL, NULL);
+  sbad("covariance chi2", 22, "  covariance: chi2\n  parameters:", 22, "calibration.covariance: must be one of sandwich, gauss_newton, got 'chi2'", NULL, NULL);
   sbad("ensemble 64.5", 22, "  ensemble: 64.5\n  parameters:", 22, "calibration.ensemble: must be a whole number >= 8, got '64.5'", NULL, NULL);
   sbad("regularization < 0", 22, "  regularization: -1e-10\n  parameters:", 22, "calibration.regularization: must be >= 0, got -1e-10", NULL,
        NULL);

@@ -2,9 +2,10 @@
 """Coverage study of ftwin's calibration posterior and life band (issue 19; README.md here).
 
 N synthetic assets of one design (the coarse bracket of tests/assim/twin.yaml, 11 sensor channels,
-3 calibration parameters). Each asset i has
+4 calibration parameters). Each asset i has
   - a truth drawn from the priors of the case's calibration section: theta_j ~ N(prior_j = 1, sigma_j)
-    truncated to the bounds (E: sigma 0.05, alpha: 0.1, film coefficient h: 0.3);
+    truncated to the bounds (E: sigma 0.05, alpha: 0.1, film coefficient h: 0.3, the side load path's
+    gain: 0.05, added to the twin's case here);
   - its own load history (scripts/make_example_history.py with seed 1000 + i: lifts of random payloads
     and durations, sway, a warm-up of the base);
   - its own measurements of the truth (scripts/make_sensor_data.py, an observation operator written
@@ -21,9 +22,10 @@ Reported (coverage.md, coverage.json, coverage.png under OUT):
     deviation of z = (estimate - truth) / std (expected 0 and 1);
   - the fraction of true lives inside the 5th-95th percentile band (expected 90 %), and below /
     above it.
-Both life-band methods of calibration.band are run by default (--bands bootstrap,raw: one calibration
-per asset and method): raw, the former band, for the "before" column.
---check: exit 1 when a fraction (pooled parameters; the bootstrap band) lies outside the central 99.9 % range of Binomial(n, expected)
+The life band of calibration.band: envelope (the default) is run; its file also holds the ensemble's
+reflected and raw samples, from which the bootstrap and raw bands of the same ensemble are reported
+(--bands envelope,bootstrap,raw runs a calibration per method instead).
+--check: exit 1 when a fraction (pooled parameters; the envelope band) lies outside the central 99.9 % range of Binomial(n, expected)
 (the CI version with ~10 assets: loose because n is small; the seeds are fixed, so the run is
 deterministic and the bounds say how unlucky a correct posterior could be).
 
@@ -64,7 +66,7 @@ def run(cmd, log, cwd=None):
 
 
 def design_case(out):
-    """The design's case: tests/assim/twin.yaml with absolute paths under out."""
+    """The design's case: tests/assim/twin.yaml with absolute paths under out, and a load-path gain."""
     with open(os.path.join(ROOT, "tests", "assim", "twin.yaml")) as f:
         c = yaml.safe_load(f)
     c["mesh"]["file"] = os.path.join(ROOT, "meshes", "bracket_coarse.msh")
@@ -72,6 +74,9 @@ def design_case(out):
     c["fatigue"].update(basis=os.path.join(out, "basis.h5"), history="HISTORY", output="UNUSED")
     c["sensors"]["data"] = "DATA"
     c["calibration"]["output"] = "ASSET"
+    # a load path's gain (the issue's "load gains"): the side load reaches the lug through a path
+    # whose stiffness share is known to +-5 %; the load cell LC_side measures the load itself
+    c["calibration"]["parameters"].append({"name": "side_path", "kind": "load_scale", "load_case": "side", "sigma": 0.05, "bounds": [0.8, 1.2]})
     return c
 
 
@@ -130,9 +135,16 @@ def one_asset(i, ftwin, design, out, hours, seed, band_methods, faults, petsc_ar
             nm = g.attrs["names"]
             names = (nm.decode() if isinstance(nm, bytes) else str(nm)).split(",")
             est, std = g["value"][()], g["std"][()]
+            # the posterior sd by both covariance methods (calibration.covariance; files since issue 19)
+            std_by = {m: [float(v) for v in g[k][()]] for m, k in (("gauss_newton", "std_gauss_newton"), ("sandwich", "std_sandwich")) if k in g}
             life = h["/calibration/life"].attrs
             bands[b] = {"p05": float(life["p05_hours"]), "median": float(life["median_hours"]), "p95": float(life["p95_hours"]),
                         "nominal": float(life["nominal_hours"])}
+            if b == "envelope":  # the bootstrap and raw bands of the same ensemble, from its samples (as FtLifeBand: linear percentiles)
+                for name, key in (("bootstrap", "samples_hours"), ("raw", "samples_raw_hours")):
+                    v = h["/calibration/life"][key][()]
+                    bands[name] = {"p05": float(np.percentile(v, 5)), "median": float(np.percentile(v, 50)), "p95": float(np.percentile(v, 95)),
+                                   "nominal": float(life["nominal_hours"])}
             counted = h["/calibration/loads/time"][()]
     # the true life: the true model under the true loads, over the steps the asset counted
     true_hist = os.path.join(d, "history_counted.csv")
@@ -154,7 +166,7 @@ def one_asset(i, ftwin, design, out, hours, seed, band_methods, faults, petsc_ar
     with h5py.File(os.path.join(d, "truth_fatigue.h5"), "r") as h:
         true_life = float(np.min(h["/fatigue/life_hours"][()]))
     return {"asset": i, "truth": truth, "names": names, "estimate": [float(v) for v in est], "std": [float(v) for v in std],
-            "bands": bands, "life_true": true_life, "seconds": time.time() - t0}
+            "std_by_method": std_by, "bands": bands, "life_true": true_life, "seconds": time.time() - t0}
 
 
 def wilson(k, n, z=1.959964):
@@ -181,14 +193,14 @@ def binom_range(n, p, alpha=1e-3):
     return lo, hi
 
 
-def summarise(rows):
-    """The coverage table (list of dicts) from the per-asset rows."""
+def z_table(rows, std_of):
+    """Per parameter and pooled: the fractions of |z| < 1 and < 2, z = (estimate - truth) / std_of(row)[j]."""
     names = rows[0]["names"]
     table = []
     zs_all = []
     for j, name in enumerate(names + ["all parameters"]):
         if j < len(names):
-            z = np.array([(r["estimate"][j] - r["truth"][name]) / r["std"][j] for r in rows])
+            z = np.array([(r["estimate"][j] - r["truth"][name]) / std_of(r)[j] for r in rows])
             zs_all.append(z)
         else:
             z = np.concatenate(zs_all)
@@ -197,6 +209,14 @@ def summarise(rows):
         table.append({"what": name, "n": n, "in_1sd": k1, "in_2sd": k2, "ci_1sd": wilson(k1, n), "ci_2sd": wilson(k2, n),
                       "z_mean": float(np.mean(z)), "z_std": float(np.std(z, ddof=1)) if n > 1 else float("nan"),
                       "expect_1sd": P1, "expect_2sd": P2})
+    return table
+
+
+def summarise(rows):
+    """The coverage table of the reported sd, the same per covariance method, and the band table."""
+    table = z_table(rows, lambda r: r["std"])
+    by_method = {m: z_table(rows, lambda r, m=m: r["std_by_method"][m]) for m in ("gauss_newton", "sandwich")
+                 if all(m in r.get("std_by_method", {}) for r in rows)}
     lt = np.array([r["life_true"] for r in rows])
     n = len(rows)
     band = {}
@@ -208,10 +228,10 @@ def summarise(rows):
         band[b] = {"n": n, "inside": kin, "below": int(np.sum(lt < lo)), "above": int(np.sum(lt > hi)), "ci": wilson(kin, n),
                    "expect": PBAND, "median_true_over_nominal": float(np.median(lt / nom)),
                    "median_width_over_nominal": float(np.median((hi - lo) / nom))}
-    return table, band
+    return table, band, by_method
 
 
-def markdown(table, band, meta):
+def markdown(table, band, meta, by_method=None):
     out = [f"Coverage of {meta['assets']} synthetic assets ({meta['hours']} h of 1 Hz data each, {100 * meta['faults']:g} % faulty samples, linear_range {meta['linear_range']:g}, PETSc options '{meta['petsc']}', seed {meta['seed']}; "
            f"{meta['date']}, {meta['machine']}; ftwin {meta['commit']}; {meta['seconds']:.0f} s with {meta['jobs']} jobs)", "",
            "| parameter | n | within 1 sd (expect 68.3 %) | within 2 sd (expect 95.4 %) | mean z | sd of z |",
@@ -225,6 +245,13 @@ def markdown(table, band, meta):
     for b, bb in band.items():
         out.append(f"| {b} | {bb['n']} | {100 * bb['inside'] / bb['n']:.1f} % [{100 * bb['ci'][0]:.1f}, {100 * bb['ci'][1]:.1f}] "
                    f"| {bb['below']} | {bb['above']} | {bb['median_true_over_nominal']:.4f} | {bb['median_width_over_nominal']:.4f} |")
+    for m, tab in (by_method or {}).items():
+        out += ["", f"Pooled over the parameters with the posterior sd of calibration.covariance: {m} (the same fits):", "",
+                "| covariance | n | within 1 sd (expect 68.3 %) | within 2 sd (expect 95.4 %) | mean z | sd of z |", "| --- | --- | --- | --- | --- | --- |"]
+        t = tab[-1]
+        out.append(f"| {m} | {t['n']} | {100 * t['in_1sd'] / t['n']:.1f} % [{100 * t['ci_1sd'][0]:.1f}, {100 * t['ci_1sd'][1]:.1f}] "
+                   f"| {100 * t['in_2sd'] / t['n']:.1f} % [{100 * t['ci_2sd'][0]:.1f}, {100 * t['ci_2sd'][1]:.1f}] "
+                   f"| {t['z_mean']:+.2f} | {t['z_std']:.2f} |")
     out += ["", "Brackets: 95 % Wilson score intervals. z = (estimate - truth) / posterior sd."]
     return "\n".join(out) + "\n"
 
@@ -252,7 +279,7 @@ def plot(rows, table, band, path):
     first = list(rows[0]["bands"])[0]
     nom = np.array([r["bands"][first]["nominal"] for r in rows])
     o = np.argsort(lt / nom)
-    colours = {"bootstrap": "#66c2a5", "raw": "#fc8d62"}
+    colours = {"envelope": "#1b9e77", "bootstrap": "#66c2a5", "raw": "#fc8d62"}
     for q, b in enumerate(rows[0]["bands"]):
         lo = np.array([r["bands"][b]["p05"] for r in rows]) / nom
         hi = np.array([r["bands"][b]["p95"] for r in rows]) / nom
@@ -279,13 +306,14 @@ def main():
     ap.add_argument("--faults", type=float, default=0.05, help="fraction of faulty samples per sensor (default 0.05)")
     ap.add_argument("--linear-range", type=float, default=None, help="calibration.linear_range of the design (default: the case's, 0.02)")
     ap.add_argument("--petsc", default="", help="PETSc options for the design basis and the asset calibrations, e.g. '-ksp_rtol 1e-10'")
-    ap.add_argument("--bands", default="bootstrap,raw", help="calibration.band methods to run (each a calibration per asset)")
+    ap.add_argument("--bands", default="envelope", help="calibration.band methods to run (each a calibration per asset; envelope also gives "
+                    "the bootstrap and raw bands of the same ensemble)")
     ap.add_argument("--check", action="store_true", help="exit 1 if a fraction is outside its binomial 99.9 %% range")
     a = ap.parse_args()
     a.band_methods = [b for b in a.bands.split(",") if b]
-    a.check_bands = [b for b in a.band_methods if b == "bootstrap"]  # raw: the former band, known to lean short
-    if not a.band_methods or any(b not in ("bootstrap", "raw") for b in a.band_methods):
-        sys.exit(f"coverage.py: --bands must list bootstrap and/or raw, got '{a.bands}'")
+    a.check_bands = [b for b in a.band_methods if b == "envelope"]  # the default band; bootstrap and raw are known to be narrow / short
+    if not a.band_methods or any(b not in ("envelope", "bootstrap", "raw") for b in a.band_methods):
+        sys.exit(f"coverage.py: --bands must list envelope, bootstrap and/or raw, got '{a.bands}'")
     if a.assets < 1 or a.hours <= 0 or a.jobs < 1 or not 0 <= a.faults < 0.5:
         sys.exit("coverage.py: --assets, --hours and --jobs must be positive, --faults in [0, 0.5)")
     out = os.path.abspath(a.out)
@@ -316,17 +344,17 @@ def main():
                   + f"; life true {r['life_true']:.4g} h, " + ", ".join(f"band ({b}) {v['p05']:.4g} - {v['p95']:.4g} h" for b, v in r["bands"].items())
                   + f" ({r['seconds']:.1f} s)", flush=True)
     rows.sort(key=lambda r: r["asset"])
-    table, band = summarise(rows)
+    table, band, by_method = summarise(rows)
     meta = {"assets": a.assets, "hours": a.hours, "seed": a.seed, "jobs": a.jobs, "faults": a.faults,
             "linear_range": design["calibration"].get("linear_range", 0.02), "petsc": a.petsc, "seconds": time.time() - t0,
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "machine": f"{os.cpu_count()} cores",
             "commit": subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "?"}
-    md = markdown(table, band, meta)
+    md = markdown(table, band, meta, by_method)
     with open(os.path.join(out, "coverage.md"), "w") as f:
         f.write(md)
     with open(os.path.join(out, "coverage.json"), "w") as f:
-        json.dump({"meta": meta, "table": table, "band": band, "assets": rows}, f, indent=1)
+        json.dump({"meta": meta, "table": table, "band": band, "by_covariance": by_method, "assets": rows}, f, indent=1)
     plot(rows, table, band, os.path.join(out, "coverage.png"))
     print(md)
     if a.check:
