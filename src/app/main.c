@@ -236,6 +236,7 @@ int main(int argc, char **argv)
     return 2;
   }
 
+  FtStopBlock(); /* until FtStopInstall(): a stop signal during MPI's and PETSc's start waits for the handler */
   ierr = PetscInitialize(&nrest, &rest, NULL, usage);
   if (ierr) return 1;
   PetscPushErrorHandler(FtErrorHandler, NULL);

@@ -9,14 +9,32 @@ static int                   ft_exit_code   = 0;
 
 static void OnStop(int sig) { ft_stop_signal = sig; }
 
+static void StopSignals(sigset_t *set)
+{
+  sigemptyset(set);
+  sigaddset(set, SIGTERM);
+  sigaddset(set, SIGUSR1);
+}
+
+void FtStopBlock(void)
+{
+  sigset_t set;
+  StopSignals(&set);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 void FtStopInstall(void)
 {
   struct sigaction sa;
+  sigset_t         set;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = OnStop;
+  sa.sa_flags   = SA_RESTART; /* a read or write the signal interrupts goes on (without it: EINTR, a failed mesh read) */
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGUSR1, &sa, NULL);
+  StopSignals(&set);
+  sigprocmask(SIG_UNBLOCK, &set, NULL); /* a signal pending since FtStopBlock() is handled now */
 }
 
 PetscErrorCode FtStopRequested(MPI_Comm comm, PetscBool *stop)

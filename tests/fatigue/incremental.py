@@ -7,7 +7,8 @@ On the three-channel clamped cube (three_channels.yaml) with the example's load 
   2. running again with no new samples changes nothing (the file is byte-identical);
   3. SIGTERM during the counting (1 rank) and SIGUSR1 to mpirun (2 ranks): exit code 75, the
      results so far are written (interrupted = 1), and running again with --incremental ends with
-     the results of an uninterrupted run;
+     the results of an uninterrupted run; a SIGUSR1 that arrives while the program starts (here:
+     pending across exec, before MPI and PETSc initialise) stops it the same way, at its first chunk;
   4. SIGKILL at random moments of a run that would replace an existing results file leaves that
      file byte-identical and readable.
 usage: incremental.py FTWIN MPIRUN OUTDIR"""
@@ -156,6 +157,24 @@ for ranks, sig, tag in [(0, signal.SIGTERM, "SIGTERM, 1 rank"), (2, signal.SIGUS
     _, at = fields(os.path.join(out, name + ".h5"))
     check(at["interrupted"] == 0 and at["samples_counted"] == len(long_rows), f"{tag}: continued to the end ({at['samples_counted']} samples)")
     compare(os.path.join(out, "long_whole.h5"), os.path.join(out, name + ".h5"), 1e-12, f"{tag}: stopped + continued vs uninterrupted")
+
+# 3b. A stop signal during start-up, before the handler exists (Slurm's warning can come at any
+# time): made deterministic by raising it, blocked, in the child before exec, so that it is
+# pending when ftwin starts. Without ftwin's block-then-unblock around its start it would stay
+# blocked (the run would finish, exit 0) or, unblocked, end the process by its default action
+# (exit 138, a failure the job script cannot requeue).
+def pending_usr1():
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+    os.kill(os.getpid(), signal.SIGUSR1)
+
+
+cpath = make_case("stop_early.yaml", longh, "stop_early.h5")
+p = subprocess.run([ftwin, "fatigue", cpath, "--incremental"], capture_output=True, text=True, timeout=300, preexec_fn=pending_usr1)
+check(p.returncode == 75, f"SIGUSR1 pending at start-up: exit code {p.returncode} (75 = stopped, state saved) {p.stderr[-300:]!r}")
+if p.returncode == 75:
+    _, at = fields(os.path.join(out, "stop_early.h5"))
+    check(at.get("interrupted") == 1 and 0 < at["samples_counted"] < len(long_rows),
+          f"SIGUSR1 pending at start-up: stopped at its first chunk ({at['samples_counted']} of {len(long_rows)} samples)")
 
 # 4. SIGKILL at random moments leaves the previous file intact
 prev = os.path.join(out, "long_whole.h5")
