@@ -187,7 +187,19 @@ int FtGmshReadIsolated(const char *helper, const char *path, FtGmshMesh *m, char
   posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addclose(&fa, fds[0]);
   posix_spawn_file_actions_addclose(&fa, fds[1]);
-  rc = posix_spawn(&pid, helper, &fa, NULL, argv, environ);
+  /* Slurm sends its stop signals to every process of the job step: the helper ignores them once
+   * its main() runs, and is started with them blocked so that one arriving while it loads (gmsh's
+   * library takes a while) does not end it either (a blocked signal set to SIG_IGN is discarded). */
+  posix_spawnattr_t attr;
+  sigset_t          stop_signals;
+  posix_spawnattr_init(&attr);
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGUSR1);
+  posix_spawnattr_setsigmask(&attr, &stop_signals);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  rc = posix_spawn(&pid, helper, &fa, &attr, argv, environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   close(fds[1]);
   if (rc) {

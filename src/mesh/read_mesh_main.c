@@ -46,7 +46,8 @@ int main(int argc, char **argv)
   /* ftwin's stop signals (runtime/stop.h: SIGTERM, SIGUSR1) are for ftwin, which stops at its next
    * checkpoint with the requeue exit code; Slurm sends them to every process of the job step,
    * this helper included, which would then die and make a readable mesh look malformed. The
-   * helper ignores them and finishes its read (its CPU time is limited below); SIGKILL still ends it. */
+   * helper ignores them and finishes its read (its CPU time is limited below); SIGKILL still ends it.
+   * (ftwin starts it with both blocked: one that came before this line is discarded here.) */
   signal(SIGTERM, SIG_IGN);
   signal(SIGUSR1, SIG_IGN);
   if (stat(argv[1], &st) == 0) {

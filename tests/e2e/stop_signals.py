@@ -4,11 +4,14 @@ SIGTERM can come at any time; ftwin notes it, and only the fatigue counting acts
 its next chunk, exit 75: tests/fatigue/incremental.py). Everything else must carry on unharmed.
 
 A storm of SIGUSR1 (one every 2 ms, from the run's first progress line to its end) during
-`ftwin run` on the coarse bracket: the run must end with exit code 0 and results equal, bit for bit,
-to a quiet run's. Before the handler restarted interrupted system calls (SA_RESTART), one signal
-during the mesh read made the gmsh reader's pipe read fail with EINTR: the run stopped with
-"is not a readable gmsh mesh ... the file is malformed" (exit 1), and a Slurm asset task that got
-its warning at that moment was recorded as failed instead of being requeued (slurm.fleet).
+`ftwin run` on the coarse bracket, sent to the run's whole process group as Slurm sends it to every
+process of a job step (the gmsh reader helper included): the run must end with exit code 0 and
+results equal, bit for bit, to a quiet run's. Two faults this found, both of which failed a Slurm
+asset task that got its warning during the mesh read (exit 1, "is not a readable gmsh mesh ... the
+file is malformed") instead of requeueing it (slurm.fleet in CI, 2026-12-08):
+- without SA_RESTART on ftwin's handler, the pipe read from the reader failed with EINTR;
+- the reader helper ignores the signals only once its main() runs: one that came while it was
+  loading ended it (it is now started with them blocked).
 usage: stop_signals.py FTWIN OUTDIR"""
 import os
 import shutil
@@ -39,12 +42,12 @@ stormy = os.path.join(work, "storm.h5")
 r = subprocess.run([ftwin, "run", case, "-q", "-o", quiet], capture_output=True, text=True, timeout=600)
 check(r.returncode == 0, f"quiet run: exit code {r.returncode} {r.stderr[-300:]!r}")
 
-p = subprocess.Popen([ftwin, "run", case, "-o", stormy], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+p = subprocess.Popen([ftwin, "run", case, "-o", stormy], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 first = p.stdout.readline()  # printed after the handler is in place (a signal before it ends any program)
 sent, t0 = 0, time.time()
 while p.poll() is None:
     try:
-        p.send_signal(signal.SIGUSR1)
+        os.killpg(p.pid, signal.SIGUSR1)  # ftwin and its mesh reader, as Slurm does
         sent += 1
     except ProcessLookupError:
         break

@@ -292,8 +292,8 @@ def check_requeue(w, design, env):
     the damage of an uninterrupted run. The signal comes 1 s after the script names the case: under
     load that can be before srun's step exists (srun drops it; the script sends it again), while
     ftwin starts (it waits for the handler, or, in the instant after exec, ends the rank: exit 138,
-    requeued too) or during the mesh read (restarted: before SA_RESTART, this made the run fail
-    with exit 1 in CI, 2026-12-08)."""
+    requeued too) or during the mesh read (before SA_RESTART and the reader helper started with
+    the signals blocked, this made the run fail with exit 1 in CI, 2026-12-08: e2e.stop_signals)."""
     py = sys.executable
     gen = os.path.join(ROOT, "scripts", "make_sensor_data.py")
     t = os.path.join(w, "truth")
